@@ -1,0 +1,48 @@
+# Assemblage des CPOM. Toutes les cibles passent par la CLI `cpom` installée dans .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CPOM   := $(BIN)/cpom
+STAMP  := $(VENV)/.installed
+C      ?= association-horizons
+
+.PHONY: contract contracts check test lint typecheck bench clean help
+
+help:
+	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
+	@echo "make contracts           construit tous les contrats de contracts/"
+	@echo "make check               valide la bibliothèque et tous les contrats, sans construire"
+	@echo "make test                lance toute la suite de tests"
+	@echo "make bench               mesure la construction face à la chaîne d'outils nue"
+	@echo "make clean               supprime build/"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+contract: $(STAMP)
+	$(CPOM) build $(C)
+
+contracts: $(STAMP)
+	$(CPOM) build --all
+
+check: $(STAMP)
+	$(CPOM) check
+
+lint: $(STAMP)
+	$(BIN)/ruff check assemble tests scripts
+	$(BIN)/ruff format --check assemble tests scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(CPOM) bench $(C)
+
+clean:
+	rm -rf build

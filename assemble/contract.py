@@ -1,0 +1,158 @@
+"""Load `contracts/<id>/contract.yaml`: parse, validate, cross-check, every error located."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import CpomError, Problem
+from .model import Contract
+from .sources import LineMap, Loc, load_yaml
+
+CONTRACT_FILE = "contract.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedContract:
+    """A validated contract and where each of its values came from."""
+
+    id: str
+    path: Path
+    data: Contract
+    lines: LineMap
+    raw: dict[str, Any]
+
+
+def load_contract(folder: Path) -> LoadedContract:
+    """Read and validate one contract folder; raise CpomError listing every problem."""
+    path = folder / CONTRACT_FILE
+    if not path.is_file():
+        raise CpomError.one(
+            "contract.missing",
+            "fichier de données introuvable",
+            path,
+            hint=f"créez {CONTRACT_FILE} dans ce dossier (voir contracts/README.md)",
+        )
+    raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
+    if not isinstance(raw, dict):
+        raise CpomError.one("data.invalid", "le fichier doit être un dictionnaire YAML", path, 1)
+    try:
+        data = Contract.model_validate(raw)
+    except ValidationError as exc:
+        raise CpomError(validation_problems(exc, lines)) from None
+    problems = cross_check(data, lines)
+    if problems:
+        raise CpomError(problems)
+    return LoadedContract(folder.name, path, data, lines, raw)
+
+
+def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
+    """Checks that span several fields: references between keys, duplicates, FINESS départements."""
+    problems: list[Problem] = []
+
+    def add(loc: Loc, message: str, hint: str) -> None:
+        problems.append(Problem("data.invalid", message, lines.path, lines.line_of(loc), hint))
+
+    authorities = {a.cle for a in data.autorites}
+    for loc, key in _duplicates([a.cle for a in data.autorites], ("autorites",), "cle"):
+        add(loc, f"autorites: la clé « {key} » est déjà utilisée", "donnez une clé unique")
+    finess = [e.finess for e in data.etablissements]
+    for loc, key in _duplicates(finess, ("etablissements",), "finess"):
+        add(loc, f"etablissements: le FINESS {key} figure deux fois", "retirez le doublon")
+    for i, etab in enumerate(data.etablissements):
+        if not etab.finess.startswith(etab.departement):
+            add(
+                ("etablissements", i, "departement"),
+                f"etablissements[{i}].departement: {etab.departement} ne correspond pas "
+                f"au FINESS {etab.finess}",
+                "le FINESS commence par le code du département de l'établissement",
+            )
+        for j, fin in enumerate(etab.financements):
+            if fin.financeur not in authorities:
+                add(
+                    ("etablissements", i, "financements", j, "financeur"),
+                    f"etablissements[{i}].financements[{j}].financeur: « {fin.financeur} » "
+                    "n'est pas une autorité du contrat",
+                    f"clés connues : {', '.join(sorted(authorities))}",
+                )
+    objectives = [o.cle for axe in data.axes for o in axe.objectifs]
+    for key, count in Counter(objectives).items():
+        if count > 1:
+            add(("axes",), f"axes: l'objectif « {key} » est défini {count} fois", "clé unique")
+    return problems
+
+
+def _duplicates(values: list[str], base: Loc, field: str) -> list[tuple[Loc, str]]:
+    seen: set[str] = set()
+    found = []
+    for index, value in enumerate(values):
+        if value in seen:
+            found.append(((*base, index, field), value))
+        seen.add(value)
+    return found
+
+
+def validation_problems(exc: ValidationError, lines: LineMap) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc: Loc = tuple(error["loc"])
+        dotted = _dotted(loc)
+        message, hint = _french_message(error)
+        problems.append(
+            Problem("data.invalid", f"{dotted}: {message}", lines.path, lines.line_of(loc), hint)
+        )
+    return problems
+
+
+def _dotted(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(racine)"
+
+
+def _french_message(error: Any) -> tuple[str, str | None]:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return "champ obligatoire manquant", "ajoutez ce champ (voir contracts/schema.json)"
+    if kind == "extra_forbidden":
+        return "champ inconnu", "vérifiez l'orthographe ; le schéma liste les champs admis"
+    if kind == "literal_error":
+        return f"valeur « {value} » non admise", f"valeurs possibles : {ctx.get('expected')}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])), None
+    if kind == "string_pattern_mismatch":
+        return f"« {value} » n'a pas la forme attendue", _PATTERN_HINTS.get(str(ctx.get("pattern")))
+    if kind in ("too_short", "list_too_short"):
+        return "la liste est vide", "ajoutez au moins un élément"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"« {value} » n'est pas un nombre entier", None
+    if kind in ("decimal_parsing", "decimal_type"):
+        return f"« {value} » n'est pas un montant", "écrivez par exemple 1234567.89"
+    if kind == "decimal_max_places":
+        return f"« {value} » a trop de décimales", "deux décimales au plus pour un montant"
+    if kind.startswith("date"):
+        return f"« {value} » n'est pas une date", "écrivez la date sous la forme AAAA-MM-JJ"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bounds = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
+        limit = next((f"{sign} {ctx[k]}" for k, sign in bounds.items() if k in ctx), "")
+        return f"« {value} » hors limites (attendu {limit})", None
+    if kind == "bool_parsing":
+        return f"« {value} » n'est pas oui/non", "écrivez true ou false"
+    if kind in ("string_type", "model_type", "dict_type", "list_type"):
+        expected = {"string_type": "un texte", "model_type": "un bloc de champs",
+                    "dict_type": "un bloc de champs", "list_type": "une liste"}[kind]
+        return f"type inattendu : {expected} est attendu", None
+    return str(error["msg"]), None
+
+
+_PATTERN_HINTS = {
+    r"^[0-9]{9}$": "un SIREN compte 9 chiffres",
+    r"^[a-z0-9][a-z0-9-]*$": "minuscules, chiffres et tirets, par exemple « ars-occitanie »",
+}

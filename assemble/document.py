@@ -1,0 +1,69 @@
+"""The Document: the one representation of an assembled contract that every writer works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Article:
+    """One clause as it reads in this contract."""
+
+    clause_id: str
+    version: int
+    variant: str | None
+    clause_hash: str
+    number: int | None  # None: an unnumbered block (parties, visas) or an annex
+    label: str  # "Article 12", "Annexe 2", or "" for unnumbered blocks
+    heading: str
+    body: str  # rendered Markdown
+    source: Path
+
+
+@dataclass(frozen=True)
+class Titre:
+    key: str
+    number: int | None  # roman-numbered titres only
+    label: str  # "Titre III", or "" for the preamble and the annexes
+    heading: str
+    kind: str  # "preambule", "titre" or "annexes"
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Party:
+    """A signatory: the organisme gestionnaire or an authority."""
+
+    role: str  # "organisme" or an authority key
+    name: str  # « Agence régionale de santé Occitanie », as on the cover
+    designation: str  # « l'Agence régionale de santé Occitanie », as in « Pour l'Agence… »
+    signatory: str  # « M. Jean Dupont »
+    office: str  # « Président »
+
+
+@dataclass(frozen=True)
+class Document:
+    """An assembled contract: metadata for cover and signatures, titres and articles in order."""
+
+    contract_id: str
+    reference: str
+    title: str
+    organisme: str
+    parties: tuple[Party, ...]
+    place: str
+    signature_date: dt.date | None
+    effective_date: dt.date
+    end_date: dt.date
+    timestamp: dt.date  # fixed date for reproducible files, taken from the data
+    titres: tuple[Titre, ...]
+
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for t in self.titres for a in t.articles)
+
+    def article(self, clause_id: str) -> Article:
+        for article in self.articles():
+            if article.clause_id == clause_id:
+                return article
+        raise KeyError(clause_id)

@@ -1,0 +1,304 @@
+"""The contract data model: what `contracts/<id>/contract.yaml` may say, checked with pydantic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from .departements import DEPARTEMENTS
+
+FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
+
+Categorie = Literal[
+    "EHPAD",
+    "SSIAD",
+    "IME",
+    "IEM",
+    "ITEP",
+    "CAFS",
+    "CAMSP",
+    "BAPU",
+    "SESSAD",
+    "CMPP",
+    "CRP",
+    "CPO",
+    "MAS",
+    "FAM",
+    "SAMSAH",
+    "ESAT",
+    "HTPH",
+    "CHRS",
+    "SAAD",
+]
+
+TypePlaces = Literal[
+    "hebergement_permanent",
+    "hebergement_temporaire",
+    "accueil_de_jour",
+    "internat",
+    "semi_internat",
+    "externat",
+    "places",
+]
+
+TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "satisfaction"]
+
+
+def _finess(value: str) -> str:
+    value = value.replace(" ", "")
+    if len(value) != 9:
+        raise ValueError(f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}")
+    if not re.match(FINESS_PATTERN, value) or not value[2:].isdigit():
+        raise ValueError(
+            f"« {value} » n'est pas un numéro FINESS : deux caractères de département "
+            "(01 à 95, 2A, 2B, 971 à 976) suivis de chiffres"
+        )
+    if value[:2].isdigit() and not _luhn_valid(value):
+        raise ValueError(f"la clé de contrôle du numéro FINESS « {value} » est fausse")
+    return value
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+Finess = Annotated[
+    str,
+    AfterValidator(_finess),
+    Field(description="Numéro FINESS à 9 caractères (département, numéro d'ordre, clé)."),
+]
+def _departement(code: str) -> str:
+    if code not in DEPARTEMENTS:
+        raise ValueError(f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)")
+    return code
+
+
+Departement = Annotated[
+    str,
+    AfterValidator(_departement),
+    Field(description="Code du département, entre guillemets : \"34\", \"2A\", \"974\"."),
+]
+Montant = Annotated[
+    Decimal,
+    Field(ge=0, decimal_places=2, description="Montant en euros, deux décimales au plus."),
+]
+Taux = Annotated[
+    Decimal,
+    Field(ge=0, le=100, decimal_places=3, description="Taux en pour cent : 1.5 pour 1,5 %."),
+]
+Texte = Annotated[str, Field(min_length=1)]
+Cle = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="Identifiant court en minuscules et tirets, repris ailleurs dans le fichier.",
+    ),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Personne(Strict):
+    """A natural person who represents a party."""
+
+    civilite: Literal["M.", "Mme"] = Field(description="M. ou Mme.")
+    nom: Texte = Field(description="Prénom et nom, tels qu'ils figureront au bloc de signature.")
+    qualite: Texte = Field(description="Fonction : « Président », « Directrice générale »…")
+
+
+class Contrat(Strict):
+    reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
+    intitule: Texte = Field(description="Intitulé complet, en page de garde.")
+    date_effet: dt.date = Field(description="Date de prise d'effet (AAAA-MM-JJ).")
+    duree_annees: int = Field(ge=1, le=5, description="Durée en années : cinq au plus (L.313-11).")
+    lieu_signature: Texte = Field(description="Ville où le contrat est signé.")
+    date_signature: dt.date | None = Field(
+        default=None, description="Date de signature, une fois connue (AAAA-MM-JJ)."
+    )
+
+
+Article = Literal["le", "la", "l'", "les"]
+
+
+class Organisme(Strict):
+    raison_sociale: Texte = Field(description="Raison sociale, sans article.")
+    article: Article = Field(description="Article défini devant la raison sociale : le, la, l'.")
+    forme_juridique: Literal["association", "etablissement_public", "groupe_prive", "gcsms"]
+    statut: Texte = Field(
+        description="Statut en toutes lettres : « association régie par la loi du 1er juillet "
+        "1901, reconnue d'utilité publique »…"
+    )
+    siege: Texte = Field(description="Adresse du siège social.")
+    departement: Departement
+    finess_juridique: Finess
+    siren: str = Field(pattern=r"^[0-9]{9}$", description="Numéro SIREN, 9 chiffres.")
+    representant: Personne
+
+
+class Autorite(Strict):
+    cle: Cle
+    type: Literal["ars", "departement", "prefet"]
+    nom: Texte = Field(description="« Agence régionale de santé Occitanie », sans article.")
+    article: Article = Field(description="Article défini devant le nom : le, la, l'.")
+    nom_court: Texte | None = Field(
+        default=None, description="Nom abrégé pour les tableaux : « ARS Occitanie »."
+    )
+    departement: Departement | None = Field(
+        default=None, description="Pour un conseil départemental ou un préfet."
+    )
+    adresse: Texte
+    representant: Personne
+
+
+class Capacite(Strict):
+    type: TypePlaces
+    places: int = Field(ge=0)
+
+
+class Financement(Strict):
+    financeur: Cle = Field(description="Clé d'une autorité de la liste `autorites`.")
+    dotation: Montant = Field(description="Dotation annuelle de référence de cet établissement.")
+
+
+class Etablissement(Strict):
+    finess: Finess
+    nom: Texte
+    categorie: Categorie
+    departement: Departement
+    commune: Texte
+    capacites: list[Capacite] = Field(min_length=1)
+    financements: list[Financement] = Field(min_length=1)
+
+
+class FraisDeSiege(Strict):
+    modalite: Literal["aucun", "repartition_libre", "evolution_encadree", "plafond_charges"]
+    date_autorisation: dt.date | None = Field(
+        default=None, description="Date de l'arrêté autorisant les frais de siège."
+    )
+    taux_plancher: Taux | None = None
+    taux_plafond: Taux | None = None
+    taux_plafond_charges: Taux | None = None
+    taux_initial: Taux | None = None
+
+    @model_validator(mode="after")
+    def _rates_for_modalite(self) -> FraisDeSiege:
+        needed = {
+            "evolution_encadree": ("taux_plafond",),
+            "plafond_charges": ("taux_plafond_charges", "taux_initial"),
+        }.get(self.modalite, ())
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(
+                f"la modalité « {self.modalite} » exige : {', '.join(missing)}"
+            )
+        if self.modalite != "aucun" and self.date_autorisation is None:
+            raise ValueError(f"la modalité « {self.modalite} » exige : date_autorisation")
+        return self
+
+
+class DotationGlobaleCommune(Strict):
+    reconduction_actualisee: bool = True
+    surcouts_investissement: bool = False
+    convergence: bool = False
+    reduction_ecarts: bool = False
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> DotationGlobaleCommune:
+        if not (
+            self.reconduction_actualisee
+            or self.surcouts_investissement
+            or self.convergence
+            or self.reduction_ecarts
+        ):
+            raise ValueError("retenez au moins un objet de la dotation globale commune")
+        return self
+
+
+class AffectationResultats(Strict):
+    seuil_excedent: Taux = Field(
+        default=Decimal("1"), description="Part de la masse budgétaire au-delà de laquelle "
+        "l'excédent est analysé en dialogue de gestion (en %)."
+    )
+    reprise_creton: bool = Field(
+        default=True, description="Reprise des recettes « amendement Creton »."
+    )
+    plan_retour_equilibre: bool = Field(
+        default=False, description="Un déficit structurel est constaté à la signature."
+    )
+
+
+class Denonciation(Strict):
+    preavis_mois: int = Field(ge=1, le=12, description="Préavis de dénonciation, en mois.")
+
+
+class Renouvellement(Strict):
+    prevu: bool = True
+    delai_mois: int = Field(default=6, ge=1, le=24, description="Délai avant l'échéance.")
+    duree_annees: int = Field(default=5, ge=1, le=5)
+
+
+class Investissement(Strict):
+    modalite: Literal["tableau_previsionnel", "ppi"]
+
+
+class Options(Strict):
+    frais_de_siege: FraisDeSiege
+    dotation_globale_commune: DotationGlobaleCommune = DotationGlobaleCommune()
+    investissement: Investissement
+    affectation_resultats: AffectationResultats = AffectationResultats()
+    denonciation: Denonciation
+    renouvellement: Renouvellement = Renouvellement()
+    taux_actualisation: Taux = Field(
+        description="Taux d'actualisation prévisionnel de la dotation, en % par an."
+    )
+
+
+class Indicateur(Strict):
+    libelle: Texte
+    type: TypeIndicateur
+    valeur_initiale: Texte
+    cible: Texte
+    echeance: int = Field(ge=2000, le=2100, description="Année d'atteinte de la cible.")
+
+
+class Objectif(Strict):
+    cle: Cle
+    intitule: Texte
+    indicateurs: list[Indicateur] = Field(min_length=1)
+
+
+class Axe(Strict):
+    intitule: Texte
+    objectifs: list[Objectif] = Field(min_length=1)
+
+
+class Diagnostic(Strict):
+    faits_marquants: list[Texte] = Field(min_length=1)
+    qualite: Texte = Field(description="Axe 1 : qualité de l'accompagnement des personnes.")
+    parcours: Texte = Field(description="Axe 2 : adaptation de l'offre aux parcours.")
+    efficience: Texte = Field(description="Axe 3 : efficience de la gestion et gouvernance.")
+    perspectives: Texte
+
+
+class Contract(Strict):
+    """The whole `contract.yaml`."""
+
+    contrat: Contrat
+    organisme: Organisme
+    autorites: list[Autorite] = Field(min_length=1)
+    etablissements: list[Etablissement] = Field(min_length=1)
+    options: Options
+    diagnostic: Diagnostic
+    axes: list[Axe] = Field(min_length=1)

@@ -1,0 +1,134 @@
+"""Word output: pandoc writes the body with reference.docx; docxtpl renders cover and signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+from docxcompose.composer import Composer
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .document import Document
+from .errors import ToolError
+from .markdown import SIGNATURES_ID
+from .pandoc import ast_to, without_meta
+from .parts import template_context
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SIGNATURE_STYLE = "Signatures"
+TABLE_STYLE_ID = "TableText"
+TABLE_HEADING_STYLE_ID = "TableHeading"
+
+
+def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
+    """The contract as .docx bytes: cover, body, signature page before the annexes."""
+    body_ast = without_meta(ast, "title", "subtitle", "date", "author")
+    body = docx.Document(
+        io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", templates / "reference.docx"))
+    )
+    context = template_context(doc)
+    cover = _render_template(templates / "couverture.docx", context)
+    signatures = _render_template(templates / "signatures.docx", context)
+    _table_text_style(body)
+    composer = Composer(body)
+    marker = _signature_marker_index(body)
+    body.element.body.remove(body.element.body[marker])
+    composer.insert(marker, signatures)
+    composer.insert(0, cover)
+    _fill_header_fields(body, doc.reference)
+    _core_properties(body, doc)
+    out = io.BytesIO()
+    body.save(out)
+    return normalize_zip(out.getvalue(), doc.timestamp)
+
+
+def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Document:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    template = DocxTemplate(str(path))
+    try:
+        template.render(context, jinja_env=env)
+    except Exception as exc:  # noqa: BLE001 - a broken Word template is reported, not raised raw
+        raise ToolError.one(
+            "template.word",
+            f"modèle Word invalide : {exc}",
+            path,
+            hint="vérifiez les balises {{ }} et {%p %} du modèle (voir docs/modeles.md)",
+        ) from None
+    out = io.BytesIO()
+    template.save(out)
+    return docx.Document(io.BytesIO(out.getvalue()))
+
+
+def _table_text_style(body: docx.document.Document) -> None:
+    # pandoc gives table cells the "Compact" style it also uses for tight lists; cells get
+    # their own style so that drafters can restyle tables in Word without touching lists.
+    # Header rows get a style of their own: office suites differ on table-style conditions.
+    for table in body.element.body.iter(f"{W}tbl"):
+        for row in table.iter(f"{W}tr"):
+            header = row.find(f"{W}trPr/{W}tblHeader") is not None
+            for style in row.iter(f"{W}pStyle"):
+                if style.get(f"{W}val") == "Compact":
+                    style.set(f"{W}val", TABLE_HEADING_STYLE_ID if header else TABLE_STYLE_ID)
+
+
+def _signature_marker_index(body: docx.document.Document) -> int:
+    for index, element in enumerate(body.element.body):
+        style = element.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") == SIGNATURE_STYLE:
+            return index
+    raise ToolError.one(
+        "render.signatures",
+        f"emplacement des signatures (#{SIGNATURES_ID}) introuvable dans le corps Word",
+        hint="le style « Signatures » doit exister dans templates/reference.docx",
+    )
+
+
+def _fill_header_fields(body: docx.document.Document, reference: str) -> None:
+    # DOCPROPERTY fields keep a cached result that Word shows until fields are updated.
+    for section in body.sections:
+        for part in (section.header, section.first_page_header, section.even_page_header):
+            for field in part._element.iter(f"{W}fldSimple"):
+                if "DOCPROPERTY" in field.get(f"{W}instr", "") and "reference" in field.get(
+                    f"{W}instr", ""
+                ):
+                    texts = list(field.iter(f"{W}t"))
+                    if texts:
+                        texts[0].text = reference
+                        for extra in texts[1:]:
+                            extra.text = ""
+
+
+def _core_properties(body: docx.document.Document, doc: Document) -> None:
+    props = body.core_properties
+    stamp = dt.datetime.combine(doc.timestamp, dt.time(), tzinfo=dt.UTC)
+    props.title = doc.title
+    props.subject = doc.reference
+    props.author = doc.organisme
+    props.last_modified_by = doc.organisme
+    props.language = "fr-FR"
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+
+
+def normalize_zip(data: bytes, day: dt.date) -> bytes:
+    """Rewrite a .docx zip with fixed entry dates and order, so that rebuilds are identical."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        # [Content_Types].xml first, as Office writes it; then the rest in a fixed order.
+        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()

@@ -1,0 +1,45 @@
+"""The JSON Schema of contract.yaml, for editors (YAML language server) and for `make check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .files import write_files
+from .model import Contract
+
+SCHEMA_FILE = "schema.json"
+
+
+def contract_schema() -> dict[str, Any]:
+    schema = Contract.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Données d'un CPOM (contracts/<id>/contract.yaml)"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(contract_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_schema(contracts: Path) -> Path:
+    path = contracts / SCHEMA_FILE
+    write_files({path: schema_text().encode("utf-8")})
+    return path
+
+
+def check_schema_file(contracts: Path) -> list[Problem]:
+    """The committed schema must match the model, or editors check against stale rules."""
+    path = contracts / SCHEMA_FILE
+    if path.is_file() and path.read_text(encoding="utf-8") == schema_text():
+        return []
+    return [
+        Problem(
+            "schema.stale",
+            "le schéma JSON ne correspond plus au modèle de données",
+            path,
+            hint="lancez `.venv/bin/cpom schema` et validez le fichier produit",
+        )
+    ]

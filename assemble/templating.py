@@ -1,0 +1,247 @@
+"""Jinja for clauses: sandboxed, strict, data escaped as Markdown, errors pointing at the file."""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    nodes,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from . import french
+from .errors import CpomError
+
+
+class Markdown(str):
+    """Text that is already Markdown (helpers' output): printed without escaping."""
+
+
+class ReferenceError_(Exception):
+    """A cross-reference to an article that this contract does not contain."""
+
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&])")
+_LINE_START = re.compile(r"^(\s*)([-+:=>]|\d+[.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Make a data value print as written: no emphasis, link, heading, template or HTML."""
+    paragraphs = re.split(r"\n\s*\n", text)
+    escaped = []
+    for paragraph in paragraphs:
+        flat = re.sub(r"[ \t]*\n[ \t]*", " ", paragraph)
+        flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
+        flat = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat, count=1)
+        escaped.append(flat)
+    return "\n\n".join(escaped)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markdown):
+        return value
+    if value is None:
+        return ""
+    return escape_markdown(str(value))
+
+
+def liste(items: Iterable[Any]) -> str:
+    """« a, b et c »."""
+    values = [str(i) for i in items]
+    if len(values) < 2:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " et " + values[-1]
+
+
+def majuscule(text: str) -> str:
+    """Capitalise the first letter only (Jinja's `capitalize` lowercases the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def _named(party: Any) -> tuple[str, str]:
+    name = getattr(party, "raison_sociale", None) or party.nom
+    return str(party.article), str(name)
+
+
+def le(party: Any) -> str:
+    """« l'Association Horizons », « le Département de l'Hérault »."""
+    article, name = _named(party)
+    return f"{article}{name}" if article in ("l'", "") else f"{article} {name}"
+
+
+def du(party: Any) -> str:
+    """« de l'Association », « du Département », « de la Fondation », « des … »."""
+    article, name = _named(party)
+    prefix = {"le": "du ", "la": "de la ", "l'": "de l'", "les": "des ", "": "de "}[article]
+    return prefix + name
+
+
+def au(party: Any) -> str:
+    """« à l'Association », « au Département », « à la Fondation », « aux … »."""
+    article, name = _named(party)
+    prefix = {"le": "au ", "la": "à la ", "l'": "à l'", "les": "aux ", "": "à "}[article]
+    return prefix + name
+
+
+FILTERS: Mapping[str, Callable[..., Any]] = {
+    "date": french.date_fr,
+    "montant": french.montant,
+    "montant_lettres": french.montant_lettres,
+    "nombre": french.nombre,
+    "nombre_lettres": french.nombre_lettres,
+    "pourcentage": french.pourcentage,
+    "mois": french.duree_mois,
+    "annees": french.duree_annees,
+    "romain": french.romain,
+    "liste": liste,
+    "majuscule": majuscule,
+    "le": le,
+    "du": du,
+    "au": au,
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A template's text and the file line its first line stands on."""
+
+    text: str
+    path: Path
+    first_line: int
+
+
+class _SourceLoader(BaseLoader):
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+
+    def get_source(
+        self, environment: Any, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source = self.sources[template]
+        return source.text, _frame_name(template), lambda: True
+
+
+def _frame_name(template: str) -> str:
+    return f"<clause {template}>"
+
+
+class ClauseRenderer:
+    """Renders clause bodies and conditions against contract data."""
+
+    def __init__(self) -> None:
+        self._loader = _SourceLoader()
+        self.env = ImmutableSandboxedEnvironment(
+            loader=self._loader,
+            undefined=StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(FILTERS)
+
+    def render(self, name: str, source: Source, context: Mapping[str, Any]) -> str:
+        """Render `source`; any error becomes a CpomError at the file and line responsible."""
+        self._loader.sources[name] = source
+        try:
+            return self.env.get_template(name).render(context)
+        except Exception as exc:  # noqa: BLE001 - every template failure is reported located
+            raise self._located(exc, name, source) from None
+
+    def evaluate(self, expression: str, context: Mapping[str, Any], path: Path, line: int) -> Any:
+        """Evaluate a front-matter expression (`condition`, `selon`)."""
+        try:
+            return self.env.compile_expression(expression, undefined_to_none=False)(context)
+        except Exception as exc:  # noqa: BLE001
+            raise CpomError.one(
+                "template.expression",
+                f"expression « {expression} » : {_describe(exc)}",
+                path,
+                line,
+                "l'expression porte sur les données du contrat, par exemple "
+                "options.frais_de_siege.modalite == \"aucun\"",
+            ) from None
+
+    def parse(self, name: str, source: Source) -> nodes.Template:
+        """Parse without rendering, for static checks."""
+        try:
+            return self.env.parse(source.text, name=name)
+        except TemplateSyntaxError as exc:
+            raise self._located(exc, name, source) from None
+
+    def _located(self, exc: BaseException, name: str, source: Source) -> CpomError:
+        line = _template_line(exc, name)
+        file_line = source.first_line + line - 1 if line else None
+        if isinstance(exc, TemplateSyntaxError):
+            return CpomError.one(
+                "template.syntax",
+                f"syntaxe Jinja invalide : {exc.message}",
+                source.path,
+                file_line,
+                "vérifiez les {{ }} et les {% %} de cette ligne",
+            )
+        if isinstance(exc, UndefinedError):
+            return CpomError.one(
+                "template.undefined",
+                f"variable de gabarit inconnue : {_undefined_name(exc)}",
+                source.path,
+                file_line,
+                "corrigez le nom (voir docs/clauses.md) ou ajoutez la donnée au contrat",
+            )
+        if isinstance(exc, ReferenceError_):
+            return CpomError.one(
+                "xref.unknown",
+                str(exc),
+                source.path,
+                file_line,
+                "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+            )
+        if isinstance(exc, SecurityError):
+            return CpomError.one(
+                "template.unsafe", f"opération interdite : {exc}", source.path, file_line
+            )
+        return CpomError.one(
+            "template.error", f"erreur de gabarit : {_describe(exc)}", source.path, file_line
+        )
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.lineno
+    line = None
+    tb: types.TracebackType | None = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == _frame_name(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _undefined_name(exc: UndefinedError) -> str:
+    message = exc.message or ""
+    found = re.search(r"'([^']+)' is undefined", message)
+    if found:
+        return f"« {found.group(1)} »"
+    found = re.search(r"has no attribute '([^']+)'", message)
+    if found:
+        return f"« {found.group(1)} » (champ absent)"
+    return message
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UndefinedError):
+        return f"variable inconnue {_undefined_name(exc)}"
+    if isinstance(exc, TemplateError):
+        return exc.message or type(exc).__name__
+    return str(exc) or type(exc).__name__
