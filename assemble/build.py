@@ -25,6 +25,7 @@ class Project:
     """Where a drafters' repository keeps each kind of file."""
 
     root: Path
+    output: Path | None = None  # where builds go; build/ under the root by default
 
     @property
     def clauses(self) -> Path:
@@ -40,7 +41,7 @@ class Project:
 
     @property
     def build(self) -> Path:
-        return self.root / "build"
+        return self.output or self.root / "build"
 
     def contract_ids(self) -> list[str]:
         return sorted(
@@ -81,9 +82,7 @@ def assemble(
     return contract, compose(library, contract, ClauseRenderer())
 
 
-def build_contract(
-    project: Project, contract_id: str, library: Library | None = None
-) -> Outputs:
+def build_contract(project: Project, contract_id: str, library: Library | None = None) -> Outputs:
     """Build the three files of a contract; nothing is written unless all three succeed."""
     _, doc = assemble(project, contract_id, library)
     markdown = to_markdown(doc)

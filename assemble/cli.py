@@ -90,11 +90,16 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     if not ids:
         raise UsageError.one("usage.contract", "aucun contrat", project.contracts)
     problems = ProblemCollector()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=False) as progress, ProcessPoolExecutor(
-        max_workers=max(1, min(args.jobs, len(ids)))
-    ) as pool:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with (
+        Progress(*columns, console=err, transient=False) as progress,
+        ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
+    ):
         task = progress.add_task("Construction des contrats", total=len(ids))
         futures = {pool.submit(build_contract, project, cid): cid for cid in ids}
         for future in as_completed(futures):

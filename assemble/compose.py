@@ -68,9 +68,7 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
     }
 
 
-def select(
-    clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer
-) -> Selected | None:
+def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer) -> Selected | None:
     """Keep the clause if its condition holds, with the variant its `selon` names."""
     if clause.condition is not None:
         line = clause.header_lines.line_of(("condition",))
@@ -147,14 +145,22 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
     data = contract.data
     rep = data.organisme.representant
     parties = [
-        Party("organisme", data.organisme.raison_sociale, le(data.organisme),
-              f"{rep.civilite} {rep.nom}", majuscule(rep.qualite))
+        Party(
+            "organisme",
+            data.organisme.raison_sociale,
+            le(data.organisme),
+            f"{rep.civilite} {rep.nom}",
+            majuscule(rep.qualite),
+        )
     ]
     for autorite in data.autorites:
         r = autorite.representant
         parties.append(
             Party(
-                autorite.cle, autorite.nom, le(autorite), f"{r.civilite} {r.nom}",
+                autorite.cle,
+                autorite.nom,
+                le(autorite),
+                f"{r.civilite} {r.nom}",
                 majuscule(r.qualite),
             )
         )

@@ -146,8 +146,12 @@ def _french_message(error: Any) -> tuple[str, str | None]:
     if kind == "bool_parsing":
         return f"« {value} » n'est pas oui/non", "écrivez true ou false"
     if kind in ("string_type", "model_type", "dict_type", "list_type"):
-        expected = {"string_type": "un texte", "model_type": "un bloc de champs",
-                    "dict_type": "un bloc de champs", "list_type": "une liste"}[kind]
+        expected = {
+            "string_type": "un texte",
+            "model_type": "un bloc de champs",
+            "dict_type": "un bloc de champs",
+            "list_type": "une liste",
+        }[kind]
         return f"type inattendu : {expected} est attendu", None
     return str(error["msg"]), None
 

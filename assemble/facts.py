@@ -111,8 +111,11 @@ def derive(data: Contract) -> Facts:
     codes = sorted({e.departement for e in data.etablissements})
     by_key = {a.cle: a for a in data.autorites}
     financial = tuple(
-        FinancialRow(e, by_key[f.financeur],
-                     project(f.dotation, data.options.taux_actualisation, len(exercices)))
+        FinancialRow(
+            e,
+            by_key[f.financeur],
+            project(f.dotation, data.options.taux_actualisation, len(exercices)),
+        )
         for e in data.etablissements
         for f in e.financements
     )

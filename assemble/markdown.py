@@ -33,15 +33,20 @@ def _metadata(doc: Document) -> str:
         "lang": "fr-FR",
         "date": date_fr(doc.timestamp),
     }
-    lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in
-                       fields.items()] + ["---", ""]
+    lines = (
+        ["---"]
+        + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+        + ["---", ""]
+    )
     return "\n".join(lines)
 
 
 def _titre(titre: Titre) -> str:
     parts = []
     if titre.kind == "titre":
-        parts.append(f"# {titre.label}{DASH}{escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n")
+        parts.append(
+            f"# {titre.label}{DASH}{escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n"
+        )
     elif titre.kind == "preambule" and any(a.number for a in titre.articles):
         parts.append(f"# {escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n")
     for article in titre.articles:

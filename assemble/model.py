@@ -51,7 +51,9 @@ TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "sati
 def _finess(value: str) -> str:
     value = value.replace(" ", "")
     if len(value) != 9:
-        raise ValueError(f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}")
+        raise ValueError(
+            f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}"
+        )
     if not re.match(FINESS_PATTERN, value) or not value[2:].isdigit():
         raise ValueError(
             f"« {value} » n'est pas un numéro FINESS : deux caractères de département "
@@ -77,16 +79,20 @@ Finess = Annotated[
     AfterValidator(_finess),
     Field(description="Numéro FINESS à 9 caractères (département, numéro d'ordre, clé)."),
 ]
+
+
 def _departement(code: str) -> str:
     if code not in DEPARTEMENTS:
-        raise ValueError(f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)")
+        raise ValueError(
+            f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)"
+        )
     return code
 
 
 Departement = Annotated[
     str,
     AfterValidator(_departement),
-    Field(description="Code du département, entre guillemets : \"34\", \"2A\", \"974\"."),
+    Field(description='Code du département, entre guillemets : "34", "2A", "974".'),
 ]
 Montant = Annotated[
     Decimal,
@@ -200,9 +206,7 @@ class FraisDeSiege(Strict):
         }.get(self.modalite, ())
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
-            raise ValueError(
-                f"la modalité « {self.modalite} » exige : {', '.join(missing)}"
-            )
+            raise ValueError(f"la modalité « {self.modalite} » exige : {', '.join(missing)}")
         if self.modalite != "aucun" and self.date_autorisation is None:
             raise ValueError(f"la modalité « {self.modalite} » exige : date_autorisation")
         return self
@@ -228,8 +232,9 @@ class DotationGlobaleCommune(Strict):
 
 class AffectationResultats(Strict):
     seuil_excedent: Taux = Field(
-        default=Decimal("1"), description="Part de la masse budgétaire au-delà de laquelle "
-        "l'excédent est analysé en dialogue de gestion (en %)."
+        default=Decimal("1"),
+        description="Part de la masse budgétaire au-delà de laquelle "
+        "l'excédent est analysé en dialogue de gestion (en %).",
     )
     reprise_creton: bool = Field(
         default=True, description="Reprise des recettes « amendement Creton »."

@@ -35,9 +35,7 @@ class NumberedTitre:
     slots: tuple[Slot, ...]
 
 
-def number(
-    titres: Sequence[TitreDef], selected: Sequence[Selected]
-) -> tuple[NumberedTitre, ...]:
+def number(titres: Sequence[TitreDef], selected: Sequence[Selected]) -> tuple[NumberedTitre, ...]:
     """Give each titre and article its number; empty titres are left out."""
     result = []
     titre_no = article_no = annex_no = 0

@@ -1,4 +1,4 @@
-"""Run the pandoc of the pypandoc-binary wheel: Markdown → AST (with French typography) → formats."""
+"""Run the pandoc of the pypandoc-binary wheel: Markdown → AST with French typography → formats."""
 
 from __future__ import annotations
 

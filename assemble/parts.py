@@ -27,7 +27,8 @@ def template_context(doc: Document) -> dict[str, Any]:
         "debut": date_fr(doc.effective_date),
         "fin": date_fr(doc.end_date),
     }
-    return _typographic(context)
+    typographic: dict[str, Any] = _typographic(context)
+    return typographic
 
 
 def _typographic(value: Any) -> Any:

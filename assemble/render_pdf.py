@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typst
 
@@ -13,7 +13,7 @@ from .errors import ToolError
 from .pandoc import ast_to, with_meta
 from .parts import template_context
 
-PDF_STANDARD = "a-2b"
+PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
 
 

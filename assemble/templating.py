@@ -14,10 +14,12 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
     nodes,
 )
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import french
 from .errors import CpomError
@@ -31,8 +33,37 @@ class ReferenceError_(Exception):
     """A cross-reference to an article that this contract does not contain."""
 
 
+class FilterError(Exception):
+    """A helper applied to a value it cannot format (a text given to `montant`…)."""
+
+
+def _strict(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a helper raise the undefined-variable error, or a clear one for a wrong value."""
+
+    def helper(value: Any, *args: Any) -> Any:
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        try:
+            return function(value, *args)
+        except (
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+            ArithmeticError,
+            AssertionError,
+        ) as exc:
+            raise FilterError(
+                f"le filtre « {name} » ne s'applique pas à la valeur « {value} »"
+            ) from exc
+
+    helper.__name__ = name
+    return helper
+
+
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&])")
-_LINE_START = re.compile(r"^(\s*)([-+:=>]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([-+:=>])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def escape_markdown(text: str) -> str:
@@ -43,6 +74,7 @@ def escape_markdown(text: str) -> str:
         flat = re.sub(r"[ \t]*\n[ \t]*", " ", paragraph)
         flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
         flat = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat, count=1)
+        flat = _ORDERED.sub(r"\1\\\2", flat, count=1)
         escaped.append(flat)
     return "\n\n".join(escaped)
 
@@ -124,9 +156,7 @@ class _SourceLoader(BaseLoader):
     def __init__(self) -> None:
         self.sources: dict[str, Source] = {}
 
-    def get_source(
-        self, environment: Any, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source = self.sources[template]
         return source.text, _frame_name(template), lambda: True
 
@@ -149,7 +179,7 @@ class ClauseRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(FILTERS)
+        self.env.filters.update({name: _strict(name, f) for name, f in FILTERS.items()})
 
     def render(self, name: str, source: Source, context: Mapping[str, Any]) -> str:
         """Render `source`; any error becomes a CpomError at the file and line responsible."""
@@ -170,7 +200,7 @@ class ClauseRenderer:
                 path,
                 line,
                 "l'expression porte sur les données du contrat, par exemple "
-                "options.frais_de_siege.modalite == \"aucun\"",
+                'options.frais_de_siege.modalite == "aucun"',
             ) from None
 
     def parse(self, name: str, source: Source) -> nodes.Template:
@@ -206,6 +236,14 @@ class ClauseRenderer:
                 source.path,
                 file_line,
                 "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+            )
+        if isinstance(exc, FilterError):
+            return CpomError.one(
+                "template.filter",
+                str(exc),
+                source.path,
+                file_line,
+                "vérifiez la donnée filtrée ; les filtres sont décrits dans docs/clauses.md",
             )
         if isinstance(exc, SecurityError):
             return CpomError.one(

@@ -38,8 +38,13 @@ def _pandoc_reference() -> docx.document.Document:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ref.docx"
         subprocess.run(
-            [pypandoc.get_pandoc_path(), "-o", str(path), "--print-default-data-file",
-             "reference.docx"],
+            [
+                pypandoc.get_pandoc_path(),
+                "-o",
+                str(path),
+                "--print-default-data-file",
+                "reference.docx",
+            ],
             check=True,
         )
         return docx.Document(str(path))
@@ -53,8 +58,9 @@ def _page_setup(document: docx.document.Document) -> None:
     section.header_distance = section.footer_distance = Cm(1.2)
 
 
-def _font(style: object, size: float, bold: bool = False, italic: bool = False,
-          color: RGBColor = BLACK) -> None:
+def _font(
+    style: object, size: float, bold: bool = False, italic: bool = False, color: RGBColor = BLACK
+) -> None:
     font = style.font  # type: ignore[attr-defined]
     font.name = FONT
     font.size = Pt(size)
@@ -95,8 +101,7 @@ def _border(paragraph_format_element: object, side: str) -> None:
     ppr = paragraph_format_element
     borders = OxmlElement("w:pBdr")
     edge = OxmlElement(f"w:{side}")
-    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"),
-                       ("w:color", "808080")):
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"), ("w:color", "808080")):
         edge.set(qn(key), value)
     borders.append(edge)
     # CT_PPr children have a fixed order: the border goes before the justification.
@@ -163,8 +168,12 @@ def _table_borders(style: object) -> None:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
-                           ("w:color", "808080")):
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "4"),
+            ("w:space", "0"),
+            ("w:color", "808080"),
+        ):
             edge.set(qn(key), value)
         borders.append(edge)
     tblpr.append(borders)
@@ -183,8 +192,12 @@ def _table_borders_direct(table: object) -> None:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
-                           ("w:color", "808080")):
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "4"),
+            ("w:space", "0"),
+            ("w:color", "808080"),
+        ):
             edge.set(qn(key), value)
         borders.append(edge)
     layout = tblpr.find(qn("w:tblLayout"))
@@ -253,8 +266,14 @@ def _new_template() -> docx.document.Document:
 def make_cover(path: Path) -> None:
     document = _new_template()
 
-    def line(text: str, size: float, bold: bool = False, space: float = 6,
-             align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER, caps: bool = False) -> None:
+    def line(
+        text: str,
+        size: float,
+        bold: bool = False,
+        space: float = 6,
+        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+        caps: bool = False,
+    ) -> None:
         paragraph = document.add_paragraph()
         paragraph.alignment = align
         paragraph.paragraph_format.space_after = Pt(space)
@@ -274,8 +293,7 @@ def make_cover(path: Path) -> None:
     line("{{ partie.name }}", 13, bold=True, space=8)
     line("{%p endfor %}", 11, space=0)
     line("Période du {{ debut }} au {{ fin }}", 11, space=6)
-    line("Articles L. 313-11 et suivants du code de l’action sociale et des familles", 9,
-         space=0)
+    line("Articles L. 313-11 et suivants du code de l’action sociale et des familles", 9, space=0)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.save(str(path))
 

@@ -1,0 +1,128 @@
+"""Read the built .docx and .pdf back and check what a drafter would check."""
+
+from __future__ import annotations
+
+import re
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from assemble.build import Outputs
+from assemble.french import NBSP, NNBSP
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def word(sample_outputs: Outputs) -> docx.document.Document:
+    return docx.Document(str(sample_outputs.docx))
+
+
+@pytest.fixture(scope="module")
+def word_text(word: docx.document.Document) -> str:
+    return "\n".join(p.text for p in word.paragraphs)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(sample_outputs: Outputs) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(sample_outputs.pdf).pages)
+
+
+def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -> None:
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    numbered = [h for h in headings if h.startswith("Article")]
+    assert numbered[0] == f"Article{NBSP}1 – Objet du contrat"
+    assert numbered[-1] == f"Article{NBSP}20 – Règlement des litiges"
+    assert [int(re.search(r"\d+", h).group()) for h in numbered] == list(range(1, 21))  # type: ignore[union-attr]
+    titres = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert f"Titre{NBSP}III – Moyens financiers" in titres
+    assert titres[-1].startswith(f"Annexe{NBSP}3 – ")
+
+
+def test_cover_comes_first_and_signatures_before_annexes(word: docx.document.Document) -> None:
+    texts = [p.text for p in word.paragraphs]
+    assert texts[1] == "Contrat pluriannuel d’objectifs et de moyens"
+    cover_end = texts.index("Entre les soussignés")
+    assert "Association Horizons" in texts[:cover_end]
+    signatures = texts.index("Signatures des parties")
+    assert signatures < next(i for i, t in enumerate(texts) if t.startswith(f"Annexe{NBSP}1"))
+    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}20"))
+
+
+def test_one_signature_block_per_party(word: docx.document.Document) -> None:
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    blocks = [c for c in cells if c.startswith("Pour ")]
+    assert [b.split("\n")[0] for b in blocks] == [
+        "Pour l’Association Horizons",
+        "Pour l’Agence régionale de santé Occitanie",
+        "Pour le Département de l’Hérault",
+    ]
+    assert "M. Bernard Castel\nPrésident" in blocks[0]
+
+
+def test_header_carries_reference_and_footer_page_x_of_y(word: docx.document.Document) -> None:
+    section = word.sections[0]
+    assert section.different_first_page_header_footer
+    header = "".join(t.text or "" for t in section.header._element.iter(f"{W}t"))
+    assert header == "CPOM-OCC-2027-014"  # the cached value of the DOCPROPERTY field
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "sur" in footer
+
+
+def test_cross_references_are_internal_links(word: docx.document.Document) -> None:
+    anchors = {h.get(f"{W}anchor") for h in word.element.body.iter(f"{W}hyperlink")}
+    assert {"revision", "annexe-etablissements", "rapports-evaluation"} <= anchors
+    bookmarks = {b.get(f"{W}name") for b in word.element.body.iter(f"{W}bookmarkStart")}
+    assert anchors - {None} <= bookmarks
+
+
+def test_variant_text_and_french_figures(word_text: str) -> None:
+    assert f"au plus égal à 1,5{NBSP}%" in word_text  # frais de siège, evolution_encadree
+    assert "plan pluriannuel d’investissement soumis à l’approbation" in word_text  # ppi
+    total = f"11{NNBSP}329{NNBSP}430,00{NBSP}€"
+    assert f"{total} (onze millions trois cent vingt-neuf mille quatre cent trente euros)" in (
+        word_text
+    )
+    assert f"prend effet le 1er{NBSP}janvier 2027 et s’achève le 31{NBSP}décembre 2031" in (
+        word_text
+    )
+    assert "préavis de six mois" in word_text
+
+
+def test_french_spacing(word_text: str) -> None:
+    assert f"«{NBSP}l’organisme gestionnaire{NBSP}»" in word_text
+    assert f"Il a pour objet{NBSP}:" in word_text
+    assert f"SIREN 782345671{NNBSP};" in word_text
+    assert " :" not in word_text and " ;" not in word_text
+
+
+def test_annex_totals_match_the_data(word: docx.document.Document) -> None:
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "FINESS")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    amounts = [_euros(r[-1]) for r in rows[:-1]]
+    assert len(amounts) == 6
+    assert sum(amounts) == _euros(rows[-1][-1]) == 11_329_430
+    assert rows[-1][3] == "279 places"
+
+
+def _euros(text: str) -> float:
+    return float(text.replace(NNBSP, "").replace(NBSP, "").replace("€", "").replace(",", "."))
+
+
+def test_pdf_reads_as_the_contract(sample_outputs: Outputs, pdf_text: str) -> None:
+    reader = PdfReader(sample_outputs.pdf)
+    assert len(reader.pages) >= 10
+    assert "Règlement des litiges" in pdf_text
+    assert "Signatures des parties" in pdf_text
+    assert f"Page 2 sur {len(reader.pages)}" in pdf_text.replace(NBSP, " ")
+    assert "Pour l’Agence régionale de santé Occitanie" in pdf_text
+
+
+def test_pdf_is_pdfa_2b_with_metadata(sample_outputs: Outputs) -> None:
+    data = sample_outputs.pdf.read_bytes()
+    assert b"<pdfaid:part>2</pdfaid:part>" in data
+    assert b"<pdfaid:conformance>B</pdfaid:conformance>" in data
+    meta = PdfReader(sample_outputs.pdf).metadata
+    assert meta is not None and meta.title and "Hérault" in meta.title
+    assert b"<dc:language><rdf:Bag><rdf:li>fr-FR" in data
