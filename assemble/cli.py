@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .build import Project, assemble, build_contract
+from .checks import check_library
 from .errors import CpomError, ProblemCollector, UsageError
 from .library import load_library
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
@@ -118,6 +119,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     library = None
     try:
         library = load_library(project.clauses)
+        problems.extend(check_library(library))
     except CpomError as exc:
         problems.absorb(exc)
     problems.extend(check_schema_file(project.contracts))

@@ -35,7 +35,7 @@ def load_contract(folder: Path) -> LoadedContract:
             "contract.missing",
             "fichier de données introuvable",
             path,
-            hint=f"créez {CONTRACT_FILE} dans ce dossier (voir contracts/README.md)",
+            hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
     raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
     if not isinstance(raw, dict):
