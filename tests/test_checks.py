@@ -7,6 +7,7 @@ from collections.abc import Callable
 from assemble.build import Project
 from assemble.checks import check_library
 from assemble.library import Library, load_library
+
 from conftest import edit
 
 
@@ -31,7 +32,7 @@ def test_variant_that_no_value_selects(scratch_project: Callable[..., Project]) 
     path = project.clauses / "04-titre-III-moyens" / "40-investissement.md"
     edit(path, "::: variante ppi", "::: variante plan")
     messages = {p.code: p.message for p in check_library(load_library(project.clauses))}
-    assert "la variante « plan » ne peut jamais être choisie" in messages[
-        "clause.variant-unreachable"
-    ]
+    assert (
+        "la variante « plan » ne peut jamais être choisie" in messages["clause.variant-unreachable"]
+    )
     assert "aucune variante pour la valeur « ppi »" in messages["clause.variant-missing"]
