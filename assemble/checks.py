@@ -38,7 +38,8 @@ def check_library(library: Library, renderer: ClauseRenderer | None = None) -> l
 
 
 def _unknown_names(clause: Clause, tree: nodes.Template) -> Iterable[Problem]:
-    for name in sorted(meta.find_undeclared_variables(tree) - CONTEXT_NAMES):
+    allowed = CONTEXT_NAMES | ({"element"} if clause.repeter else set())
+    for name in sorted(meta.find_undeclared_variables(tree) - allowed):
         line = next(
             (n.lineno for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load"),
             1,
@@ -48,7 +49,7 @@ def _unknown_names(clause: Clause, tree: nodes.Template) -> Iterable[Problem]:
             f"« {name} » n'est ni une donnée du contrat ni une aide des clauses",
             clause.path,
             clause.body_line + line - 1,
-            f"noms disponibles : {', '.join(sorted(CONTEXT_NAMES))}",
+            f"noms disponibles : {', '.join(sorted(allowed))}",
         )
 
 

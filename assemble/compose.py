@@ -10,6 +10,7 @@ from .contract import LoadedContract
 from .document import Article, Document, Party, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
+from .french import NBSP
 from .library import Clause, Library
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
@@ -22,15 +23,12 @@ def compose(
     renderer = renderer or ClauseRenderer()
     context = base_context(contract)
     problems = ProblemCollector()
-    selected = []
+    selected: list[Selected] = []
     for clause in library.clauses:
         try:
-            choice = select(clause, context, renderer)
+            selected.extend(select(clause, context, renderer))
         except CpomError as exc:
             problems.absorb(exc)
-            continue
-        if choice is not None:
-            selected.append(choice)
     problems.raise_if_any()
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
@@ -52,13 +50,7 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
     """What a clause sees: the data's top-level keys, derived facts, and label tables."""
     data = contract.data
     return {
-        "contrat": data.contrat,
-        "organisme": data.organisme,
-        "autorites": data.autorites,
-        "etablissements": data.etablissements,
-        "options": data.options,
-        "diagnostic": data.diagnostic,
-        "axes": data.axes,
+        **{name: getattr(data, name) for name in type(data).model_fields},
         "calcul": derive(data),
         "libelles": {
             "categories": CATEGORY_LABELS,
@@ -68,14 +60,28 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
     }
 
 
-def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer) -> Selected | None:
-    """Keep the clause if its condition holds, with the variant its `selon` names."""
+def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer) -> list[Selected]:
+    """The articles a clause gives: none if its condition fails, one per item if repeated."""
     if clause.condition is not None:
         line = clause.header_lines.line_of(("condition",))
         if not renderer.evaluate(clause.condition, context, clause.path, line):
-            return None
+            return []
+    if clause.repeter is None:
+        return [Selected(clause, _variant(clause, context, renderer))]
+    line = clause.header_lines.line_of(("repeter",))
+    items = list(renderer.evaluate(clause.repeter, context, clause.path, line))
+    chosen = []
+    for index, item in enumerate(items, 1):
+        local = {**context, "element": item}
+        instance = str(getattr(item, "cle", None) or index)
+        chosen.append(Selected(clause, _variant(clause, local, renderer), item, instance))
+    return chosen
+
+
+def _variant(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer) -> str | None:
+    """The variant named by the clause's `selon` expression, which must exist."""
     if clause.selon is None:
-        return Selected(clause, None)
+        return None
     line = clause.header_lines.line_of(("selon",))
     value = str(renderer.evaluate(clause.selon, context, clause.path, line))
     if value not in clause.variants:
@@ -86,22 +92,34 @@ def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer)
             line,
             f"variantes disponibles : {', '.join(clause.variants)}",
         )
-    return Selected(clause, value)
+    return value
 
 
 def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRenderer) -> Article:
-    clause, variant = slot.selected.clause, slot.selected.variant
-    source = Source(clause.body_for(variant), clause.path, clause.body_line)
+    selected = slot.selected
+    clause, variant = selected.clause, selected.variant
     local = {**context, "article": {"numero": slot.number, "libelle": slot.label}}
-    body = renderer.render(f"{clause.id}:{variant or ''}", source, local)
+    if selected.instance is not None:
+        local["element"] = selected.item
+    body = renderer.render(
+        f"{clause.id}:{variant or ''}",
+        Source(clause.body_for(variant), clause.path, clause.body_line),
+        local,
+    )
+    heading = renderer.render(
+        f"{clause.id}:intitule",
+        Source(clause.intitule, clause.path, clause.header_lines.line_of(("intitule",))),
+        local,
+    )
     return Article(
         clause_id=clause.id,
+        instance=selected.instance,
         version=clause.version,
         variant=variant,
         clause_hash=clause.hash,
         number=slot.number,
         label=slot.label,
-        heading=clause.intitule,
+        heading=heading.strip(),
         body=_tidy(body),
         source=clause.path,
     )
@@ -113,21 +131,35 @@ def _tidy(body: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
-def _ref_function(refs: Mapping[str, Slot], library: Library) -> Any:
+def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any:
     known = {c.id for c in library.clauses}
 
-    def ref(clause_id: str) -> Markdown:
-        slot = refs.get(clause_id)
-        if slot is None:
+    def ref(clause_id: str, instance: str | None = None) -> Markdown:
+        slots = refs.get(clause_id, ())
+        if instance is not None:
+            slots = tuple(s for s in slots if s.selected.instance == instance)
+        if not slots:
             if clause_id in known:
                 raise ReferenceError_(
-                    f"renvoi à « {clause_id} », clause non retenue dans ce contrat "
-                    "(sa condition est fausse)"
+                    f"renvoi à « {clause_id} »{f' ({instance})' if instance else ''}, "
+                    "clause non retenue dans ce contrat (sa condition est fausse)"
                 )
             raise ReferenceError_(f"renvoi à « {clause_id} », clause inconnue")
-        return Markdown(f"[{slot.reference}](#{clause_id})")
+        anchor = anchor_of(slots[0])
+        if len(slots) == 1:
+            return Markdown(f"[{slots[0].reference}](#{anchor})")
+        # « annexes 4 à 6 »: the plural of the first reference, then the last number.
+        first, last = slots[0].reference, slots[-1].number
+        plural = first.replace(NBSP, f"s{NBSP}", 1)
+        return Markdown(f"[{plural} à {last}](#{anchor})")
 
     return ref
+
+
+def anchor_of(slot: Slot) -> str:
+    """The Markdown identifier of an article: its clause id, plus the instance if repeated."""
+    instance = slot.selected.instance
+    return slot.selected.clause.id if instance is None else f"{slot.selected.clause.id}-{instance}"
 
 
 def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
@@ -147,17 +179,33 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
     parties = [
         Party(
             "organisme",
+            "organisme",
             data.organisme.raison_sociale,
             le(data.organisme),
             f"{rep.civilite} {rep.nom}",
             majuscule(rep.qualite),
         )
     ]
+    gcsms = data.organisme.gcsms
+    if gcsms is not None and gcsms.autorisations == "membres":
+        for membre in gcsms.membres:
+            m = membre.representant
+            parties.append(
+                Party(
+                    membre.cle,
+                    "membre",
+                    membre.raison_sociale,
+                    le(membre),
+                    f"{m.civilite} {m.nom}",
+                    majuscule(m.qualite),
+                )
+            )
     for autorite in data.autorites:
         r = autorite.representant
         parties.append(
             Party(
                 autorite.cle,
+                "autorite",
                 autorite.nom,
                 le(autorite),
                 f"{r.civilite} {r.nom}",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .errors import CpomError, Problem
+from .facts import ONE_DAY, add_years
 from .model import Contract
 from .sources import LineMap, Loc, load_yaml
 
@@ -83,7 +85,177 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     for key, count in Counter(objectives).items():
         if count > 1:
             add(("axes",), f"axes: l'objectif « {key} » est défini {count} fois", "clé unique")
+    problems.extend(_check_departements(data, lines))
+    problems.extend(_check_members(data, lines))
+    problems.extend(_check_years(data, lines))
+    problems.extend(_check_investments(data, lines))
+    problems.extend(_check_head_office_fees(data, lines))
     return problems
+
+
+def _problem(lines: LineMap, loc: Loc, message: str, hint: str) -> Problem:
+    return Problem("data.invalid", message, lines.path, lines.line_of(loc), hint)
+
+
+def _check_departements(data: Contract, lines: LineMap) -> list[Problem]:
+    several = len({e.departement for e in data.etablissements}) > 1
+    if several and data.options.multi_departements is None:
+        return [
+            _problem(
+                lines,
+                ("options",),
+                "options.multi_departements: exigé, le périmètre couvre plusieurs départements",
+                "précisez critere (siege, plus_grand_etablissement, nombre_etablissements) "
+                "et declinaison (declinaisons_departementales, avenants_par_enveloppe)",
+            )
+        ]
+    return []
+
+
+def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
+    gcsms = data.organisme.gcsms
+    members = {m.cle for m in gcsms.membres} if gcsms else set()
+    by_members = gcsms is not None and gcsms.autorisations == "membres"
+    problems = []
+    if by_members and not members:
+        problems.append(
+            _problem(
+                lines,
+                ("organisme", "gcsms"),
+                "organisme.gcsms.membres: liste vide",
+                "un GCSMS sans autorisation signe avec ses membres : listez-les",
+            )
+        )
+    for i, etab in enumerate(data.etablissements):
+        loc = ("etablissements", i, "membre")
+        if by_members and etab.membre not in members:
+            problems.append(
+                _problem(
+                    lines,
+                    loc if etab.membre else ("etablissements", i),
+                    f"etablissements[{i}].membre: « {etab.membre or ''} » n'est pas un "
+                    "membre du groupement",
+                    f"membres déclarés : {', '.join(sorted(members)) or 'aucun'}",
+                )
+            )
+        elif not by_members and etab.membre is not None:
+            problems.append(
+                _problem(
+                    lines,
+                    loc,
+                    f"etablissements[{i}].membre: sans objet ici",
+                    "le champ membre ne sert qu'à un GCSMS dont les membres détiennent "
+                    "les autorisations",
+                )
+            )
+    if by_members:
+        used = {e.membre for e in data.etablissements}
+        for j, member in enumerate(gcsms.membres if gcsms else []):
+            if member.cle not in used:
+                problems.append(
+                    _problem(
+                        lines,
+                        ("organisme", "gcsms", "membres", j),
+                        f"organisme.gcsms.membres[{j}]: « {member.cle} » ne gère aucun "
+                        "établissement du périmètre",
+                        "rattachez-lui un établissement ou retirez-le",
+                    )
+                )
+    return problems
+
+
+def _check_years(data: Contract, lines: LineMap) -> list[Problem]:
+    first = data.contrat.date_effet.year
+    last = (add_years(data.contrat.date_effet, data.contrat.duree_annees) - ONE_DAY).year
+    problems = []
+    for a, axe in enumerate(data.axes):
+        for o, objectif in enumerate(axe.objectifs):
+            for n, indicateur in enumerate(objectif.indicateurs):
+                base = ("axes", a, "objectifs", o, "indicateurs", n)
+                years = [("echeance", indicateur.echeance)] + [
+                    ("cibles", year) for year in indicateur.cibles
+                ]
+                for field, year in years:
+                    if not first <= year <= last:
+                        problems.append(
+                            _problem(
+                                lines,
+                                (*base, field),
+                                f"axes[{a}].objectifs[{o}].indicateurs[{n}].{field}: "
+                                f"{year} hors de la durée du contrat ({first}-{last})",
+                                "choisissez un exercice couvert par le contrat",
+                            )
+                        )
+    return problems
+
+
+def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
+    known = {e.finess for e in data.etablissements}
+    problems = []
+    for i, operation in enumerate(data.investissements):
+        if operation.finess not in known:
+            problems.append(
+                _problem(
+                    lines,
+                    ("investissements", i, "finess"),
+                    f"investissements[{i}].finess: {operation.finess} n'est pas un "
+                    "établissement du périmètre",
+                    "reprenez le FINESS d'un établissement",
+                )
+            )
+        if operation.annee_fin < operation.annee_debut:
+            problems.append(
+                _problem(
+                    lines,
+                    ("investissements", i, "annee_fin"),
+                    f"investissements[{i}].annee_fin: antérieure à annee_debut",
+                    "l'opération s'achève au plus tôt l'année où elle commence",
+                )
+            )
+        if data.options.investissement.modalite == "tableau_previsionnel" and (
+            operation.surcout_exploitation > 0
+        ):
+            problems.append(
+                _problem(
+                    lines,
+                    ("investissements", i, "surcout_exploitation"),
+                    f"investissements[{i}].surcout_exploitation: un surcoût "
+                    "d'exploitation exige un plan pluriannuel d'investissement",
+                    "passez options.investissement.modalite à ppi",
+                )
+            )
+    return problems
+
+
+def _check_head_office_fees(data: Contract, lines: LineMap) -> list[Problem]:
+    fees = data.options.frais_de_siege
+    shares = [
+        (i, e.quote_part_frais_de_siege)
+        for i, e in enumerate(data.etablissements)
+        if e.quote_part_frais_de_siege is not None
+    ]
+    if fees.modalite == "aucun":
+        return [
+            _problem(
+                lines,
+                ("etablissements", i, "quote_part_frais_de_siege"),
+                f"etablissements[{i}].quote_part_frais_de_siege: sans frais de siège autorisés",
+                "retirez ce champ ou choisissez une modalité de frais de siège",
+            )
+            for i, _ in shares
+        ]
+    total = sum((share for _, share in shares if share is not None), Decimal(0))
+    if shares and total != fees.montant_annuel:
+        return [
+            _problem(
+                lines,
+                ("options", "frais_de_siege", "montant_annuel"),
+                f"options.frais_de_siege.montant_annuel: {fees.montant_annuel} € "
+                f"autorisés, mais les quotes-parts des établissements totalisent {total} €",
+                "corrigez le montant ou les quotes-parts pour qu'ils concordent",
+            )
+        ]
+    return []
 
 
 def _duplicates(values: list[str], base: Loc, field: str) -> list[tuple[Loc, str]]:

@@ -12,14 +12,20 @@ class Article:
     """One clause as it reads in this contract."""
 
     clause_id: str
+    instance: str | None  # for a clause repeated per item (a GCSMS member…): the item's key
     version: int
     variant: str | None
     clause_hash: str
     number: int | None  # None: an unnumbered block (parties, visas) or an annex
     label: str  # "Article 12", "Annexe 2", or "" for unnumbered blocks
-    heading: str
+    heading: str  # rendered Markdown
     body: str  # rendered Markdown
     source: Path
+
+    @property
+    def key(self) -> str:
+        """Unique within a contract: the clause id, and the instance for repeated clauses."""
+        return self.clause_id if self.instance is None else f"{self.clause_id}-{self.instance}"
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class Titre:
 class Party:
     """A signatory: the organisme gestionnaire or an authority."""
 
-    role: str  # "organisme" or an authority key
+    role: str  # "organisme", a GCSMS member's key or an authority's key
+    kind: str  # "organisme", "membre" or "autorite"
     name: str  # « Agence régionale de santé Occitanie », as on the cover
     designation: str  # « l'Agence régionale de santé Occitanie », as in « Pour l'Agence… »
     signatory: str  # « M. Jean Dupont »
@@ -58,6 +65,12 @@ class Document:
     end_date: dt.date
     timestamp: dt.date  # fixed date for reproducible files, taken from the data
     titres: tuple[Titre, ...]
+
+    def authorities(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.parties if p.kind == "autorite")
+
+    def members(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.parties if p.kind == "membre")
 
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for t in self.titres for a in t.articles)

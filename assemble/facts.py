@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .departements import DEPARTEMENTS, Departement
 from .french import CENT
-from .model import Autorite, Contract, Etablissement
+from .model import Autorite, Contract, Etablissement, Membre
 
 CATEGORY_LABELS: Mapping[str, str] = {
     "EHPAD": "établissement d'hébergement pour personnes âgées dépendantes",
@@ -42,6 +43,8 @@ PLACE_LABELS: Mapping[str, str] = {
     "externat": "externat",
     "places": "places",
 }
+
+ONE_DAY = dt.timedelta(days=1)
 
 AUTHORITY_TITLES: Mapping[str, str] = {
     "ars": "Agence régionale de santé",
@@ -87,6 +90,38 @@ class DepartementFacts:
 
 
 @dataclass(frozen=True)
+class CategoryFacts:
+    categorie: str
+    libelle: str
+    etablissements: int
+    places: int
+    dotation: Decimal
+
+
+@dataclass(frozen=True)
+class FeeShare:
+    """One establishment's share of the head-office fees."""
+
+    etablissement: Etablissement
+    montant: Decimal
+    part: Decimal  # percent of the total, rounded to two decimals
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A member of a GCSMS and what it brings to the contract."""
+
+    membre: Membre
+    etablissements: tuple[EstablishmentFacts, ...]
+    places: int
+    dotation: Decimal
+
+    @property
+    def cle(self) -> str:
+        return self.membre.cle
+
+
+@dataclass(frozen=True)
 class Facts:
     date_fin: dt.date
     exercices: tuple[int, ...]
@@ -98,13 +133,19 @@ class Facts:
     multi_departements: bool
     financier: tuple[FinancialRow, ...]
     financier_totaux: tuple[Decimal, ...]
+    categories: tuple[CategoryFacts, ...]
+    frais_de_siege: tuple[FeeShare, ...]
+    investissements_total: Decimal
+    surcouts_total: Decimal
+    membres: tuple[MemberFacts, ...]
+    departement_pilote: Departement
 
 
 def derive(data: Contract) -> Facts:
     """Compute every derived value once; clauses print them, never recompute them."""
     start = data.contrat.date_effet
     years = data.contrat.duree_annees
-    end = _add_years(start, years) - dt.timedelta(days=1)
+    end = add_years(start, years) - ONE_DAY
     exercices = tuple(range(start.year, end.year + 1))
     names = {a.cle: a.nom_court or a.nom for a in data.autorites}
     establishments = tuple(_establishment(e, names) for e in data.etablissements)
@@ -144,7 +185,80 @@ def derive(data: Contract) -> Facts:
         multi_departements=len(codes) > 1,
         financier=financial,
         financier_totaux=_totals(financial, len(exercices)),
+        categories=_categories(establishments),
+        frais_de_siege=_fee_shares(data),
+        investissements_total=sum((o.montant for o in data.investissements), Decimal(0)),
+        surcouts_total=sum((o.surcout_exploitation for o in data.investissements), Decimal(0)),
+        membres=_members(data, establishments),
+        departement_pilote=DEPARTEMENTS[_pilot(data, establishments)],
     )
+
+
+def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[CategoryFacts, ...]:
+    order = list(CATEGORY_LABELS)
+    present = sorted({f.etablissement.categorie for f in establishments}, key=order.index)
+    rows = []
+    for category in present:
+        members = [f for f in establishments if f.etablissement.categorie == category]
+        rows.append(
+            CategoryFacts(
+                category,
+                CATEGORY_LABELS[category],
+                len(members),
+                sum(f.places for f in members),
+                sum((f.dotation for f in members), Decimal(0)),
+            )
+        )
+    return tuple(rows)
+
+
+def _fee_shares(data: Contract) -> tuple[FeeShare, ...]:
+    shares = [
+        (e, e.quote_part_frais_de_siege)
+        for e in data.etablissements
+        if e.quote_part_frais_de_siege is not None
+    ]
+    total = sum((amount for _, amount in shares if amount is not None), Decimal(0))
+    return tuple(
+        FeeShare(e, amount, (amount * 100 / total).quantize(CENT, rounding=ROUND_HALF_UP))
+        for e, amount in shares
+        if amount is not None and total
+    )
+
+
+def _members(
+    data: Contract, establishments: tuple[EstablishmentFacts, ...]
+) -> tuple[MemberFacts, ...]:
+    gcsms = data.organisme.gcsms
+    if gcsms is None or gcsms.autorisations != "membres":
+        return ()
+    result = []
+    for membre in gcsms.membres:
+        own = tuple(f for f in establishments if f.etablissement.membre == membre.cle)
+        result.append(
+            MemberFacts(
+                membre,
+                own,
+                sum(f.places for f in own),
+                sum((f.dotation for f in own), Decimal(0)),
+            )
+        )
+    return tuple(result)
+
+
+def _pilot(data: Contract, establishments: tuple[EstablishmentFacts, ...]) -> str:
+    """The département whose authorities sign for a perimeter spread over several."""
+    rule = data.options.multi_departements
+    if rule is None or rule.critere == "siege":
+        return data.organisme.departement
+    if rule.critere == "plus_grand_etablissement":
+        largest = max(establishments, key=lambda f: f.places)
+        return largest.etablissement.departement
+    counts = Counter(f.etablissement.departement for f in establishments)
+    places: Counter[str] = Counter()
+    for f in establishments:
+        places[f.etablissement.departement] += f.places
+    return max(counts, key=lambda code: (counts[code], places[code]))
 
 
 def _authority(
@@ -188,7 +302,7 @@ def _establishment(etab: Etablissement, names: Mapping[str, str]) -> Establishme
     )
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

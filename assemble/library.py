@@ -42,6 +42,7 @@ class ClauseHeader(BaseModel):
     intitule: str = Field(min_length=1)
     condition: str | None = None
     selon: str | None = None
+    repeter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Clause:
     intitule: str
     condition: str | None
     selon: str | None
+    repeter: str | None  # expression giving the items; one article per item
     blocks: tuple[VariantBlock, ...]
     body: str
     body_line: int  # line of the file where the body starts
@@ -163,6 +165,7 @@ def load_clause(path: Path) -> Clause:
         intitule=header.intitule,
         condition=header.condition,
         selon=header.selon,
+        repeter=header.repeter,
         blocks=blocks,
         body=body,
         body_line=body_line,

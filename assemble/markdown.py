@@ -55,13 +55,13 @@ def _titre(titre: Titre) -> str:
 
 
 def _article(article: Article, kind: str) -> str:
-    heading = escape_markdown(article.heading)
+    heading = article.heading  # already Markdown: rendered from the clause's intitule
     if kind == "annexes":
-        title = f"# {article.label}{DASH}{heading} {{#{article.clause_id} .annexe}}"
+        title = f"# {article.label}{DASH}{heading} {{#{article.key} .annexe}}"
     elif article.label:
-        title = f"## {article.label}{DASH}{heading} {{#{article.clause_id}}}"
+        title = f"## {article.label}{DASH}{heading} {{#{article.key}}}"
     else:
-        title = f"## {heading} {{#{article.clause_id} .unnumbered}}"
+        title = f"## {heading} {{#{article.key} .unnumbered}}"
     return f"{title}\n\n{article.body}"
 
 

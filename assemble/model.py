@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .departements import DEPARTEMENTS
 
@@ -102,7 +102,19 @@ Taux = Annotated[
     Decimal,
     Field(ge=0, le=100, decimal_places=3, description="Taux en pour cent : 1.5 pour 1,5 %."),
 ]
-Texte = Annotated[str, Field(min_length=1)]
+
+
+def _whole_number_as_text(value: object) -> object:
+    # « echeance: 2027 » or « cible: 8 » are text for the drafter; a decimal is not accepted,
+    # since 11.4 would print in the English form.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f'« {value} » : écrivez ce nombre entre guillemets, « "11,4 %" »')
+    return value
+
+
+Texte = Annotated[str, BeforeValidator(_whole_number_as_text), Field(min_length=1)]
 Cle = Annotated[
     str,
     Field(
@@ -138,6 +150,31 @@ class Contrat(Strict):
 Article = Literal["le", "la", "l'", "les"]
 
 
+class Membre(Strict):
+    """A member of a GCSMS that keeps its own authorisations and signs the contract."""
+
+    cle: Cle
+    raison_sociale: Texte
+    article: Article
+    statut: Texte
+    siege: Texte
+    representant: Personne
+    engagements: list[Texte] = Field(
+        default_factory=list, description="Engagements particuliers repris dans son annexe."
+    )
+
+
+class Gcsms(Strict):
+    autorisations: Literal["groupement", "membres"] = Field(
+        description="Qui détient les autorisations : le groupement (il signe seul) ou ses "
+        "membres (socle commun et une annexe par membre)."
+    )
+    date_convention: dt.date = Field(
+        description="Date d'approbation de la convention constitutive."
+    )
+    membres: list[Membre] = Field(default_factory=list)
+
+
 class Organisme(Strict):
     raison_sociale: Texte = Field(description="Raison sociale, sans article.")
     article: Article = Field(description="Article défini devant la raison sociale : le, la, l'.")
@@ -151,6 +188,15 @@ class Organisme(Strict):
     finess_juridique: Finess
     siren: str = Field(pattern=r"^[0-9]{9}$", description="Numéro SIREN, 9 chiffres.")
     representant: Personne
+    gcsms: Gcsms | None = Field(
+        default=None, description="Pour un groupement de coopération sociale et médico-sociale."
+    )
+
+    @model_validator(mode="after")
+    def _gcsms_block(self) -> Organisme:
+        if (self.forme_juridique == "gcsms") != (self.gcsms is not None):
+            raise ValueError("le bloc « gcsms » est exigé pour un GCSMS et seulement pour lui")
+        return self
 
 
 class Autorite(Strict):
@@ -186,6 +232,12 @@ class Etablissement(Strict):
     commune: Texte
     capacites: list[Capacite] = Field(min_length=1)
     financements: list[Financement] = Field(min_length=1)
+    membre: Cle | None = Field(
+        default=None, description="GCSMS sans autorisation : clé du membre gestionnaire."
+    )
+    quote_part_frais_de_siege: Montant | None = Field(
+        default=None, description="Quote-part annuelle des frais de siège imputée."
+    )
 
 
 class FraisDeSiege(Strict):
@@ -197,6 +249,9 @@ class FraisDeSiege(Strict):
     taux_plafond: Taux | None = None
     taux_plafond_charges: Taux | None = None
     taux_initial: Taux | None = None
+    montant_annuel: Montant | None = Field(
+        default=None, description="Montant annuel des frais de siège autorisés à la signature."
+    )
 
     @model_validator(mode="after")
     def _rates_for_modalite(self) -> FraisDeSiege:
@@ -207,8 +262,9 @@ class FraisDeSiege(Strict):
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
             raise ValueError(f"la modalité « {self.modalite} » exige : {', '.join(missing)}")
-        if self.modalite != "aucun" and self.date_autorisation is None:
-            raise ValueError(f"la modalité « {self.modalite} » exige : date_autorisation")
+        for name in ("date_autorisation", "montant_annuel"):
+            if self.modalite != "aucun" and getattr(self, name) is None:
+                raise ValueError(f"la modalité « {self.modalite} » exige : {name}")
         return self
 
 
@@ -258,6 +314,29 @@ class Investissement(Strict):
     modalite: Literal["tableau_previsionnel", "ppi"]
 
 
+class Operation(Strict):
+    """An investment operation of the forecast table or of the PPI."""
+
+    intitule: Texte
+    finess: Finess = Field(description="FINESS de l'établissement concerné.")
+    annee_debut: int = Field(ge=2000, le=2100)
+    annee_fin: int = Field(ge=2000, le=2100)
+    montant: Montant = Field(description="Coût total de l'opération.")
+    financement: Texte = Field(description="« emprunt et autofinancement »…")
+    surcout_exploitation: Montant = Field(
+        default=Decimal("0"), description="Surcoût annuel d'exploitation en année pleine."
+    )
+
+
+class MultiDepartements(Strict):
+    critere: Literal["siege", "plus_grand_etablissement", "nombre_etablissements"] = Field(
+        description="Critère qui désigne le département dont les autorités signent le contrat."
+    )
+    declinaison: Literal["declinaisons_departementales", "avenants_par_enveloppe"] = Field(
+        description="Comment le contrat est complété dans les autres départements."
+    )
+
+
 class Options(Strict):
     frais_de_siege: FraisDeSiege
     dotation_globale_commune: DotationGlobaleCommune = DotationGlobaleCommune()
@@ -268,19 +347,43 @@ class Options(Strict):
     taux_actualisation: Taux = Field(
         description="Taux d'actualisation prévisionnel de la dotation, en % par an."
     )
+    multi_departements: MultiDepartements | None = Field(
+        default=None, description="Exigé quand le périmètre couvre plusieurs départements."
+    )
 
 
 class Indicateur(Strict):
     libelle: Texte
     type: TypeIndicateur
     valeur_initiale: Texte
-    cible: Texte
-    echeance: int = Field(ge=2000, le=2100, description="Année d'atteinte de la cible.")
+    cibles: dict[int, Texte] = Field(
+        default_factory=dict, description='Cibles intermédiaires par exercice : {2028: "80 %"}.'
+    )
+    cible: Texte = Field(description="Cible finale.")
+    echeance: int = Field(ge=2000, le=2100, description="Année d'atteinte de la cible finale.")
+
+
+class Etape(Strict):
+    echeance: Texte = Field(description="« premier semestre 2027 », « 2028 »…")
+    etape: Texte
 
 
 class Objectif(Strict):
+    """An operational objective and its fiche objectif (eight headings)."""
+
     cle: Cle
     intitule: Texte
+    contexte: Texte
+    problematique: Texte
+    enjeux: Texte = Field(
+        description="Enjeux, y compris les risques si l'objectif n'est pas atteint."
+    )
+    actions: list[Texte] = Field(min_length=1)
+    pilote: Texte = Field(description="Qui conduit l'objectif.")
+    partenaires: list[Texte] = Field(default_factory=list)
+    resultats_attendus: Texte
+    calendrier: list[Etape] = Field(min_length=1)
+    moyens: Texte
     indicateurs: list[Indicateur] = Field(min_length=1)
 
 
@@ -291,6 +394,7 @@ class Axe(Strict):
 
 class Diagnostic(Strict):
     faits_marquants: list[Texte] = Field(min_length=1)
+    resultats: Texte = Field(description="Résultats du dernier exercice clos.")
     qualite: Texte = Field(description="Axe 1 : qualité de l'accompagnement des personnes.")
     parcours: Texte = Field(description="Axe 2 : adaptation de l'offre aux parcours.")
     efficience: Texte = Field(description="Axe 3 : efficience de la gestion et gouvernance.")
@@ -307,3 +411,6 @@ class Contract(Strict):
     options: Options
     diagnostic: Diagnostic
     axes: list[Axe] = Field(min_length=1)
+    investissements: list[Operation] = Field(
+        default_factory=list, description="Tableau prévisionnel des investissements ou PPI."
+    )

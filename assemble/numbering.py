@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .french import NBSP, romain
 from .library import Clause, TitreDef
@@ -15,6 +16,8 @@ class Selected:
 
     clause: Clause
     variant: str | None
+    item: Any = None  # for a repeated clause: the item this article is about
+    instance: str | None = None  # and its key, unique within the clause
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ def number(titres: Sequence[TitreDef], selected: Sequence[Selected]) -> tuple[Nu
     return tuple(result)
 
 
-def reference_table(numbered: Sequence[NumberedTitre]) -> Mapping[str, Slot]:
-    """Clause id → its slot, for `ref()`."""
-    return {slot.selected.clause.id: slot for t in numbered for slot in t.slots}
+def reference_table(numbered: Sequence[NumberedTitre]) -> Mapping[str, tuple[Slot, ...]]:
+    """Clause id → its slots (several for a repeated clause), for `ref()`."""
+    table: dict[str, tuple[Slot, ...]] = {}
+    for titre in numbered:
+        for slot in titre.slots:
+            key = slot.selected.clause.id
+            table[key] = (*table.get(key, ()), slot)
+    return table

@@ -14,13 +14,13 @@ BLANK_DATE = "…………………………"
 
 def template_context(doc: Document) -> dict[str, Any]:
     """What the Word templates (cover, signatures) may print."""
-    organisme = doc.parties[0]
     context = {
         "reference": doc.reference,
         "titre": doc.title,
         "organisme": doc.organisme,
         "parties": [asdict(p) for p in doc.parties],
-        "autorites": [asdict(p) for p in doc.parties if p is not organisme],
+        "autorites": [asdict(p) for p in doc.authorities()],
+        "membres": [asdict(p) for p in doc.members()],
         "lieu": doc.place,
         "date": date_fr(doc.signature_date) if doc.signature_date else BLANK_DATE,
         "exemplaires": nombre_lettres(len(doc.parties)),

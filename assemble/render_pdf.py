@@ -24,6 +24,7 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         ast,
         parties=context["parties"],
         autorites=context["autorites"],
+        membres=context["membres"],
         lieu=context["lieu"],
         exemplaires=context["exemplaires"],
         debut=context["debut"],

@@ -59,3 +59,11 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} absent de {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def drop_lines(path: Path, start: str) -> None:
+    """Remove every line of a text file that starts with `start`; fail if there is none."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    kept = [line for line in lines if not line.startswith(start)]
+    assert len(kept) < len(lines), f"aucune ligne {start!r} dans {path}"
+    path.write_text("\n".join(kept), encoding="utf-8")

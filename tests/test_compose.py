@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -11,14 +12,14 @@ from assemble.document import Document
 from assemble.errors import CpomError
 from assemble.french import NBSP
 
-from conftest import SAMPLE, edit
+from conftest import SAMPLE, drop_lines, edit
 
 
 def _compose(project: Project) -> Document:
     return assemble(project, SAMPLE)[1]
 
 
-def _data(project: Project) -> object:
+def _data(project: Project) -> Path:
     return project.contracts / SAMPLE / "contract.yaml"
 
 
@@ -34,7 +35,7 @@ def test_titres_are_roman_and_articles_continuous(project: Project) -> None:
     numbers = [a.number for t in doc.titres if t.kind != "annexes" for a in t.articles if a.number]
     assert numbers == list(range(1, len(numbers) + 1))
     assert doc.article("objet").label == f"Article{NBSP}1"
-    assert [a.label for a in doc.titres[-1].articles] == [f"Annexe{NBSP}{n}" for n in (1, 2, 3)]
+    assert [a.label for a in doc.titres[-1].articles] == [f"Annexe{NBSP}{n}" for n in range(1, 7)]
 
 
 def test_cross_reference_resolves_to_final_number(project: Project) -> None:
@@ -46,10 +47,12 @@ def test_cross_reference_resolves_to_final_number(project: Project) -> None:
 def test_excluded_clause_renumbers_the_following_articles(project: Project) -> None:
     before = _compose(project)
     edit(_data(project), "modalite: evolution_encadree", "modalite: aucun")
+    drop_lines(_data(project), "    quote_part_frais_de_siege:")
     after = _compose(project)
     assert "frais-de-siege" not in [a.clause_id for a in after.articles()]
     assert after.article("investissement").number == before.article("investissement").number - 1
     assert "frais de siège social" not in after.article("visas").body
+    assert "annexe-frais-de-siege" not in [a.clause_id for a in after.articles()]
 
 
 @pytest.mark.parametrize(

@@ -33,11 +33,11 @@ def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
     numbered = [h for h in headings if h.startswith("Article")]
     assert numbered[0] == f"Article{NBSP}1 – Objet du contrat"
-    assert numbered[-1] == f"Article{NBSP}20 – Règlement des litiges"
-    assert [int(re.search(r"\d+", h).group()) for h in numbered] == list(range(1, 21))  # type: ignore[union-attr]
+    assert numbered[-1] == f"Article{NBSP}21 – Règlement des litiges"
+    assert [int(re.search(r"\d+", h).group()) for h in numbered] == list(range(1, 22))  # type: ignore[union-attr]
     titres = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
     assert f"Titre{NBSP}III – Moyens financiers" in titres
-    assert titres[-1].startswith(f"Annexe{NBSP}3 – ")
+    assert titres[-1].startswith(f"Annexe{NBSP}6 – ")
 
 
 def test_cover_comes_first_and_signatures_before_annexes(word: docx.document.Document) -> None:
@@ -47,7 +47,7 @@ def test_cover_comes_first_and_signatures_before_annexes(word: docx.document.Doc
     assert "Association Horizons" in texts[:cover_end]
     signatures = texts.index("Signatures des parties")
     assert signatures < next(i for i, t in enumerate(texts) if t.startswith(f"Annexe{NBSP}1"))
-    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}20"))
+    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}21"))
 
 
 def test_one_signature_block_per_party(word: docx.document.Document) -> None:
