@@ -40,8 +40,15 @@ def load_contract(folder: Path) -> LoadedContract:
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
     raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
+    return validate_contract(folder.name, raw, lines)
+
+
+def validate_contract(contract_id: str, raw: Any, lines: LineMap) -> LoadedContract:
+    """Validate parsed data; `lines` locates each value in its file for the error messages."""
     if not isinstance(raw, dict):
-        raise CpomError.one("data.invalid", "le fichier doit être un dictionnaire YAML", path, 1)
+        raise CpomError.one(
+            "data.invalid", "le fichier doit être un dictionnaire YAML", lines.path, 1
+        )
     try:
         data = Contract.model_validate(raw)
     except ValidationError as exc:
@@ -49,7 +56,7 @@ def load_contract(folder: Path) -> LoadedContract:
     problems = cross_check(data, lines)
     if problems:
         raise CpomError(problems)
-    return LoadedContract(folder.name, path, data, lines, raw)
+    return LoadedContract(contract_id, lines.path, data, lines, raw)
 
 
 def cross_check(data: Contract, lines: LineMap) -> list[Problem]:

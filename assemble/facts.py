@@ -46,6 +46,9 @@ PLACE_LABELS: Mapping[str, str] = {
 
 ONE_DAY = dt.timedelta(days=1)
 
+# Establishments for children and adolescents, where young adults may stay under L. 242-4.
+CHILDREN_CATEGORIES = frozenset({"IME", "IEM", "ITEP", "CAFS"})
+
 AUTHORITY_TITLES: Mapping[str, str] = {
     "ars": "Agence régionale de santé",
     "departement": "Conseil départemental",
@@ -139,6 +142,7 @@ class Facts:
     surcouts_total: Decimal
     membres: tuple[MemberFacts, ...]
     departement_pilote: Departement
+    accueil_enfants: bool  # children's establishments, where the amendement Creton applies
 
 
 def derive(data: Contract) -> Facts:
@@ -191,6 +195,7 @@ def derive(data: Contract) -> Facts:
         surcouts_total=sum((o.surcout_exploitation for o in data.investissements), Decimal(0)),
         membres=_members(data, establishments),
         departement_pilote=DEPARTEMENTS[_pilot(data, establishments)],
+        accueil_enfants=any(e.categorie in CHILDREN_CATEGORIES for e in data.etablissements),
     )
 
 

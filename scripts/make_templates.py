@@ -324,6 +324,8 @@ def make_signatures(path: Path) -> None:
     table.style = document.styles["Table"]
     _table_borders_direct(table._tbl)
     table.rows[0].cells[0].text = "{%tr for partie in parties %}"
+    row_properties = table.rows[1]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))  # a signature block never straddles pages
     left = table.rows[1].cells[0]
     left.width = Cm(9)
     first = left.paragraphs[0]

@@ -40,6 +40,13 @@ def sample_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -
     return build_contract(project, SAMPLE, library)
 
 
+@pytest.fixture(scope="session")
+def all_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Outputs]:
+    """Every sample contract built once, as `make contracts` does."""
+    project = Project(ROOT, output=tmp_path_factory.mktemp("all"))
+    return {cid: build_contract(project, cid, library) for cid in project.contract_ids()}
+
+
 @pytest.fixture
 def scratch_project(tmp_path: Path) -> Callable[..., Project]:
     """A copy of the repository's clauses, templates and one contract, free to modify."""

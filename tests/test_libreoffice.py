@@ -19,30 +19,35 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_libreoffice_opens_the_docx(sample_outputs: Outputs, tmp_path: Path) -> None:
+def _convert(docx: Path, tmp_path: Path) -> PdfReader:
     assert SOFFICE is not None
     profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(sample_outputs.docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / f"{sample_outputs.docx.stem}.pdf"
-    reader = PdfReader(pdf)
-    text = "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless"]
+    command += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)]
+    subprocess.run(command, check=True, capture_output=True, timeout=240)
+    return PdfReader(tmp_path / f"{docx.stem}.pdf")
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+
+
+def test_libreoffice_opens_the_docx(sample_outputs: Outputs, tmp_path: Path) -> None:
+    reader = _convert(sample_outputs.docx, tmp_path)
+    text = _text(reader)
     assert len(reader.pages) >= 10
     assert "Contrat pluriannuel d’objectifs et de moyens".upper() in text.upper()
     assert "Article 21 – Règlement des litiges" in text
     assert "SIGNATURES DES PARTIES" in text.upper()  # small capitals in the template
     assert f"Page 2 sur {len(reader.pages)}" in text
     assert "CPOM-OCC-2027-014" in text  # the header's field
+
+
+@pytest.mark.parametrize("contract_id", ["groupe-ker-avel", "gcsms-estuaire"])
+def test_libreoffice_opens_the_other_samples(
+    contract_id: str, all_outputs: dict[str, Outputs], tmp_path: Path
+) -> None:
+    text = _text(_convert(all_outputs[contract_id].docx, tmp_path))
+    assert "Règlement des litiges" in text
+    assert "TABLEAU DE BORD DES INDICATEURS" in text.upper()  # headings in small capitals
+    assert "Signature et cachet" in text

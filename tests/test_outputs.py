@@ -126,3 +126,30 @@ def test_pdf_is_pdfa_2b_with_metadata(sample_outputs: Outputs) -> None:
     meta = PdfReader(sample_outputs.pdf).metadata
     assert meta is not None and meta.title and "Hérault" in meta.title
     assert b"<dc:language><rdf:Bag><rdf:li>fr-FR" in data
+
+
+@pytest.mark.parametrize(
+    "contract_id", ["association-horizons", "groupe-ker-avel", "gcsms-estuaire"]
+)
+def test_every_sample_is_a_complete_contract(
+    contract_id: str, all_outputs: dict[str, Outputs]
+) -> None:
+    outputs = all_outputs[contract_id]
+    reader = PdfReader(outputs.pdf)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "Entre les soussignés",
+        "Titre I – Diagnostic partagé",
+        "Titre V – Durée, révision et résiliation",
+        "Signatures des parties",
+        "Annexe 1 – Établissements et services",
+        "Fiches objectifs",
+        "Tableau de bord des indicateurs",
+    ):
+        assert expected in text.replace(NBSP, " "), expected
+    assert b"<pdfaid:part>2</pdfaid:part>" in outputs.pdf.read_bytes()
+    word = docx.Document(str(outputs.docx))
+    signature_cells = [
+        c.text for t in word.tables for r in t.rows for c in r.cells if c.text.startswith("Pour ")
+    ]
+    assert len(signature_cells) >= 3

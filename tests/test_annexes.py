@@ -1,0 +1,154 @@
+"""Annexes are generated from data, and every total in them matches the data."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from assemble.build import Project, assemble
+from assemble.contract import LoadedContract
+from assemble.document import Document
+from assemble.library import Library
+
+from conftest import ROOT
+
+CONTRACTS = Project(ROOT).contract_ids()
+PLACEHOLDERS = re.compile(r"\b(TODO|XXX|FIXME|TBD|lorem|ipsum)\b|à compléter|\?\?\?", re.I)
+
+
+def _tables(markdown: str) -> list[list[list[str]]]:
+    """Pipe tables of a Markdown text, as rows of cells (separator lines left out)."""
+    tables: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for line in markdown.split("\n") + [""]:
+        if line.startswith("|"):
+            if not re.fullmatch(r"\|[:\- |]+\|", line):
+                current.append([cell.strip(" *") for cell in line.strip("|").split("|")])
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def _euros(cell: str) -> Decimal:
+    digits = cell.replace("\u202f", "").replace("\u00a0", "").replace("€", "").replace(",", ".")
+    return Decimal(digits.strip("* "))
+
+
+def _column_sums_match_total_row(table: list[list[str]], columns: range) -> None:
+    body, total = table[1:-1], table[-1]
+    for column in columns:
+        assert sum(_euros(row[column]) for row in body) == _euros(total[column]), table[0][column]
+
+
+@pytest.fixture(scope="module", params=CONTRACTS)
+def contract(request: pytest.FixtureRequest, library: Library) -> tuple[LoadedContract, Document]:
+    return assemble(Project(ROOT), request.param, library)
+
+
+def test_establishments_annex_totals(contract: tuple[LoadedContract, Document]) -> None:
+    data, doc = contract[0].data, contract[1]
+    tables = _tables(doc.article("annexe-etablissements").body)
+    expected = sum((f.dotation for e in data.etablissements for f in e.financements), Decimal(0))
+    places = sum(c.places for e in data.etablissements for c in e.capacites)
+    establishments = tables[0]
+    assert len(establishments) == len(data.etablissements) + 2  # header and total
+    _column_sums_match_total_row(establishments, range(5, 6))
+    assert _euros(establishments[-1][5]) == expected
+    assert establishments[-1][3] == f"{places} places".replace(" places", " places")
+    for table in tables[1:]:  # by category, then by département when there are several
+        _column_sums_match_total_row(table, range(3, 4))
+        assert _euros(table[-1][3]) == expected
+        assert sum(int(row[2].replace("\u202f", "")) for row in table[1:-1]) == places
+
+
+def test_financial_annex_totals(contract: tuple[LoadedContract, Document]) -> None:
+    data, doc = contract[0].data, contract[1]
+    tables = _tables(doc.article("annexe-financiere").body)
+    years = len(tables[0][0]) - 1
+    for table in tables:
+        _column_sums_match_total_row(table, range(1, years + 1))
+    grand_total = tables[-1][-1]
+    expected = sum((f.dotation for e in data.etablissements for f in e.financements), Decimal(0))
+    assert _euros(grand_total[1]) == expected
+    rate = 1 + data.options.taux_actualisation / 100
+    first_row = tables[0][1]
+    assert _euros(first_row[2]) == (_euros(first_row[1]) * rate).quantize(Decimal("0.01"))
+
+
+def test_head_office_fees_annex(contract: tuple[LoadedContract, Document]) -> None:
+    data, doc = contract[0].data, contract[1]
+    fees = data.options.frais_de_siege
+    ids = {a.clause_id for a in doc.articles()}
+    if fees.modalite == "aucun":
+        assert "annexe-frais-de-siege" not in ids
+        return
+    [table] = _tables(doc.article("annexe-frais-de-siege").body)
+    _column_sums_match_total_row(table, range(2, 3))
+    assert _euros(table[-1][2]) == fees.montant_annuel
+    shares = [Decimal(row[3].replace("\u00a0%", "").replace(",", ".")) for row in table[1:-1]]
+    assert abs(sum(shares) - 100) <= Decimal("0.05")
+
+
+def test_investment_annex(contract: tuple[LoadedContract, Document]) -> None:
+    data, doc = contract[0].data, contract[1]
+    [table] = _tables(doc.article("annexe-investissements").body)
+    assert len(table) == len(data.investissements) + 2
+    _column_sums_match_total_row(table, range(3, 4))
+    if data.options.investissement.modalite == "ppi":
+        _column_sums_match_total_row(table, range(5, 6))
+
+
+def test_fiches_and_dashboard_cover_every_objective(
+    contract: tuple[LoadedContract, Document],
+) -> None:
+    data, doc = contract[0].data, contract[1]
+    fiches = doc.article("annexe-fiches-objectifs").body
+    objectives = [o for axe in data.axes for o in axe.objectifs]
+    assert fiches.count("\n## Fiche ") == len(objectives)
+    for heading in (
+        "Contexte",
+        "Problématique",
+        "Enjeux et risques",
+        "Actions",
+        "Mise en œuvre",
+        "Calendrier",
+        "Moyens",
+        "Indicateurs de suivi",
+    ):
+        assert fiches.count(f". {heading}.**") == len(objectives), heading
+    [dashboard] = _tables(doc.article("annexe-tableau-de-bord").body)
+    indicators = [i for o in objectives for i in o.indicateurs]
+    assert len(dashboard) == len(indicators) + 1
+    assert dashboard[0][3:-1] == [
+        str(y)
+        for y in range(
+            data.contrat.date_effet.year, data.contrat.date_effet.year + len(dashboard[0]) - 4
+        )
+    ]
+
+
+def test_member_annexes_add_up_to_the_contract(library: Library) -> None:
+    loaded, doc = assemble(Project(ROOT), "gcsms-estuaire", library)
+    annexes = [a for a in doc.articles() if a.clause_id == "annexe-membre"]
+    total = Decimal(0)
+    for annex in annexes:
+        [table] = _tables(annex.body)
+        _column_sums_match_total_row(table, range(4, 5))
+        total += _euros(table[-1][4])
+    assert total == sum(
+        (f.dotation for e in loaded.data.etablissements for f in e.financements), Decimal(0)
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "clauses").rglob("*.md")) + sorted((ROOT / "contracts").rglob("*.yaml")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_placeholder_text(path: object) -> None:
+    text = path.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    found = PLACEHOLDERS.search(text)
+    assert found is None, f"texte provisoire « {found.group()} »" if found else ""
