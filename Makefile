@@ -6,11 +6,14 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
-.PHONY: contract contracts check test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
+	@echo "make contract C=<id> VERSION=<v>  reconstruit à l'identique une version enregistrée"
 	@echo "make contracts           construit tous les contrats de contracts/"
+	@echo "make status              versions des clauses par contrat (et build/status.html)"
+	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
 	@echo "make check               valide la bibliothèque et tous les contrats, sans construire"
 	@echo "make test                lance toute la suite de tests"
 	@echo "make bench               mesure la construction face à la chaîne d'outils nue"
@@ -23,13 +26,19 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 contract: $(STAMP)
-	$(CPOM) build $(C)
+	$(CPOM) build $(C) $(if $(VERSION),--version $(VERSION))
 
 contracts: $(STAMP)
 	$(CPOM) build --all
 
 check: $(STAMP)
 	$(CPOM) check
+
+status: $(STAMP)
+	$(CPOM) status
+
+upgrade: $(STAMP)
+	$(CPOM) upgrade $(C)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assemble tests scripts

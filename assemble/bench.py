@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -36,12 +37,17 @@ def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
 def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
     """Print median times of the build, its stages and the bare toolchain, and their ratio."""
     with tempfile.TemporaryDirectory(prefix="cpom-bench-") as tmp:
-        scratch = Project(project.root, output=Path(tmp))
+        # A copy: builds rewrite locks and history, which must not change under the drafter.
+        scratch = Project(Path(tmp) / "depot")
+        for folder in ("clauses", "templates", "history"):
+            if (project.root / folder).is_dir():
+                shutil.copytree(project.root / folder, scratch.root / folder)
+        shutil.copytree(project.contract_folder(contract_id), scratch.contracts / contract_id)
         outputs = build_contract(scratch, contract_id)  # warm caches, get the Markdown
         markdown = outputs.markdown
         whole = _median_seconds(lambda: build_contract(scratch, contract_id), repetitions)
         bare = _median_seconds(lambda: _bare_toolchain(project, markdown, Path(tmp)), repetitions)
-        stages = _stage_timings(project, contract_id, repetitions)
+        stages = _stage_timings(scratch, contract_id, repetitions)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = Table(title=f"Construction de {contract_id} (médiane de {repetitions} passes)")
     table.add_column("Mesure")

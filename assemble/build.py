@@ -1,22 +1,38 @@
-"""Build a contract end to end: load, compose, write Markdown, Word and PDF into build/<id>/."""
+"""Build a contract end to end: load, compose, render, then write files and lock together."""
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import compose
-from .contract import CONTRACT_FILE, LoadedContract, load_contract
+from .contract import CONTRACT_FILE, LoadedContract, load_contract, validate_contract
 from .document import Document
-from .errors import UsageError
+from .errors import CpomError, UsageError
 from .files import write_files
-from .library import Library, load_library
+from .history import History, sha256
+from .library import TITRES_FILE, Library, load_library, load_titres
+from .lock import (
+    DRAFT,
+    LOCK_FILE,
+    TEMPLATE_FILES,
+    VERSIONS,
+    Lock,
+    locked_library,
+    make_lock,
+    pinned_library,
+    read_lock,
+)
 from .markdown import to_markdown
 from .pandoc import markdown_to_ast
 from .render_docx import render_docx
 from .render_pdf import render_pdf
+from .sources import load_yaml
 from .templating import ClauseRenderer
 
 
@@ -43,6 +59,10 @@ class Project:
     def build(self) -> Path:
         return self.output or self.root / "build"
 
+    @property
+    def history(self) -> History:
+        return History(self.root / "history")
+
     def contract_ids(self) -> list[str]:
         return sorted(
             p.parent.name for p in self.contracts.glob(f"*/{CONTRACT_FILE}") if p.is_file()
@@ -60,6 +80,38 @@ class Project:
             )
         return folder
 
+    def lock_path(self, contract_id: str) -> Path:
+        return self.contracts / contract_id / LOCK_FILE
+
+    def version_lock_path(self, contract_id: str, version: str) -> Path:
+        return self.contracts / contract_id / VERSIONS / f"{version}.lock.json"
+
+    def recorded_versions(self, contract_id: str) -> list[str]:
+        """Recorded versions of a contract, oldest first: v1, v2…"""
+        folder = self.contracts / contract_id / VERSIONS
+        names = [p.name.removesuffix(".lock.json") for p in folder.glob("v*.lock.json")]
+        return sorted(names, key=lambda name: int(name[1:]) if name[1:].isdigit() else 0)
+
+    def draft_lock(self, contract_id: str) -> Lock | None:
+        path = self.lock_path(contract_id)
+        return read_lock(path) if path.is_file() else None
+
+    def version_lock(self, contract_id: str, version: str) -> Lock:
+        if version == DRAFT:
+            lock = self.draft_lock(contract_id)
+            if lock is not None:
+                return lock
+        path = self.version_lock_path(contract_id, version)
+        if not path.is_file():
+            known = ", ".join([DRAFT, *self.recorded_versions(contract_id)])
+            raise UsageError.one(
+                "usage.version",
+                f"version « {version} » du contrat « {contract_id} » inconnue",
+                path.parent,
+                hint=f"versions enregistrées : {known}",
+            )
+        return read_lock(path)
+
 
 @dataclass(frozen=True)
 class Outputs:
@@ -68,37 +120,118 @@ class Outputs:
     pdf: Path
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A contract rendered in memory: nothing is written until every format succeeded."""
+
+    document: Document
+    markdown: str
+    docx: bytes
+    pdf: bytes
+
+    def files(self, folder: Path, stem: str) -> dict[Path, bytes]:
+        return {
+            folder / f"{stem}.md": self.markdown.encode("utf-8"),
+            folder / f"{stem}.docx": self.docx,
+            folder / f"{stem}.pdf": self.pdf,
+        }
+
+    def hashes(self) -> dict[str, str]:
+        return {
+            "md": sha256(self.markdown.encode("utf-8")),
+            "docx": sha256(self.docx),
+            "pdf": sha256(self.pdf),
+        }
+
+
 def epoch_of(day: dt.date) -> int:
     """The fixed timestamp of generated files: midnight UTC of the contract's own date."""
     return calendar.timegm(day.timetuple())
 
 
-def assemble(
-    project: Project, contract_id: str, library: Library | None = None
-) -> tuple[LoadedContract, Document]:
-    """Load and compose one contract, without writing anything."""
-    library = library or load_library(project.clauses)
-    contract = load_contract(project.contract_folder(contract_id))
-    return contract, compose(library, contract, ClauseRenderer())
-
-
-def build_contract(project: Project, contract_id: str, library: Library | None = None) -> Outputs:
-    """Build the three files of a contract; nothing is written unless all three succeed."""
-    _, doc = assemble(project, contract_id, library)
+def render(doc: Document, templates: Path) -> Rendered:
+    """Markdown, Word and PDF of a composed contract, in memory."""
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = markdown_to_ast(markdown, epoch)
-    docx = render_docx(doc, ast, project.templates, epoch)
-    pdf = render_pdf(doc, ast, project.templates, epoch)
+    return Rendered(
+        doc,
+        markdown,
+        render_docx(doc, ast, templates, epoch),
+        render_pdf(doc, ast, templates, epoch),
+    )
+
+
+def assemble(
+    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+) -> tuple[LoadedContract, Document]:
+    """Load and compose a contract's draft, on its locked clause versions unless `latest`."""
+    library = library or load_library(project.clauses)
+    drift = project.history.drift(library.clauses)
+    if drift:
+        raise CpomError(drift)
+    contract = load_contract(project.contract_folder(contract_id))
+    lock = None if latest else project.draft_lock(contract_id)
+    effective = pinned_library(library, lock, project.history) if lock else library
+    return contract, compose(effective, contract, ClauseRenderer())
+
+
+def build_contract(
+    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+) -> Outputs:
+    """Build the draft's three files and rewrite its lock; all written together or none."""
+    library = library or load_library(project.clauses)
+    contract, doc = assemble(project, contract_id, library, latest=latest)
+    rendered = render(doc, project.templates)
+    history = project.history
+    history.publish(library.clauses)
+    lock = make_lock(
+        doc,
+        DRAFT,
+        "projet",
+        history.store_blob(contract.path),
+        history.store_blob(project.clauses / TITRES_FILE),
+        {name: history.store_blob(project.templates / name) for name in TEMPLATE_FILES},
+        rendered.hashes(),
+    )
     folder = project.build / contract_id
-    outputs = Outputs(
-        folder / f"{contract_id}.md", folder / f"{contract_id}.docx", folder / f"{contract_id}.pdf"
-    )
-    write_files(
-        {
-            outputs.markdown: markdown.encode("utf-8"),
-            outputs.docx: docx,
-            outputs.pdf: pdf,
-        }
-    )
-    return outputs
+    files = rendered.files(folder, contract_id)
+    files[project.lock_path(contract_id)] = lock.to_json().encode("utf-8")
+    write_files(files)
+    return _outputs(folder, contract_id)
+
+
+def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
+    """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+    lock = project.version_lock(contract_id, version)
+    history = project.history
+    titres = load_titres(history.blob(lock.titres, ".yaml"))
+    library = locked_library(lock, history, titres)
+    data_path = history.blob(lock.donnees, ".yaml")
+    raw, lines = load_yaml(data_path.read_text(encoding="utf-8"), data_path)
+    contract = validate_contract(contract_id, raw, lines)
+    doc = compose(library, contract, ClauseRenderer())
+    with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
+        for name, digest in lock.modeles.items():
+            shutil.copyfile(history.blob(digest, Path(name).suffix), Path(tmp) / name)
+        rendered = render(doc, Path(tmp))
+    folder = project.build / contract_id / version
+    write_files(rendered.files(folder, contract_id))
+    hashes = rendered.hashes()
+    differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]
+    return _outputs(folder, contract_id), differ
+
+
+def record_version(project: Project, contract_id: str, statut: str = "enregistre") -> str:
+    """Build the draft and record it as the next version (v1, v2…); return its name."""
+    build_contract(project, contract_id)
+    draft = project.version_lock(contract_id, DRAFT)
+    versions = project.recorded_versions(contract_id)
+    name = f"v{len(versions) + 1}"
+    recorded = dataclasses.replace(draft, version=name, statut=statut)
+    write_files({project.version_lock_path(contract_id, name): recorded.to_json().encode()})
+    return name
+
+
+def _outputs(folder: Path, stem: str) -> Outputs:
+    return Outputs(folder / f"{stem}.md", folder / f"{stem}.docx", folder / f"{stem}.pdf")

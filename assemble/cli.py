@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -12,17 +13,29 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from .build import Project, assemble, build_contract
+from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, ProblemCollector, UsageError
+from .files import write_files
 from .library import load_library
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
+from .versions import (
+    STATE_LABELS,
+    clause_history,
+    clause_usage,
+    collect_status,
+    status_html,
+    upgrade_contract,
+)
 
 DEFAULT_CONTRACT = "association-horizons"
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Tables stay readable when the output is a file or a pipe (rich assumes 80 columns there).
+WIDTH = max(110, shutil.get_terminal_size((120, 24)).columns)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=WIDTH)
+out = Console(highlight=False, soft_wrap=True, width=WIDTH)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,12 +77,32 @@ def _parser() -> argparse.ArgumentParser:
     build = verbs.add_parser("build", help="construit .md, .docx et .pdf d'un contrat")
     build.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT, help="identifiant")
     build.add_argument("--all", action="store_true", help="tous les contrats, en parallèle")
+    build.add_argument(
+        "--version", help="reconstruit à l'identique une version enregistrée (v1, v2…)"
+    )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processus")
     build.set_defaults(func=cmd_build)
 
     check = verbs.add_parser("check", help="valide la bibliothèque et les contrats")
     check.add_argument("contrats", nargs="*", help="identifiants (par défaut : tous)")
     check.set_defaults(func=cmd_check)
+
+    record = verbs.add_parser("record", help="enregistre le projet comme version v1, v2…")
+    record.add_argument("contrat")
+    record.add_argument("--statut", choices=["enregistre", "signe"], default="enregistre")
+    record.set_defaults(func=cmd_record)
+
+    upgrade = verbs.add_parser("upgrade", help="passe un projet aux dernières versions")
+    upgrade.add_argument("contrat")
+    upgrade.set_defaults(func=cmd_upgrade)
+
+    status = verbs.add_parser("status", help="versions des clauses utilisées par les contrats")
+    status.add_argument("--clause", help="les contrats qui utilisent cette clause")
+    status.set_defaults(func=cmd_status)
+
+    history = verbs.add_parser("history", help="versions publiées d'une clause et leurs motifs")
+    history.add_argument("clause")
+    history.set_defaults(func=cmd_history)
 
     schema = verbs.add_parser("schema", help=f"écrit contracts/{SCHEMA_FILE}")
     schema.set_defaults(func=cmd_schema)
@@ -82,10 +115,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    if args.version:
+        outputs, differ = rebuild_version(project, args.contrat, args.version)
+        for path in (outputs.markdown, outputs.docx, outputs.pdf):
+            out.print(f"écrit {_shown(project, path)}", markup=False)
+        if differ:
+            err.print(
+                f"ATTENTION : {', '.join(differ)} diffère(nt) de la version {args.version} "
+                "enregistrée (outil modifié depuis ?) ; comparez avant tout usage.",
+                markup=False,
+            )
+            return 1
+        out.print(f"version {args.version} reconstruite à l'identique.", markup=False)
+        return 0
     if not args.all:
         outputs = build_contract(project, args.contrat)
         for path in (outputs.markdown, outputs.docx, outputs.pdf):
-            out.print(f"écrit {path.relative_to(project.root)}", markup=False)
+            out.print(f"écrit {_shown(project, path)}", markup=False)
         return 0
     ids = project.contract_ids()
     if not ids:
@@ -120,6 +166,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     try:
         library = load_library(project.clauses)
         problems.extend(check_library(library))
+        problems.extend(project.history.drift(library.clauses))
     except CpomError as exc:
         problems.absorb(exc)
     problems.extend(check_schema_file(project.contracts))
@@ -140,9 +187,87 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_record(project: Project, args: argparse.Namespace) -> int:
+    name = record_version(project, args.contrat, args.statut)
+    lock = project.version_lock_path(args.contrat, name)
+    out.print(f"version {name} enregistrée : {_shown(project, lock)}", markup=False)
+    return 0
+
+
+def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
+    changes = upgrade_contract(project, args.contrat)
+    if not changes:
+        out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)
+        return 0
+    out.print(f"{args.contrat} passe aux dernières versions ; articles modifiés :", markup=False)
+    for change in changes:
+        before = "nouvel article" if change.before is None else f"v{change.before}"
+        after = "supprimé" if change.after is None else f"v{change.after}"
+        label = change.label or change.clause
+        text = "" if change.text_changed else " (texte identique)"
+        out.print(f"  {label} ({change.clause}) : {before} → {after}{text}", markup=False)
+    return 0
+
+
+def cmd_status(project: Project, args: argparse.Namespace) -> int:
+    library = load_library(project.clauses)
+    statuses = collect_status(project, library)
+    if args.clause:
+        table = Table(title=f"Contrats utilisant la clause « {args.clause} »")
+        for column in ("Contrat", "Version", "Statut", "Version de la clause", "Dernière"):
+            table.add_column(column, no_wrap=True)
+        latest = {c.id: c.version for c in library.clauses}.get(args.clause)
+        for status, version in clause_usage(statuses, args.clause):
+            mark = "" if latest is not None and version >= latest else " ⚠"
+            table.add_row(
+                status.contract,
+                status.version,
+                STATE_LABELS[status.statut],
+                f"v{version}{mark}",
+                f"v{latest}" if latest else "retirée",
+            )
+        out.print(table)
+        return 0
+    table = Table(title="Versions des clauses par contrat")
+    for column in ("Contrat", "Version", "Statut", "Clauses"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("En retard sur la bibliothèque")
+    for status in statuses:
+        late = ", ".join(
+            f"{u.clause} v{u.version}→{'retirée' if u.latest is None else f'v{u.latest}'}"
+            for u in status.outdated
+        )
+        table.add_row(
+            status.contract,
+            status.version,
+            STATE_LABELS[status.statut],
+            str(len(status.uses)),
+            f"⚠ {late}" if late else "à jour",
+        )
+    out.print(table)
+    page = project.build / "status.html"
+    write_files({page: status_html(statuses, library).encode("utf-8")})
+    out.print(f"écrit {_shown(project, page)}", markup=False)
+    return 0
+
+
+def cmd_history(project: Project, args: argparse.Namespace) -> int:
+    library = load_library(project.clauses)
+    for version, motif in clause_history(project, library, args.clause):
+        out.print(f"v{version}  {motif}", markup=False)
+    return 0
+
+
+def _shown(project: Project, path: Path) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:
     path = write_schema(project.contracts)
-    out.print(f"écrit {path.relative_to(project.root)}", markup=False)
+    out.print(f"écrit {_shown(project, path)}", markup=False)
     return 0
 
 

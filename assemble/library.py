@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .contract import validation_problems
 from .errors import CpomError, Problem, ProblemCollector
@@ -40,9 +40,22 @@ class ClauseHeader(BaseModel):
     titre: str
     ordre: int = Field(ge=0)
     intitule: str = Field(min_length=1)
+    motif: str | None = Field(
+        default=None, min_length=1, description="Raison de la nouvelle version, en une ligne."
+    )
     condition: str | None = None
     selon: str | None = None
     repeter: str | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_new_versions(self) -> ClauseHeader:
+        if self.version > 1 and not self.motif:
+            raise ValueError(
+                f"la version {self.version} exige un « motif: » d'une ligne qui dit ce qui change"
+            )
+        if self.motif and "\n" in self.motif.strip():
+            raise ValueError("le motif tient en une ligne")
+        return self
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class VariantBlock:
 class Clause:
     id: str
     version: int
+    motif: str | None
     titre: str
     ordre: int
     intitule: str
@@ -103,7 +117,7 @@ class Library:
 def load_library(root: Path) -> Library:
     """Read every clause under `root`; raise one CpomError with all the problems found."""
     problems = ProblemCollector()
-    titres = _load_titres(root / TITRES_FILE)
+    titres = load_titres(root / TITRES_FILE)
     keys = {t.cle for t in titres}
     clauses: list[Clause] = []
     for path in sorted(root.rglob("*.md")):
@@ -132,8 +146,13 @@ def load_library(root: Path) -> Library:
     return Library(root, titres, tuple(clauses))
 
 
+def clause_text(path: Path) -> str:
+    """A clause file's text with Unix line endings: what is hashed and published."""
+    return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+
+
 def load_clause(path: Path) -> Clause:
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = clause_text(path)
     header_text, body, body_line = split_front_matter(text, path)
     raw, lines = load_yaml(header_text, path, line_offset=1)
     try:
@@ -160,6 +179,7 @@ def load_clause(path: Path) -> Clause:
     return Clause(
         id=header.id,
         version=header.version,
+        motif=header.motif,
         titre=header.titre,
         ordre=header.ordre,
         intitule=header.intitule,
@@ -213,7 +233,7 @@ def _variant_blocks(body: str, path: Path, body_line: int) -> tuple[VariantBlock
     return tuple(blocks)
 
 
-def _load_titres(path: Path) -> tuple[TitreDef, ...]:
+def load_titres(path: Path) -> tuple[TitreDef, ...]:
     if not path.is_file():
         raise CpomError.one("library.titres", "fichier des titres introuvable", path)
     raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)

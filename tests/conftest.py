@@ -33,30 +33,44 @@ def library() -> Library:
     return load_library(ROOT / "clauses")
 
 
+def copy_project(target: Path, contracts: list[str] | None = None, locked: bool = True) -> Project:
+    """A copy of the repository to build in, so that tests never write into it.
+
+    `locked` keeps the history and the contracts' locks, as `make contract` finds them;
+    without, the copy is a fresh library whose clauses can be edited without version bumps.
+    """
+    for folder in ("clauses", "templates"):
+        shutil.copytree(ROOT / folder, target / folder)
+    if locked:
+        shutil.copytree(ROOT / "history", target / "history")
+    ignore = None if locked else shutil.ignore_patterns("cpom.lock.json", "versions")
+    for contract in contracts if contracts is not None else Project(ROOT).contract_ids():
+        shutil.copytree(
+            ROOT / "contracts" / contract, target / "contracts" / contract, ignore=ignore
+        )
+    return Project(target)
+
+
 @pytest.fixture(scope="session")
 def sample_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Outputs:
-    """The sample contract built once for the whole session, into a temporary folder."""
-    project = Project(ROOT, output=tmp_path_factory.mktemp("build"))
+    """The sample contract built once for the whole session, as `make contract` does."""
+    project = copy_project(tmp_path_factory.mktemp("sample"), [SAMPLE])
     return build_contract(project, SAMPLE, library)
 
 
 @pytest.fixture(scope="session")
 def all_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Outputs]:
     """Every sample contract built once, as `make contracts` does."""
-    project = Project(ROOT, output=tmp_path_factory.mktemp("all"))
+    project = copy_project(tmp_path_factory.mktemp("all"))
     return {cid: build_contract(project, cid, library) for cid in project.contract_ids()}
 
 
 @pytest.fixture
 def scratch_project(tmp_path: Path) -> Callable[..., Project]:
-    """A copy of the repository's clauses, templates and one contract, free to modify."""
+    """A copy of the repository with one contract, free to modify (see copy_project)."""
 
-    def make(contract: str = SAMPLE) -> Project:
-        for folder in ("clauses", "templates"):
-            shutil.copytree(ROOT / folder, tmp_path / folder)
-        target = tmp_path / "contracts" / contract
-        shutil.copytree(ROOT / "contracts" / contract, target)
-        return Project(tmp_path)
+    def make(contract: str = SAMPLE, locked: bool = False) -> Project:
+        return copy_project(tmp_path, [contract], locked)
 
     return make
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from assemble.build import Outputs, Project, build_contract
 from assemble.library import Library
 
-from conftest import ROOT, SAMPLE, edit
+from conftest import SAMPLE, copy_project, edit
 
 HOSTILE = "Association *Étoile* _Nord_ #1 <Cie> [x](y) {{ nom }} & Co"
 
@@ -19,7 +19,7 @@ HOSTILE = "Association *Étoile* _Nord_ #1 <Cie> [x](y) {{ nom }} & Co"
 def test_rebuild_is_byte_identical(
     tmp_path: Path, library: Library, sample_outputs: Outputs
 ) -> None:
-    again = build_contract(Project(ROOT, output=tmp_path), SAMPLE, library)
+    again = build_contract(copy_project(tmp_path, [SAMPLE]), SAMPLE, library)
     for first, second in zip(
         (sample_outputs.markdown, sample_outputs.docx, sample_outputs.pdf),
         (again.markdown, again.docx, again.pdf),

@@ -1,0 +1,130 @@
+"""Locks: which clause version, variant and text produced each article of a contract version.
+
+A contract's working draft has `contracts/<id>/cpom.lock.json`, rewritten at each build; each
+recorded version (sent, signed, consolidated after an avenant) has its own lock under
+`contracts/<id>/versions/`. A lock, with the history store, is enough to rebuild its version
+byte for byte: clause texts by version, data, titres and templates by content hash.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .document import Document
+from .errors import CpomError
+from .history import History
+from .library import Clause, Library, TitreDef
+
+DRAFT = "projet"
+LOCK_FILE = "cpom.lock.json"
+VERSIONS = "versions"
+TEMPLATE_FILES = ("reference.docx", "couverture.docx", "signatures.docx", "contrat.typ")
+STATES = ("projet", "enregistre", "signe")
+
+
+@dataclass(frozen=True)
+class LockedArticle:
+    article: str  # "Article 12", "Annexe 2", or the heading of an unnumbered block
+    clause: str
+    instance: str | None
+    version: int
+    variante: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    contrat: str
+    version: str  # "projet" for the working draft, "v1", "v2"… for recorded versions
+    statut: str  # projet, enregistre or signe
+    outil: str
+    donnees: str  # sha256 of contract.yaml, kept in the history
+    titres: str  # sha256 of clauses/titres.yaml, kept in the history
+    modeles: dict[str, str]  # template file name → sha256, kept in the history
+    articles: tuple[LockedArticle, ...]
+    sorties: dict[str, str]  # md, docx, pdf → sha256 of the built file
+
+    def clause_versions(self) -> dict[str, int]:
+        return {a.clause: a.version for a in self.articles}
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["articles"] = [asdict(a) for a in self.articles]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, path: Path) -> Lock:
+        try:
+            data: dict[str, Any] = json.loads(text)
+            data["articles"] = tuple(LockedArticle(**a) for a in data["articles"])
+            return cls(**data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CpomError.one(
+                "lock.invalid",
+                f"fichier de verrouillage illisible : {exc}",
+                path,
+                hint="ce fichier est écrit par l'outil ; restaurez-le depuis git",
+            ) from None
+
+
+def make_lock(
+    doc: Document,
+    version: str,
+    statut: str,
+    data_sha: str,
+    titres_sha: str,
+    templates: dict[str, str],
+    outputs: dict[str, str],
+) -> Lock:
+    articles = tuple(
+        LockedArticle(
+            article=a.label or a.heading,
+            clause=a.clause_id,
+            instance=a.instance,
+            version=a.version,
+            variante=a.variant,
+            sha256=a.clause_hash,
+        )
+        for a in doc.articles()
+    )
+    return Lock(
+        doc.contract_id,
+        version,
+        statut,
+        __version__,
+        data_sha,
+        titres_sha,
+        templates,
+        articles,
+        outputs,
+    )
+
+
+def read_lock(path: Path) -> Lock:
+    return Lock.from_json(path.read_text(encoding="utf-8"), path)
+
+
+def pinned_library(library: Library, lock: Lock, history: History) -> Library:
+    """The library as the lock saw it: its clause versions, the library's for the others."""
+    pinned = lock.clause_versions()
+    clauses: list[Clause] = []
+    for clause in library.clauses:
+        version = pinned.pop(clause.id, clause.version)
+        clauses.append(clause if version == clause.version else history.clause(clause.id, version))
+    clauses += [history.clause(cid, version) for cid, version in pinned.items()]
+    return Library(library.root, library.titres, _ordered(library.titres, clauses))
+
+
+def locked_library(lock: Lock, history: History, titres: tuple[TitreDef, ...]) -> Library:
+    """Exactly the clause versions of the lock, from the history: for an exact rebuild."""
+    clauses = [history.clause(cid, version) for cid, version in lock.clause_versions().items()]
+    return Library(history.root, titres, _ordered(titres, clauses))
+
+
+def _ordered(titres: tuple[TitreDef, ...], clauses: list[Clause]) -> tuple[Clause, ...]:
+    order = {t.cle: i for i, t in enumerate(titres)}
+    return tuple(sorted(clauses, key=lambda c: (order.get(c.titre, len(order)), c.ordre, c.id)))

@@ -1,0 +1,201 @@
+"""Clause versions: locks, drift guard, exact rebuild of recorded versions, status, upgrade."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assemble.build import Project, assemble, build_contract, rebuild_version, record_version
+from assemble.cli import main
+from assemble.errors import CpomError
+from assemble.history import sha256
+from assemble.library import load_library
+from assemble.lock import read_lock
+from assemble.versions import clause_history, collect_status, status_html, upgrade_contract
+
+from conftest import ROOT, SAMPLE, copy_project, edit
+
+DENONCIATION = Path("clauses/06-titre-V-duree/40-denonciation.md")
+OLD = "par lettre recommandée avec demande d'avis de réception"
+NEW = OLD + " ou par envoi recommandé électronique"
+
+
+def _bump(project: Project, text: bool = True, reason: bool = True) -> Path:
+    """Publish version 2 of the dénonciation clause (or change it without a new version)."""
+    path = project.root / DENONCIATION
+    if reason:
+        edit(path, "version: 1\n", "version: 2\nmotif: envoi recommandé électronique admis\n")
+    if text:
+        edit(path, OLD, NEW)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return copy_project(tmp_path, [SAMPLE])
+
+
+def test_lock_records_every_article_and_the_inputs(project: Project) -> None:
+    outputs = build_contract(project, SAMPLE)
+    lock = read_lock(project.lock_path(SAMPLE))
+    doc = assemble(project, SAMPLE)[1]
+    assert [(a.clause, a.instance, a.version, a.variante) for a in lock.articles] == [
+        (a.clause_id, a.instance, a.version, a.variant) for a in doc.articles()
+    ]
+    frais = next(a for a in lock.articles if a.clause == "frais-de-siege")
+    assert (frais.article, frais.variante) == ("Article\u00a011", "evolution_encadree")
+    assert frais.sha256 == sha256(
+        (project.clauses / "04-titre-III-moyens/30-frais-de-siege.md").read_bytes()
+    )
+    assert lock.donnees == sha256((project.contracts / SAMPLE / "contract.yaml").read_bytes())
+    assert set(lock.modeles) == {
+        "reference.docx",
+        "couverture.docx",
+        "signatures.docx",
+        "contrat.typ",
+    }
+    for kind, path in (("md", outputs.markdown), ("docx", outputs.docx), ("pdf", outputs.pdf)):
+        assert lock.sorties[kind] == sha256(path.read_bytes())
+
+
+def test_committed_lock_rebuilds_from_the_repository_alone(project: Project) -> None:
+    """What a fresh clone holds (locks, history) is enough to rebuild the sample exactly."""
+    committed = read_lock(ROOT / "contracts" / SAMPLE / "cpom.lock.json")
+    outputs, differ = rebuild_version(project, SAMPLE, "projet")
+    assert differ == []
+    assert sha256(outputs.pdf.read_bytes()) == committed.sorties["pdf"]
+
+
+def test_changed_clause_scenario(project: Project) -> None:
+    first = build_contract(project, SAMPLE)
+    original = {p.suffix: p.read_bytes() for p in (first.markdown, first.docx, first.pdf)}
+    before = assemble(project, SAMPLE)[1]
+    assert record_version(project, SAMPLE) == "v1"
+    _bump(project)
+
+    # The recorded version rebuilds byte for byte with the clause texts it used.
+    outputs, differ = rebuild_version(project, SAMPLE, "v1")
+    assert differ == []
+    for path in (outputs.markdown, outputs.docx, outputs.pdf):
+        assert path.read_bytes() == original[path.suffix], path.name
+
+    # The draft stays on its locked versions until it is upgraded.
+    again = build_contract(project, SAMPLE)
+    assert again.pdf.read_bytes() == original[".pdf"]
+
+    # On the latest library, only the dénonciation article differs.
+    latest = assemble(project, SAMPLE, latest=True)[1]
+    changed = [
+        a.key
+        for a, b in zip(before.articles(), latest.articles(), strict=True)
+        if (a.version, a.body) != (b.version, b.body)
+    ]
+    assert changed == ["denonciation"]
+    assert NEW in latest.article("denonciation").body
+
+    # Status marks every version of the contract as behind on that clause.
+    statuses = collect_status(project, load_library(project.clauses))
+    assert {(s.version, tuple(u.clause for u in s.outdated)) for s in statuses} == {
+        ("projet", ("denonciation",)),
+        ("v1", ("denonciation",)),
+    }
+    page = status_html(statuses, load_library(project.clauses))
+    assert page.count('class="outdated"') == 2 and "dernière : v2" in page
+
+    # Upgrading says which article changed and rewrites the lock.
+    changes = upgrade_contract(project, SAMPLE)
+    assert [(c.clause, c.before, c.after, c.text_changed) for c in changes] == [
+        ("denonciation", 1, 2, True)
+    ]
+    assert changes[0].label == "Article\u00a020"
+    assert read_lock(project.lock_path(SAMPLE)).clause_versions()["denonciation"] == 2
+    draft = next(
+        s for s in collect_status(project, load_library(project.clauses)) if s.version == "projet"
+    )
+    assert draft.outdated == ()
+
+
+def test_text_change_without_new_version_fails_check_naming_the_file(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project.root)
+    _bump(project, reason=False)
+    assert main(["--racine", str(project.root), "check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{DENONCIATION}:3: le texte de « denonciation » a changé" in err
+    assert "version: 2" in err  # the hint gives the next version number
+    with pytest.raises(CpomError):
+        build_contract(project, SAMPLE)
+
+
+def test_version_going_backwards_is_refused(project: Project) -> None:
+    path = _bump(project)
+    build_contract(project, SAMPLE, latest=True)  # publishes version 2
+    edit(path, "version: 2\n", "version: 1\n")
+    edit(path, NEW, OLD)
+    edit(path, "motif: envoi recommandé électronique admis\n", "")
+    edit(path, "intitule: Dénonciation", "intitule: Dénonciation du contrat")
+    with pytest.raises(CpomError) as caught:
+        build_contract(project, SAMPLE)
+    assert {p.code for p in caught.value.problems} == {"clause.drift"}
+    edit(path, "intitule: Dénonciation du contrat", "intitule: Dénonciation")
+    with pytest.raises(CpomError) as caught:
+        build_contract(project, SAMPLE)
+    assert [p.code for p in caught.value.problems] == ["clause.version-backwards"]
+
+
+def test_new_version_needs_a_reason(project: Project) -> None:
+    edit(project.root / DENONCIATION, "version: 1\n", "version: 2\n")
+    with pytest.raises(CpomError) as caught:
+        load_library(project.clauses)
+    [problem] = caught.value.problems
+    assert problem.path == project.root / DENONCIATION and problem.line == 2
+    assert "motif" in problem.message
+
+
+def test_history_lists_versions_with_their_reasons(project: Project) -> None:
+    _bump(project)
+    library = load_library(project.clauses)
+    assert clause_history(project, library, "denonciation") == [
+        (1, "création"),
+        (2, "envoi recommandé électronique admis (non publiée)"),
+    ]
+    build_contract(project, SAMPLE)
+    assert clause_history(project, load_library(project.clauses), "denonciation")[-1] == (
+        2,
+        "envoi recommandé électronique admis",
+    )
+
+
+def test_cli_status_history_and_unknown_version(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project.root)
+    run: Callable[..., int] = lambda *args: main(["--racine", str(project.root), *args])  # noqa: E731
+    assert run("record", SAMPLE) == 0
+    _bump(project)
+    assert run("build", SAMPLE) == 0
+    capsys.readouterr()
+    assert run("status", "--clause", "denonciation") == 0
+    listing = capsys.readouterr().out
+    assert "v1 ⚠" in listing and "enregistrée" in listing
+    assert run("status") == 0
+    assert (project.build / "status.html").is_file()
+    assert run("build", SAMPLE, "--version", "v1") == 0
+    assert "reconstruite à l'identique" in capsys.readouterr().out
+    assert run("build", SAMPLE, "--version", "v9") == 2
+    assert "version « v9 »" in capsys.readouterr().err
+    assert run("upgrade", SAMPLE) == 0
+    assert "denonciation) : v1 → v2" in capsys.readouterr().out
+
+
+def test_failed_build_writes_no_lock_and_publishes_nothing(project: Project) -> None:
+    lock = project.lock_path(SAMPLE).read_bytes()
+    _bump(project)
+    edit(project.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 60")
+    with pytest.raises(CpomError):
+        build_contract(project, SAMPLE)
+    assert project.lock_path(SAMPLE).read_bytes() == lock
+    assert project.history.versions("denonciation") == [1]
