@@ -6,7 +6,7 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
-.PHONY: contract contracts check status upgrade test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade archive verify list test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -14,6 +14,10 @@ help:
 	@echo "make contracts           construit tous les contrats de contracts/"
 	@echo "make status              versions des clauses par contrat (et build/status.html)"
 	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
+	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif]"
+	@echo "                         archive la version signée (append-only)"
+	@echo "make verify              vérifie l'intégrité de toute l'archive"
+	@echo "make list                versions signées et version en vigueur de chaque contrat"
 	@echo "make check               valide la bibliothèque et tous les contrats, sans construire"
 	@echo "make test                lance toute la suite de tests"
 	@echo "make bench               mesure la construction face à la chaîne d'outils nue"
@@ -39,6 +43,15 @@ status: $(STAMP)
 
 upgrade: $(STAMP)
 	$(CPOM) upgrade $(C)
+
+archive: $(STAMP)
+	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)")
+
+verify: $(STAMP)
+	$(CPOM) verify
+
+list: $(STAMP)
+	$(CPOM) list
 
 lint: $(STAMP)
 	$(BIN)/ruff check assemble tests scripts

@@ -63,6 +63,18 @@ class Project:
     def history(self) -> History:
         return History(self.root / "history")
 
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    def archived_versions(self, contract_id: str) -> list[str]:
+        """Signed versions kept in the archive, oldest first."""
+        folder = self.archive / contract_id
+        if not folder.is_dir():
+            return []
+        names = [p.name for p in folder.iterdir() if p.is_dir() and _is_version(p.name)]
+        return sorted(names, key=_version_number)
+
     def contract_ids(self) -> list[str]:
         return sorted(
             p.parent.name for p in self.contracts.glob(f"*/{CONTRACT_FILE}") if p.is_file()
@@ -87,10 +99,11 @@ class Project:
         return self.contracts / contract_id / VERSIONS / f"{version}.lock.json"
 
     def recorded_versions(self, contract_id: str) -> list[str]:
-        """Recorded versions of a contract, oldest first: v1, v2…"""
+        """Recorded versions of a contract, archived (signed) or not, oldest first: v1, v2…"""
         folder = self.contracts / contract_id / VERSIONS
-        names = [p.name.removesuffix(".lock.json") for p in folder.glob("v*.lock.json")]
-        return sorted(names, key=lambda name: int(name[1:]) if name[1:].isdigit() else 0)
+        names = {p.name.removesuffix(".lock.json") for p in folder.glob("v*.lock.json")}
+        names |= set(self.archived_versions(contract_id))
+        return sorted((n for n in names if _is_version(n)), key=_version_number)
 
     def draft_lock(self, contract_id: str) -> Lock | None:
         path = self.lock_path(contract_id)
@@ -102,6 +115,9 @@ class Project:
             if lock is not None:
                 return lock
         path = self.version_lock_path(contract_id, version)
+        archived = self.archive / contract_id / version / LOCK_FILE
+        if archived.is_file():
+            return read_lock(archived)
         if not path.is_file():
             known = ", ".join([DRAFT, *self.recorded_versions(contract_id)])
             raise UsageError.one(
@@ -111,6 +127,14 @@ class Project:
                 hint=f"versions enregistrées : {known}",
             )
         return read_lock(path)
+
+
+def _is_version(name: str) -> bool:
+    return name[:1] == "v" and name[1:].isdigit()
+
+
+def _version_number(name: str) -> int:
+    return int(name[1:])
 
 
 @dataclass(frozen=True)
@@ -176,10 +200,19 @@ def assemble(
     return contract, compose(effective, contract, ClauseRenderer())
 
 
-def build_contract(
+@dataclass(frozen=True)
+class Prepared:
+    """A draft composed, rendered and locked in memory, ready to be written or archived."""
+
+    contract: LoadedContract
+    rendered: Rendered
+    lock: Lock
+
+
+def prepare_draft(
     project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
-) -> Outputs:
-    """Build the draft's three files and rewrite its lock; all written together or none."""
+) -> Prepared:
+    """Compose and render a draft and make its lock; only the history store is written."""
     library = library or load_library(project.clauses)
     contract, doc = assemble(project, contract_id, library, latest=latest)
     rendered = render(doc, project.templates)
@@ -194,9 +227,17 @@ def build_contract(
         {name: history.store_blob(project.templates / name) for name in TEMPLATE_FILES},
         rendered.hashes(),
     )
+    return Prepared(contract, rendered, lock)
+
+
+def build_contract(
+    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+) -> Outputs:
+    """Build the draft's three files and rewrite its lock; all written together or none."""
+    prepared = prepare_draft(project, contract_id, library, latest=latest)
     folder = project.build / contract_id
-    files = rendered.files(folder, contract_id)
-    files[project.lock_path(contract_id)] = lock.to_json().encode("utf-8")
+    files = prepared.rendered.files(folder, contract_id)
+    files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")
     write_files(files)
     return _outputs(folder, contract_id)
 
@@ -226,8 +267,8 @@ def record_version(project: Project, contract_id: str, statut: str = "enregistre
     """Build the draft and record it as the next version (v1, v2…); return its name."""
     build_contract(project, contract_id)
     draft = project.version_lock(contract_id, DRAFT)
-    versions = project.recorded_versions(contract_id)
-    name = f"v{len(versions) + 1}"
+    numbers = [_version_number(v) for v in project.recorded_versions(contract_id)]
+    name = f"v{max(numbers, default=0) + 1}"
     recorded = dataclasses.replace(draft, version=name, statut=statut)
     write_files({project.version_lock_path(contract_id, name): recorded.to_json().encode()})
     return name

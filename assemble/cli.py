@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import sys
@@ -15,10 +16,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .archive import archive_version, list_archive, verify_archive
 from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, ProblemCollector, UsageError
 from .files import write_files
+from .french import date_fr
 from .library import load_library
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
 from .versions import (
@@ -103,6 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     history = verbs.add_parser("history", help="versions publiées d'une clause et leurs motifs")
     history.add_argument("clause")
     history.set_defaults(func=cmd_history)
+
+    archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
+    archive.add_argument("contrat")
+    archive.add_argument("--signe", required=True, type=Path, help="le fichier reçu signé")
+    archive.add_argument("--date", type=dt.date.fromisoformat, help="date de signature AAAA-MM-JJ")
+    archive.add_argument("--force", metavar="MOTIF", help="archive malgré une différence de texte")
+    archive.set_defaults(func=cmd_archive)
+
+    verify = verbs.add_parser("verify", help="vérifie l'intégrité de toute l'archive")
+    verify.set_defaults(func=cmd_verify)
+
+    listing = verbs.add_parser("list", help="versions signées de chaque contrat")
+    listing.set_defaults(func=cmd_list)
 
     schema = verbs.add_parser("schema", help=f"écrit contracts/{SCHEMA_FILE}")
     schema.set_defaults(func=cmd_schema)
@@ -263,6 +279,55 @@ def _shown(project: Project, path: Path) -> str:
         return str(path.relative_to(project.root))
     except ValueError:
         return str(path)
+
+
+def cmd_archive(project: Project, args: argparse.Namespace) -> int:
+    archived = archive_version(project, args.contrat, args.signe.resolve(), args.date, args.force)
+    out.print(
+        f"version {archived.version} archivée : {_shown(project, archived.folder)}", markup=False
+    )
+    check = archived.check
+    if check.statut == "non-verifiable":
+        out.print(
+            f"fichier signé non vérifié : {check.detail} (consigné au manifeste)", markup=False
+        )
+    elif check.statut == "force":
+        out.print(f"archivé malgré une différence, motif consigné : {check.motif}", markup=False)
+    else:
+        out.print("fichier signé conforme à la version construite.", markup=False)
+    return 0
+
+
+def cmd_verify(project: Project, args: argparse.Namespace) -> int:
+    count, problems = verify_archive(project)
+    if problems:
+        raise CpomError(problems)
+    out.print(
+        f"archive intègre : {count} version{'s' if count > 1 else ''} vérifiée"
+        f"{'s' if count > 1 else ''}.",
+        markup=False,
+    )
+    return 0
+
+
+def cmd_list(project: Project, args: argparse.Namespace) -> int:
+    table = Table(title="Versions signées")
+    for column in ("Contrat", "Version", "Signée le", "En vigueur", "Fichier signé"):
+        table.add_column(column, no_wrap=True)
+    checks = {"conforme": "conforme", "non-verifiable": "non vérifiable", "force": "forcé"}
+    for entry in list_archive(project):
+        table.add_row(
+            entry.contract,
+            entry.version,
+            date_fr(entry.signature_date),
+            "oui" if entry.in_force else "",
+            checks.get(entry.check, entry.check),
+        )
+    unsigned = [c for c in project.contract_ids() if not project.archived_versions(c)]
+    out.print(table)
+    if unsigned:
+        out.print(f"sans version signée : {', '.join(unsigned)}", markup=False)
+    return 0
 
 
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:
