@@ -6,7 +6,7 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
-.PHONY: contract contracts check status upgrade archive verify list test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade avenant archive verify list test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -14,6 +14,7 @@ help:
 	@echo "make contracts           construit tous les contrats de contracts/"
 	@echo "make status              versions des clauses par contrat (et build/status.html)"
 	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
+	@echo "make avenant C=<id>      rédige l'avenant en cours et le contrat consolidé"
 	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif]"
 	@echo "                         archive la version signée (append-only)"
 	@echo "make verify              vérifie l'intégrité de toute l'archive"
@@ -43,6 +44,9 @@ status: $(STAMP)
 
 upgrade: $(STAMP)
 	$(CPOM) upgrade $(C)
+
+avenant: $(STAMP)
+	$(CPOM) avenant $(C)
 
 archive: $(STAMP)
 	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)")

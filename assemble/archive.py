@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from . import __version__
+from .avenant import AvenantDraft, prepare_avenant
 from .build import Prepared, Project, prepare_draft
 from .errors import CpomError, Problem, UsageError
 from .french import date_fr
@@ -70,25 +71,59 @@ def archive_version(
             signed,
             hint="SIGNED= désigne le fichier reçu après signature (PDF signé ou numérisé)",
         )
-    prepared = prepare_draft(project, contract_id)
-    data = prepared.contract.data
-    signature_date = date or data.contrat.date_signature
+    avenant = _pending_avenant(project, contract_id)
+    prepared = avenant.consolidated if avenant else prepare_draft(project, contract_id)
+    signed_date_in_data = (
+        avenant.document.signature_date
+        if avenant
+        else prepared.contract.data.contrat.date_signature
+    )
+    signature_date = date or signed_date_in_data
     if signature_date is None:
         raise UsageError.one(
             "usage.date",
             "date de signature inconnue",
-            prepared.contract.path,
-            hint="précisez DATE=AAAA-MM-JJ ou renseignez contrat.date_signature",
+            avenant.path if avenant else prepared.contract.path,
+            hint="précisez DATE=AAAA-MM-JJ ou renseignez la date_signature du "
+            + ("fichier d'avenant" if avenant else "contrat"),
         )
-    _refuse_unchanged(project, contract_id, prepared)
+    if avenant is None:
+        _refuse_unchanged(project, contract_id, prepared)
     version = next_version(project, contract_id)
-    check = check_signed(signed, prepared.rendered.pdf, force)
+    signed_pdf = avenant.rendered.pdf if avenant else prepared.rendered.pdf
+    check = check_signed(signed, signed_pdf, force)
     files = _files(prepared, contract_id, version, signed)
-    manifest = _manifest(project, prepared, version, signature_date, signed, check, files)
+    if avenant is not None:
+        stem = f"{contract_id}-avenant-{avenant.number}"
+        files.update(
+            {
+                f"{stem}.md": avenant.rendered.markdown.encode("utf-8"),
+                f"{stem}.docx": avenant.rendered.docx,
+                f"{stem}.pdf": avenant.rendered.pdf,
+                f"avenant-{avenant.number}.yaml": avenant.path.read_bytes(),
+            }
+        )
+    manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
     files[MANIFEST] = manifest
     folder = project.archive / contract_id / version
     _write_atomically(project, folder, files)
     return Archived(contract_id, version, folder, check)
+
+
+def _pending_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+    """After the contract itself, each archived version is an avenant: it must say something."""
+    if not project.archived_versions(contract_id):
+        return None
+    draft = prepare_avenant(project, contract_id)
+    if draft is None:
+        current = latest_signed(project, contract_id)
+        raise CpomError.one(
+            "archive.exists",
+            f"aucun changement depuis la version signée {current} : rien à archiver",
+            project.archive / contract_id / str(current),
+            hint="un avenant modifie d'abord les données du contrat (make avenant C=<id>)",
+        )
+    return draft
 
 
 def _refuse_unchanged(project: Project, contract_id: str, prepared: Prepared) -> None:
@@ -174,6 +209,7 @@ def _manifest(
     signed: Path,
     check: Check,
     files: dict[str, bytes],
+    avenant: AvenantDraft | None,
 ) -> bytes:
     doc = prepared.rendered.document
     previous = latest_signed(project, doc.contract_id)
@@ -181,6 +217,11 @@ def _manifest(
         "contrat": doc.contract_id,
         "reference": doc.reference,
         "version": version,
+        "nature": "avenant" if avenant else "contrat",
+        "avenant": avenant.number if avenant else None,
+        "date_effet": (
+            avenant.document.effective_date if avenant else doc.effective_date
+        ).isoformat(),
         "date_signature": signature_date.isoformat(),
         "signataires": [
             {"partie": p.designation, "nom": p.signatory, "qualite": p.office} for p in doc.parties

@@ -242,8 +242,10 @@ def build_contract(
     return _outputs(folder, contract_id)
 
 
-def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
-    """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+def compose_version(
+    project: Project, contract_id: str, version: str
+) -> tuple[LoadedContract, Document, Lock]:
+    """Compose a recorded version from its lock and the history alone."""
     lock = project.version_lock(contract_id, version)
     history = project.history
     titres = load_titres(history.blob(lock.titres, ".yaml"))
@@ -251,10 +253,15 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     data_path = history.blob(lock.donnees, ".yaml")
     raw, lines = load_yaml(data_path.read_text(encoding="utf-8"), data_path)
     contract = validate_contract(contract_id, raw, lines)
-    doc = compose(library, contract, ClauseRenderer())
+    return contract, compose(library, contract, ClauseRenderer()), lock
+
+
+def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
+    """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+    _, doc, lock = compose_version(project, contract_id, version)
     with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
         for name, digest in lock.modeles.items():
-            shutil.copyfile(history.blob(digest, Path(name).suffix), Path(tmp) / name)
+            shutil.copyfile(project.history.blob(digest, Path(name).suffix), Path(tmp) / name)
         rendered = render(doc, Path(tmp))
     folder = project.build / contract_id / version
     write_files(rendered.files(folder, contract_id))

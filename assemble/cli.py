@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .archive import archive_version, list_archive, verify_archive
+from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
 from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, ProblemCollector, UsageError
@@ -107,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("clause")
     history.set_defaults(func=cmd_history)
 
+    avenant = verbs.add_parser("avenant", help="rédige l'avenant en cours d'un contrat signé")
+    avenant.add_argument("contrat")
+    avenant.set_defaults(func=cmd_avenant)
+
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
     archive.add_argument("--signe", required=True, type=Path, help="le fichier reçu signé")
@@ -164,11 +169,11 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
     ):
         task = progress.add_task("Construction des contrats", total=len(ids))
-        futures = {pool.submit(build_contract, project, cid): cid for cid in ids}
+        futures = {pool.submit(build_everything, project, cid): cid for cid in ids}
         for future in as_completed(futures):
             try:
-                future.result()
-                progress.console.print(f"construit {futures[future]}", markup=False)
+                for built in future.result():
+                    progress.console.print(f"construit {built}", markup=False)
             except CpomError as exc:
                 problems.absorb(exc)
             progress.advance(task)
@@ -279,6 +284,24 @@ def _shown(project: Project, path: Path) -> str:
         return str(path.relative_to(project.root))
     except ValueError:
         return str(path)
+
+
+def cmd_avenant(project: Project, args: argparse.Namespace) -> int:
+    draft = build_avenant(project, args.contrat)
+    if draft is None:
+        signed = project.archived_versions(args.contrat)[-1]
+        out.print(
+            f"aucun changement depuis la version signée {signed} : aucun avenant n'est "
+            "nécessaire, rien n'a été écrit.",
+            markup=False,
+        )
+        return 0
+    folder = avenant_folder(project, args.contrat, draft.number)
+    out.print(f"avenant n° {draft.number} rédigé : {_shown(project, folder)}/", markup=False)
+    for line in describe_changes(draft.changes):
+        out.print(f"  {line}", markup=False)
+    out.print(f"contrat consolidé : {_shown(project, project.build / args.contrat)}/", markup=False)
+    return 0
 
 
 def cmd_archive(project: Project, args: argparse.Namespace) -> int:

@@ -17,11 +17,14 @@ from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, m
 
 
 def compose(
-    library: Library, contract: LoadedContract, renderer: ClauseRenderer | None = None
+    library: Library,
+    contract: LoadedContract,
+    renderer: ClauseRenderer | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Document:
-    """Assemble one contract; raise one CpomError listing every problem found."""
+    """Assemble one contract (or, with `extra` context, an avenant); report every problem."""
     renderer = renderer or ClauseRenderer()
-    context = base_context(contract)
+    context = {**base_context(contract), **(extra or {})}
     problems = ProblemCollector()
     selected: list[Selected] = []
     for clause in library.clauses:
@@ -111,6 +114,13 @@ def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRend
         Source(clause.intitule, clause.path, clause.header_lines.line_of(("intitule",))),
         local,
     )
+    label = slot.label
+    if clause.libelle is not None:
+        label = renderer.render(
+            f"{clause.id}:libelle",
+            Source(clause.libelle, clause.path, clause.header_lines.line_of(("libelle",))),
+            local,
+        ).strip()
     return Article(
         clause_id=clause.id,
         instance=selected.instance,
@@ -118,7 +128,7 @@ def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRend
         variant=variant,
         clause_hash=clause.hash,
         number=slot.number,
-        label=slot.label,
+        label=label,
         heading=heading.strip(),
         body=_tidy(body),
         source=clause.path,

@@ -65,6 +65,8 @@ class Document:
     end_date: dt.date
     timestamp: dt.date  # fixed date for reproducible files, taken from the data
     titres: tuple[Titre, ...]
+    kind: str = "contrat"  # "contrat" or "avenant"
+    avenant_number: int | None = None
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")

@@ -26,7 +26,7 @@ class TitreDef(BaseModel):
 
     cle: str = Field(pattern=r"^[a-z0-9-]+$")
     intitule: str = Field(min_length=1)
-    genre: Literal["preambule", "titre", "annexes"] = "titre"
+    genre: Literal["preambule", "titre", "corps", "annexes"] = "titre"
     articles_numerotes: bool = True
 
 
@@ -46,6 +46,7 @@ class ClauseHeader(BaseModel):
     condition: str | None = None
     selon: str | None = None
     repeter: str | None = None
+    libelle: str | None = None
 
     @model_validator(mode="after")
     def _reason_for_new_versions(self) -> ClauseHeader:
@@ -76,6 +77,7 @@ class Clause:
     condition: str | None
     selon: str | None
     repeter: str | None  # expression giving the items; one article per item
+    libelle: str | None  # template replacing the computed "Annexe 2" label, if given
     blocks: tuple[VariantBlock, ...]
     body: str
     body_line: int  # line of the file where the body starts
@@ -186,6 +188,7 @@ def load_clause(path: Path) -> Clause:
         condition=header.condition,
         selon=header.selon,
         repeter=header.repeter,
+        libelle=header.libelle,
         blocks=blocks,
         body=body,
         body_line=body_line,

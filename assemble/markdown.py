@@ -48,6 +48,7 @@ def _titre(titre: Titre) -> str:
             f"# {titre.label}{DASH}{escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n"
         )
     elif titre.kind == "preambule" and any(a.number for a in titre.articles):
+        # "corps" titres (an avenant's articles) have no heading of their own.
         parts.append(f"# {escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n")
     for article in titre.articles:
         parts.append(_article(article, titre.kind))

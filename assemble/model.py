@@ -414,3 +414,29 @@ class Contract(Strict):
     investissements: list[Operation] = Field(
         default_factory=list, description="Tableau prévisionnel des investissements ou PPI."
     )
+
+
+class ArticleLibre(Strict):
+    """An article of an avenant written by hand, for a change the tool cannot express."""
+
+    intitule: Texte
+    texte: Texte
+
+
+class AvenantFile(Strict):
+    """`contracts/<id>/avenants/avenant-<n>.yaml`: what the drafter says about an avenant."""
+
+    motif: Texte = Field(description="Raison de l'avenant, reprise à son article premier.")
+    date_effet: dt.date = Field(description="Date de prise d'effet de l'avenant.")
+    date_signature: dt.date | None = None
+    lieu_signature: Texte | None = Field(
+        default=None, description="Par défaut, le lieu de signature du contrat."
+    )
+    expose: Texte | None = Field(default=None, description="Exposé des motifs, facultatif.")
+    fermetures: dict[str, dt.date] = Field(
+        default_factory=dict,
+        description="Date de fermeture de chaque établissement retiré du périmètre, par FINESS.",
+    )
+    articles: list[ArticleLibre] = Field(
+        default_factory=list, description="Articles rédigés à la main, ajoutés à l'avenant."
+    )

@@ -26,6 +26,16 @@ def template_context(doc: Document) -> dict[str, Any]:
         "exemplaires": nombre_lettres(len(doc.parties)),
         "debut": date_fr(doc.effective_date),
         "fin": date_fr(doc.end_date),
+        "titre_document": (
+            f"Avenant n° {doc.avenant_number}"
+            if doc.kind == "avenant"
+            else "Contrat pluriannuel d’objectifs et de moyens"
+        ),
+        "periode": (
+            f"Prise d’effet le {date_fr(doc.effective_date)}"
+            if doc.kind == "avenant"
+            else f"Période du {date_fr(doc.effective_date)} au {date_fr(doc.end_date)}"
+        ),
     }
     typographic: dict[str, Any] = _typographic(context)
     return typographic

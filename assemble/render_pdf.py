@@ -27,8 +27,11 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         membres=context["membres"],
         lieu=context["lieu"],
         exemplaires=context["exemplaires"],
+        # Variables are only ever added: archived versions rebuild with their own old template.
         debut=context["debut"],
         fin=context["fin"],
+        periode=context["periode"],
+        **{"titre-document": context["titre_document"]},
         **{"date-signature": context["date"]},
     )
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")

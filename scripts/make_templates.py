@@ -283,7 +283,7 @@ def make_cover(path: Path) -> None:
         run.font.color.rgb = NAVY if bold else BLACK
 
     line("{{ reference }}", 9, align=WD_ALIGN_PARAGRAPH.RIGHT, space=96)
-    line("Contrat pluriannuel d’objectifs et de moyens", 22, bold=True, space=12, caps=True)
+    line("{{ titre_document }}", 22, bold=True, space=12, caps=True)
     line("{{ titre }}", 13, space=48)
     line("entre", 11, space=12)
     line("{{ organisme }}", 15, bold=True, space=4)
@@ -299,7 +299,7 @@ def make_cover(path: Path) -> None:
     line("{%p for partie in autorites %}", 11, space=0)
     line("{{ partie.name }}", 13, bold=True, space=8)
     line("{%p endfor %}", 11, space=0)
-    line("Période du {{ debut }} au {{ fin }}", 11, space=6)
+    line("{{ periode }}", 11, space=6)
     line("Articles L. 313-11 et suivants du code de l’action sociale et des familles", 9, space=0)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.save(str(path))

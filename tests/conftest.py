@@ -39,7 +39,7 @@ def copy_project(target: Path, contracts: list[str] | None = None, locked: bool 
     `locked` keeps the history and the contracts' locks, as `make contract` finds them;
     without, the copy is a fresh library whose clauses can be edited without version bumps.
     """
-    for folder in ("clauses", "templates"):
+    for folder in ("clauses", "clauses-avenant", "templates"):
         shutil.copytree(ROOT / folder, target / folder)
     if locked:
         shutil.copytree(ROOT / "history", target / "history")

@@ -22,6 +22,7 @@ from assemble.archive import (
     read_manifest,
     verify_archive,
 )
+from assemble.avenant import build_avenant
 from assemble.build import Project, build_contract, rebuild_version
 from assemble.cli import main
 from assemble.errors import CpomError
@@ -129,7 +130,14 @@ def test_one_changed_byte_is_reported(project: Project, tmp_path: Path, name: st
 def test_missing_added_and_chain_problems_are_reported(project: Project, tmp_path: Path) -> None:
     first = _archived(project, tmp_path)
     edit(project.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 3")
-    second = archive_version(project, SAMPLE, _signed(project, tmp_path), DATE).folder
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    signed_avenant = tmp_path / "avenant signé.pdf"
+    signed_avenant.write_bytes(draft.rendered.pdf)
+    second = archive_version(project, SAMPLE, signed_avenant, DATE).folder
+    manifest = read_manifest(second / MANIFEST)
+    assert (manifest["nature"], manifest["avenant"]) == ("avenant", 1)
+    assert f"{SAMPLE}-avenant-1.pdf" in manifest["fichiers"]
     assert read_manifest(second / MANIFEST)["precedent"] == {
         "version": "v1",
         "manifeste_sha256": sha256((first / MANIFEST).read_bytes()),
@@ -157,7 +165,7 @@ def test_archive_is_append_only(project: Project, tmp_path: Path) -> None:
     with pytest.raises(CpomError) as caught:
         archive_version(project, SAMPLE, signed, DATE)
     assert caught.value.problems[0].code == "archive.exists"
-    assert "déjà archivé comme version v1" in caught.value.problems[0].message
+    assert "aucun changement depuis la version signée v1" in caught.value.problems[0].message
     with pytest.raises(CpomError) as caught:  # a version folder that appeared meanwhile
         _write_atomically(project, project.archive / SAMPLE / "v1", {"x.txt": b"x"})
     assert caught.value.problems[0].code == "archive.exists"

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from assemble.avenant import avenant_folder, build_avenant
 from assemble.build import Outputs
+
+from conftest import ROOT, SAMPLE, copy_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -50,4 +53,16 @@ def test_libreoffice_opens_the_other_samples(
     text = _text(_convert(all_outputs[contract_id].docx, tmp_path))
     assert "Règlement des litiges" in text
     assert "TABLEAU DE BORD DES INDICATEURS" in text.upper()  # headings in small capitals
+    assert "Signature et cachet" in text
+
+
+def test_libreoffice_opens_the_avenant(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "depot", [SAMPLE])
+    shutil.copytree(ROOT / "archive" / SAMPLE, project.archive / SAMPLE)
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    docx = avenant_folder(project, SAMPLE, 1) / f"{SAMPLE}-avenant-1.docx"
+    text = _text(_convert(docx, tmp_path))
+    assert "AVENANT N° 1" in text.upper()
+    assert "Les autres stipulations du contrat demeurent inchangées" in text
     assert "Signature et cachet" in text

@@ -80,10 +80,8 @@ def test_cross_references_are_internal_links(word: docx.document.Document) -> No
 def test_variant_text_and_french_figures(word_text: str) -> None:
     assert f"au plus égal à 1,5{NBSP}%" in word_text  # frais de siège, evolution_encadree
     assert "plan pluriannuel d’investissement soumis à l’approbation" in word_text  # ppi
-    total = f"11{NNBSP}329{NNBSP}430,00{NBSP}€"
-    assert f"{total} (onze millions trois cent vingt-neuf mille quatre cent trente euros)" in (
-        word_text
-    )
+    total = f"11{NNBSP}684{NNBSP}030,00{NBSP}€"
+    assert f"{total} (onze millions six cent quatre-vingt-quatre mille trente euros)" in (word_text)
     assert f"prend effet le 1er{NBSP}janvier 2027 et s’achève le 31{NBSP}décembre 2031" in (
         word_text
     )
@@ -101,9 +99,9 @@ def test_annex_totals_match_the_data(word: docx.document.Document) -> None:
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "FINESS")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     amounts = [_euros(r[-1]) for r in rows[:-1]]
-    assert len(amounts) == 6
-    assert sum(amounts) == _euros(rows[-1][-1]) == 11_329_430
-    assert rows[-1][3] == "279 places"
+    assert len(amounts) == 7
+    assert sum(amounts) == _euros(rows[-1][-1]) == 11_684_030
+    assert rows[-1][3] == "299 places"
 
 
 def _euros(text: str) -> float:

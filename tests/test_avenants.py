@@ -1,0 +1,238 @@
+"""Avenants drafted from the changes since the signed version, and the consolidated contract."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from assemble.archive import archive_version
+from assemble.avenant import avenant_folder, build_avenant, prepare_avenant
+from assemble.build import Project, assemble
+from assemble.errors import CpomError
+from assemble.french import NBSP, NNBSP
+
+from conftest import ROOT, SAMPLE, copy_project, edit
+
+LOZERE = """  - finess: "480780105"
+    nom: Le Villaret
+    categorie: FAM
+    departement: "48"
+    commune: Mende
+    capacites:
+      - {type: hebergement_permanent, places: 24}
+    financements:
+      - {financeur: ars-occitanie, dotation: 612000.00}
+
+options:"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The sample as signed (archived v1), with no avenant in progress."""
+    made = copy_project(tmp_path, [SAMPLE])
+    shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
+    signed_data = made.archive / SAMPLE / "v1" / "contract.yaml"
+    shutil.copyfile(signed_data, made.contracts / SAMPLE / "contract.yaml")
+    (made.contracts / SAMPLE / "contract.yaml").chmod(0o644)
+    shutil.rmtree(made.contracts / SAMPLE / "avenants")
+    shutil.copyfile(made.archive / SAMPLE / "v1" / "cpom.lock.json", made.lock_path(SAMPLE))
+    made.lock_path(SAMPLE).chmod(0o644)
+    return made
+
+
+def _data(project: Project) -> Path:
+    return project.contracts / SAMPLE / "contract.yaml"
+
+
+def _avenant_file(project: Project, number: int = 1, extra: str = "") -> Path:
+    path = project.contracts / SAMPLE / "avenants" / f"avenant-{number}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "motif: la prise en compte des évolutions du périmètre et des moyens.\n"
+        "date_effet: 2027-09-01\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _text(project: Project, number: int = 1) -> str:
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None and draft.number == number
+    return draft.rendered.markdown
+
+
+def test_no_change_says_so_and_writes_nothing(project: Project) -> None:
+    assert build_avenant(project, SAMPLE) is None
+    _avenant_file(project)
+    assert prepare_avenant(project, SAMPLE) is None
+    assert not avenant_folder(project, SAMPLE, 1).exists()
+
+
+def test_establishment_added_in_a_new_departement(project: Project) -> None:
+    edit(_data(project), "\noptions:", "\n" + LOZERE)
+    _avenant_file(project)
+    text = _text(project)
+    assert "## Article\u00a01 – Objet de l'avenant" in text
+    assert (
+        "est inclus dans le périmètre du contrat l'établissement ou service suivant : FAM "
+        "« Le Villaret » (foyer d'accueil médicalisé), situé à Mende (48), FINESS 480780105, "
+        "d'une capacité autorisée de 24 places en hébergement permanent, financé par "
+        "l'Agence régionale de santé Occitanie"
+    ) in text
+    assert (
+        "portée de 11 329 430,00 € (onze millions trois cent vingt-neuf mille quatre cent "
+        "trente euros) à **11 941 430,00 €** (onze millions neuf cent quarante et un mille "
+        "quatre cent trente euros)"
+    ).replace(" ", " ") in text.replace(NNBSP, " ").replace(NBSP, " ")
+    for replaced in (
+        "L'article 2 du contrat est remplacé",
+        "L'article 3 du contrat est remplacé",
+        "L'article 9 du contrat est remplacé",
+    ):
+        assert replaced in text.replace(NBSP, " "), replaced
+    assert "Lozère (48)" in text  # the perimeter over three départements
+    assert "L'annexe 1 du contrat" in text.replace(NBSP, " ")
+    assert "L'annexe 6 du contrat" in text.replace(NBSP, " ")
+    assert "# Annexe\u00a01 – Établissements et services" in text
+    assert "# Annexe\u00a06 – Dotations par établissement" in text
+    assert "Les autres stipulations du contrat demeurent inchangées." in text
+    consolidated = assemble(project, SAMPLE)[1]
+    assert "480780105" in consolidated.article("annexe-etablissements").body
+
+
+def test_capacity_change(project: Project) -> None:
+    edit(
+        _data(project),
+        "      - {type: hebergement_permanent, places: 40}",
+        "      - {type: hebergement_permanent, places: 44}",
+    )
+    _avenant_file(project)
+    text = _text(project)
+    assert (
+        "la capacité autorisée de l'établissement ou service MAS « La Garrigue » "
+        "(FINESS 300780335) est modifiée comme suit"
+    ) in text
+    assert "- hébergement permanent : de 40 à 44 places." in text
+    assert "Elle s'établit désormais à 44 places en hébergement permanent, 2 places" in text
+    assert (
+        "dotation globale commune" not in text.split("## Article\u00a03")[0].split("porte sur")[0]
+    )
+
+
+def test_closure_needs_a_date_then_is_stated(project: Project) -> None:
+    data = _data(project).read_text(encoding="utf-8")
+    start = data.index('  - finess: "300780368"')
+    end = data.index("\noptions:")
+    _data(project).write_text(data[:start] + data[end + 1 :], encoding="utf-8")
+    edit(_data(project), "montant_annuel: 271800.00", "montant_annuel: 259800.00")
+    path = _avenant_file(project)
+    with pytest.raises(CpomError) as caught:
+        build_avenant(project, SAMPLE)
+    [problem] = caught.value.problems
+    assert problem.path == path and "SESSAD « Cévennes » (300780368)" in problem.message
+    _avenant_file(project, extra='fermetures: {"300780368": 2027-12-31}\n')
+    text = _text(project)
+    assert (
+        "L'établissement ou service SESSAD « Cévennes », situé à Alès (30), FINESS "
+        "300780368, est retiré du périmètre du contrat à compter de sa fermeture, le "
+        f"31{NBSP}décembre 2027."
+    ) in text
+    assert "ramenée de 11" in text
+    assert "L'article\u00a011 du contrat est remplacé" in text  # frais de siège amount
+
+
+def test_notice_period_replaces_the_denonciation_article_in_full(project: Project) -> None:
+    edit(_data(project), "preavis_mois: 6", "preavis_mois: 3")
+    _avenant_file(project)
+    text = _text(project)
+    assert "L'article\u00a020 du contrat est remplacé par les dispositions suivantes :" in text
+    quoted = text.split("dispositions suivantes :")[1]
+    assert "> **Article\u00a020 – Dénonciation**" in quoted
+    assert "préavis de trois mois" in quoted
+    assert "En cas de manquement grave" in quoted  # the whole article, not the changed words
+    assert "Modification du périmètre" not in text
+    assert "dotation globale commune de référence est" not in text
+
+
+def test_two_successive_avenants_are_numbered_with_their_visas(
+    project: Project, tmp_path: Path
+) -> None:
+    edit(
+        _data(project),
+        "      - {type: hebergement_permanent, places: 40}",
+        "      - {type: hebergement_permanent, places: 44}",
+    )
+    _avenant_file(project, 1)
+    first = build_avenant(project, SAMPLE)
+    assert first is not None and first.number == 1
+    signed = tmp_path / "avenant-1-signe.pdf"
+    signed.write_bytes(first.rendered.pdf)
+    archive_version(project, SAMPLE, signed, __import__("datetime").date(2027, 8, 20))
+
+    assert build_avenant(project, SAMPLE) is None  # nothing new since avenant n° 1
+    edit(_data(project), "preavis_mois: 6", "preavis_mois: 3")
+    _avenant_file(project, 2)
+    text = _text(project, 2)
+    assert (
+        "Avenant n° 2"
+        in PdfReader(avenant_folder(project, SAMPLE, 2) / f"{SAMPLE}-avenant-2.pdf")
+        .pages[0]
+        .extract_text()
+    )
+    assert (
+        "Vu le contrat pluriannuel d'objectifs et de moyens n° CPOM-OCC-2027-014, signé le "
+        f"15{NBSP}décembre 2026 ;"
+    ) in text
+    assert f"Vu l'avenant n° 1 au contrat, signé le 20{NBSP}août 2027 ;" in text
+    assert "Le présent avenant n° 2 modifie" in text
+    assert "capacité autorisée" not in text.split("Objet de l'avenant")[1].split("Article")[0]
+
+
+def test_changes_the_tool_cannot_word_need_a_manual_article(project: Project) -> None:
+    edit(
+        _data(project),
+        "  raison_sociale: Association Horizons\n",
+        "  raison_sociale: Association Horizons Occitanie\n",
+    )
+    path = _avenant_file(project)
+    with pytest.raises(CpomError) as caught:
+        build_avenant(project, SAMPLE)
+    [problem] = caught.value.problems
+    assert problem.code == "avenant.manual" and problem.path == path
+    assert "organisme.raison_sociale" in problem.message
+    _avenant_file(
+        project,
+        extra=(
+            "articles:\n"
+            "  - intitule: Changement de dénomination de l'organisme gestionnaire\n"
+            "    texte: L'Association Horizons a pris le nom d'Association Horizons Occitanie par "
+            "décision de son assemblée générale du 3 juin 2027.\n"
+        ),
+    )
+    text = _text(project)
+    assert "Changement de dénomination de l'organisme gestionnaire" in text
+    assert "par décision de son assemblée générale du 3 juin 2027" in text
+
+
+def test_sample_avenant_in_progress_reads_as_a_document(all_outputs: object) -> None:
+    del all_outputs  # the sample repository, built as `make contracts` does
+    project = copy_project(Path(__import__("tempfile").mkdtemp()), [SAMPLE])
+    shutil.copytree(ROOT / "archive" / SAMPLE, project.archive / SAMPLE)
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    pdf = avenant_folder(project, SAMPLE, 1) / f"{SAMPLE}-avenant-1.pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace(NBSP, " ")
+    for expected in (
+        "Avenant n° 1",
+        "Entre les soussignés",
+        "Les Passerelles",
+        "Les autres stipulations du contrat demeurent inchangées",
+        "Signatures des parties",
+        "Pour l’Agence régionale de santé Occitanie",
+        "Annexe 1 – Établissements et services",
+    ):
+        assert expected in text, expected
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf.read_bytes()
