@@ -6,7 +6,7 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
-.PHONY: contract contracts check status upgrade avenant archive verify list test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade avenant redline archive verify list test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -15,6 +15,8 @@ help:
 	@echo "make status              versions des clauses par contrat (et build/status.html)"
 	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
 	@echo "make avenant C=<id>      rédige l'avenant en cours et le contrat consolidé"
+	@echo "make redline C=<id> FROM=<v> TO=<v|projet> [PDF=1] [AUTHOR=nom]"
+	@echo "                         Word avec suivi des modifications entre deux versions"
 	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif]"
 	@echo "                         archive la version signée (append-only)"
 	@echo "make verify              vérifie l'intégrité de toute l'archive"
@@ -47,6 +49,9 @@ upgrade: $(STAMP)
 
 avenant: $(STAMP)
 	$(CPOM) avenant $(C)
+
+redline: $(STAMP)
+	$(CPOM) redline $(C) --de $(FROM) --a $(or $(TO),projet) $(if $(PDF),--pdf) $(if $(AUTHOR),--auteur "$(AUTHOR)")
 
 archive: $(STAMP)
 	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)")

@@ -36,12 +36,17 @@ from .files import write_files
 from .french import date_fr
 from .library import load_library
 from .model import AvenantFile
+from .redline import build_redline
 from .sources import load_yaml
 from .templating import ClauseRenderer, Markdown
 
 AVENANTS = "avenants"
 _INTERNAL_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]+\)")
 LIBRARY = "clauses-avenant"
+# Names an avenant clause sees besides the contract's (see _context).
+CONTEXT_NAMES = frozenset(
+    {"avenant", "changements", "precedents", "contrat_signe", "parties_texte", "reference_contrat"}
+)
 
 
 @dataclass(frozen=True)
@@ -299,13 +304,19 @@ def describe_changes(changes: Changes) -> list[str]:
 
 def build_everything(project: Project, contract_id: str) -> list[str]:
     """What `make contracts` does for one contract: the draft, or its pending avenant and the
-    consolidated contract it leads to. Returns what was built, for the progress report."""
-    if (
-        project.archived_versions(contract_id)
-        and avenant_path(project, contract_id, pending_number(project, contract_id)).is_file()
-    ):
-        draft = build_avenant(project, contract_id)
-        if draft is not None:
-            return [contract_id, f"{contract_id} avenant n° {draft.number}"]
-    build_contract(project, contract_id)
-    return [contract_id]
+    consolidated contract it leads to, and the redline since the signed version. Returns what
+    was built, for the progress report."""
+    built = [contract_id]
+    signed = project.archived_versions(contract_id)
+    pending = (
+        avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
+    )
+    draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
+    if draft is None:
+        build_contract(project, contract_id)
+    else:
+        built.append(f"{contract_id} avenant n° {draft.number}")
+    if signed:
+        paths, _ = build_redline(project, contract_id, signed[-1], "projet")
+        built.append(f"{contract_id} {paths[0].name}")
+    return built

@@ -19,7 +19,11 @@ CONTEXT_NAMES = frozenset({"calcul", "libelles", "ref", "article"}) | frozenset(
 )
 
 
-def check_library(library: Library, renderer: ClauseRenderer | None = None) -> list[Problem]:
+def check_library(
+    library: Library,
+    renderer: ClauseRenderer | None = None,
+    extra_names: frozenset[str] = frozenset(),
+) -> list[Problem]:
     """Every problem that can be found without contract data."""
     renderer = renderer or ClauseRenderer()
     known = {c.id for c in library.clauses}
@@ -31,14 +35,16 @@ def check_library(library: Library, renderer: ClauseRenderer | None = None) -> l
         except CpomError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(_unknown_names(clause, tree))
+        problems.extend(_unknown_names(clause, tree, extra_names))
         problems.extend(_unknown_references(clause, tree, known))
         problems.extend(_unselectable_variants(clause))
     return problems
 
 
-def _unknown_names(clause: Clause, tree: nodes.Template) -> Iterable[Problem]:
-    allowed = CONTEXT_NAMES | ({"element"} if clause.repeter else set())
+def _unknown_names(
+    clause: Clause, tree: nodes.Template, extra_names: frozenset[str]
+) -> Iterable[Problem]:
+    allowed = CONTEXT_NAMES | extra_names | ({"element"} if clause.repeter else set())
     for name in sorted(meta.find_undeclared_variables(tree) - allowed):
         line = next(
             (n.lineno for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load"),

@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .archive import archive_version, list_archive, verify_archive
+from .avenant import CONTEXT_NAMES as AVENANT_NAMES
+from .avenant import LIBRARY as AVENANT_LIBRARY
 from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
 from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
@@ -24,6 +26,7 @@ from .errors import CpomError, ProblemCollector, UsageError
 from .files import write_files
 from .french import date_fr
 from .library import load_library
+from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
 from .versions import (
     STATE_LABELS,
@@ -112,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     avenant.add_argument("contrat")
     avenant.set_defaults(func=cmd_avenant)
 
+    redline = verbs.add_parser("redline", help="Word avec suivi des modifications entre versions")
+    redline.add_argument("contrat")
+    redline.add_argument("--de", dest="before", required=True, help="version d'origine (v1…)")
+    redline.add_argument("--a", dest="after", required=True, help="version d'arrivée, ou projet")
+    redline.add_argument("--auteur", help="auteur des modifications (défaut : git user.name)")
+    redline.add_argument("--pdf", action="store_true", help="aussi un PDF aux changements visibles")
+    redline.set_defaults(func=cmd_redline)
+
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
     archive.add_argument("--signe", required=True, type=Path, help="le fichier reçu signé")
@@ -188,6 +199,10 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
         library = load_library(project.clauses)
         problems.extend(check_library(library))
         problems.extend(project.history.drift(library.clauses))
+        if (project.root / AVENANT_LIBRARY).is_dir():
+            avenants = load_library(project.root / AVENANT_LIBRARY)
+            problems.extend(check_library(avenants, extra_names=AVENANT_NAMES))
+            problems.extend(project.history.drift(avenants.clauses))
     except CpomError as exc:
         problems.absorb(exc)
     problems.extend(check_schema_file(project.contracts))
@@ -301,6 +316,16 @@ def cmd_avenant(project: Project, args: argparse.Namespace) -> int:
     for line in describe_changes(draft.changes):
         out.print(f"  {line}", markup=False)
     out.print(f"contrat consolidé : {_shown(project, project.build / args.contrat)}/", markup=False)
+    return 0
+
+
+def cmd_redline(project: Project, args: argparse.Namespace) -> int:
+    paths, summary = build_redline(
+        project, args.contrat, args.before, args.after, args.auteur, pdf=args.pdf
+    )
+    for path in paths:
+        out.print(f"écrit {_shown(project, path)}", markup=False)
+    out.print(summary.text(args.before, args.after), markup=False)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
@@ -13,6 +14,7 @@ from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 
 from .document import Document
 from .errors import ToolError
@@ -132,3 +134,44 @@ def normalize_zip(data: bytes, day: dt.date) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+def renumber_revisions(data: bytes) -> bytes:
+    """Give every w:ins and w:del its own id: pandoc reuses them, which Word may reject."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    document = etree.fromstring(source.read("word/document.xml"))
+    used = [
+        int(e.get(f"{W}id"))
+        for e in document.iter()
+        if e.get(f"{W}id", "").isdigit() and e.tag not in (f"{W}ins", f"{W}del")
+    ]
+    next_id = max(used, default=0) + 1
+    for element in document.iter(f"{W}ins", f"{W}del"):
+        element.set(f"{W}id", str(next_id))
+        next_id += 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = etree.tostring(
+                    document, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def with_comment(ast: dict[str, Any], text: str, author: str, date: str) -> dict[str, Any]:
+    """A Word comment holding `text`, anchored on the first heading (pandoc comment spans)."""
+    blocks = copy.deepcopy(ast["blocks"])
+    for block in blocks:
+        if block["t"] == "Header":
+            attributes = [["id", "0"], ["author", author], ["date", date]]
+            start = {
+                "t": "Span",
+                "c": [["", ["comment-start"], attributes], [{"t": "Str", "c": text}]],
+            }
+            end = {"t": "Span", "c": [["", ["comment-end"], [["id", "0"]]], []]}
+            block["c"][2] = [start, *block["c"][2], end]
+            break
+    return {**ast, "blocks": blocks}

@@ -62,3 +62,58 @@ def compile_typst(source: str, epoch: int) -> bytes:
 
 def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
     return compile_typst(render_typst(doc, ast, templates, epoch), epoch)
+
+
+def visible_changes(ast: dict[str, Any], summary: str) -> dict[str, Any]:
+    """Insertions underlined in green, deletions struck in red, a summary box on top."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            out: list[Any] = []
+            for item in node:
+                out.extend(_typst_change(item, walk) if _is_change(item) else [walk(item)])
+            return out
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        return node
+
+    note = {
+        "t": "Div",
+        "c": [
+            ["", ["synthese"], []],
+            [
+                {
+                    "t": "RawBlock",
+                    "c": [
+                        "typst",
+                        '#block(fill: rgb("#eef1f7"), inset: 8pt, radius: 3pt, width: 100%)[',
+                    ],
+                },
+                {"t": "Para", "c": [{"t": "Str", "c": summary}]},
+                {"t": "RawBlock", "c": ["typst", "]"]},
+            ],
+        ],
+    }
+    return {**ast, "blocks": [note, *walk(ast["blocks"])]}
+
+
+def _is_change(node: Any) -> bool:
+    return (
+        isinstance(node, dict)
+        and node.get("t") == "Span"
+        and bool({"insertion", "deletion"} & set(node["c"][0][1]))
+    )
+
+
+def _typst_change(span: dict[str, Any], walk: Any) -> list[Any]:
+    inserted = "insertion" in span["c"][0][1]
+    opening = (
+        '#text(fill: rgb("#1a7f37"))[#underline['
+        if inserted
+        else '#text(fill: rgb("#b42318"))[#strike['
+    )
+    return [
+        {"t": "RawInline", "c": ["typst", opening]},
+        *walk(span["c"][1]),
+        {"t": "RawInline", "c": ["typst", "]]"]},
+    ]
