@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,24 +195,33 @@ def _key(node: Any) -> str:
     return json.dumps(node, sort_keys=True, ensure_ascii=False)
 
 
-def _diff_blocks(old: list[Block], new: list[Block], mark: _Marker) -> list[Block]:
+def _align(
+    old: list[Any],
+    new: list[Any],
+    pair: Callable[[Any, Any], list[Any]] | None,
+    wrap: Callable[[list[Any], str], list[Any]],
+) -> list[Any]:
+    """Align two sequences (blocks, list items, table rows, words): unchanged ones are kept,
+    the overlap of a changed run is compared pairwise by `pair` (if any), the rest is marked
+    deleted or inserted by `wrap`."""
     matcher = difflib.SequenceMatcher(
-        a=[_key(b) for b in old], b=[_key(b) for b in new], autojunk=False
+        a=[_key(x) for x in old], b=[_key(x) for x in new], autojunk=False
     )
-    result: list[Block] = []
+    result: list[Any] = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
             result += new[b1:b2]
-        elif tag == "replace":
-            paired = min(a2 - a1, b2 - b1)  # the overlap is compared word by word
-            for before, after in zip(old[a1 : a1 + paired], new[b1 : b1 + paired], strict=True):
-                result += _diff_block(before, after, mark)
-            result += mark.wrap_blocks(old[a1 + paired : a2], "deletion")
-            result += mark.wrap_blocks(new[b1 + paired : b2], "insertion")
-        else:
-            result += mark.wrap_blocks(old[a1:a2], "deletion")
-            result += mark.wrap_blocks(new[b1:b2], "insertion")
+            continue
+        paired = min(a2 - a1, b2 - b1) if tag == "replace" and pair else 0
+        for before, after in zip(old[a1 : a1 + paired], new[b1 : b1 + paired], strict=True):
+            result += pair(before, after) if pair else []
+        result += wrap(old[a1 + paired : a2], "deletion")
+        result += wrap(new[b1 + paired : b2], "insertion")
     return result
+
+
+def _diff_blocks(old: list[Block], new: list[Block], mark: _Marker) -> list[Block]:
+    return _align(old, new, lambda o, n: _diff_block(o, n, mark), mark.wrap_blocks)
 
 
 def _diff_block(old: Block, new: Block, mark: _Marker) -> list[Block]:
@@ -240,23 +250,12 @@ def _diff_block(old: Block, new: Block, mark: _Marker) -> list[Block]:
 
 
 def _diff_items(old: list[list[Block]], new: list[list[Block]], mark: _Marker) -> list[Any]:
-    matcher = difflib.SequenceMatcher(
-        a=[_key(i) for i in old], b=[_key(i) for i in new], autojunk=False
+    return _align(
+        old,
+        new,
+        lambda o, n: [_diff_blocks(o, n, mark)],
+        lambda items, kind: [mark.wrap_blocks(item, kind) for item in items],
     )
-    items: list[Any] = []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            items += new[b1:b2]
-        elif tag == "replace":
-            paired = min(a2 - a1, b2 - b1)  # the overlap is compared word by word
-            pairs = zip(old[a1 : a1 + paired], new[b1 : b1 + paired], strict=True)
-            items += [_diff_blocks(o, n, mark) for o, n in pairs]
-            items += [mark.wrap_blocks(item, "deletion") for item in old[a1 + paired : a2]]
-            items += [mark.wrap_blocks(item, "insertion") for item in new[b1 + paired : b2]]
-        else:
-            items += [mark.wrap_blocks(item, "deletion") for item in old[a1:a2]]
-            items += [mark.wrap_blocks(item, "insertion") for item in new[b1:b2]]
-    return items
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -281,25 +280,16 @@ def _diff_table(old: Block, new: Block, mark: _Marker) -> Block:
 
 def _diff_rows(old: list[Any], new: list[Any], mark: _Marker) -> list[Any]:
     """Rows aligned; a changed row keeps its cells and marks the changed values only."""
-    matcher = difflib.SequenceMatcher(
-        a=[_key(r) for r in old], b=[_key(r) for r in new], autojunk=False
-    )
-    rows: list[Any] = []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            rows += new[b1:b2]
-        elif tag == "replace" and a2 - a1 == b2 - b1:
-            for row_old, row_new in zip(old[a1:a2], new[b1:b2], strict=True):
-                cells = []
-                for cell_old, cell_new in zip(row_old[1], row_new[1], strict=True):
-                    cell = list(cell_new)
-                    cell[4] = _diff_blocks(cell_old[4], cell_new[4], mark)
-                    cells.append(cell)
-                rows.append([row_new[0], cells])
-        else:
-            rows += [mark.wrap_row(row, "deletion") for row in old[a1:a2]]
-            rows += [mark.wrap_row(row, "insertion") for row in new[b1:b2]]
-    return rows
+
+    def pair(row_old: Any, row_new: Any) -> list[Any]:
+        cells = []
+        for cell_old, cell_new in zip(row_old[1], row_new[1], strict=True):
+            cell = list(cell_new)
+            cell[4] = _diff_blocks(cell_old[4], cell_new[4], mark)
+            cells.append(cell)
+        return [[row_new[0], cells]]
+
+    return _align(old, new, pair, lambda rows, kind: [mark.wrap_row(r, kind) for r in rows])
 
 
 # --- inlines --------------------------------------------------------------------------------
@@ -310,20 +300,13 @@ def _tokens(inlines: list[Inline]) -> list[Inline]:
 
 
 def _diff_inlines(old: list[Inline], new: list[Inline], mark: _Marker) -> list[Inline]:
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(
-        a=[_key(t) for t in old_tokens], b=[_key(t) for t in new_tokens], autojunk=False
+    """Word by word: each changed run of words becomes one deletion and one insertion."""
+    return _align(
+        _tokens(old),
+        _tokens(new),
+        None,
+        lambda tokens, kind: [mark.span(tokens, kind)] if tokens else [],
     )
-    result: list[Inline] = []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            result += new_tokens[b1:b2]
-            continue
-        if a2 > a1:
-            result.append(mark.span(old_tokens[a1:a2], "deletion"))
-        if b2 > b1:
-            result.append(mark.span(new_tokens[b1:b2], "insertion"))
-    return result
 
 
 class _Marker:

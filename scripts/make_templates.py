@@ -159,12 +159,7 @@ def make_reference(path: Path) -> None:
     document.save(str(path))
 
 
-def _table_borders(style: object) -> None:
-    element = style.element  # type: ignore[attr-defined]
-    tblpr = element.find(qn("w:tblPr"))
-    if tblpr is None:
-        tblpr = OxmlElement("w:tblPr")
-        element.append(tblpr)
+def _borders() -> OxmlElement:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
@@ -176,7 +171,16 @@ def _table_borders(style: object) -> None:
         ):
             edge.set(qn(key), value)
         borders.append(edge)
-    tblpr.append(borders)
+    return borders
+
+
+def _table_borders(style: object) -> None:
+    element = style.element  # type: ignore[attr-defined]
+    tblpr = element.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = OxmlElement("w:tblPr")
+        element.append(tblpr)
+    tblpr.append(_borders())
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         edge = OxmlElement(f"w:{side}")
@@ -189,17 +193,7 @@ def _table_borders(style: object) -> None:
 def _table_borders_direct(table: object) -> None:
     # Direct borders: the signature table keeps its frame whatever the document's table style.
     tblpr = table.tblPr  # type: ignore[attr-defined]
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        for key, value in (
-            ("w:val", "single"),
-            ("w:sz", "4"),
-            ("w:space", "0"),
-            ("w:color", "808080"),
-        ):
-            edge.set(qn(key), value)
-        borders.append(edge)
+    borders = _borders()
     layout = tblpr.find(qn("w:tblLayout"))
     if layout is not None:
         layout.addprevious(borders)

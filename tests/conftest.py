@@ -88,3 +88,29 @@ def drop_lines(path: Path, start: str) -> None:
     kept = [line for line in lines if not line.startswith(start)]
     assert len(kept) < len(lines), f"aucune ligne {start!r} dans {path}"
     path.write_text("\n".join(kept), encoding="utf-8")
+
+
+# A FAM in a third département, for avenants and redlines that add an establishment.
+LOZERE = """  - finess: "480780105"
+    nom: Le Villaret
+    categorie: FAM
+    departement: "48"
+    commune: Mende
+    capacites:
+      - {type: hebergement_permanent, places: 24}
+    financements:
+      - {financeur: ars-occitanie, dotation: 612000.00}
+
+options:"""
+
+
+def signed_copy(target: Path) -> Project:
+    """The sample as signed (its committed archive v1), its draft back at that state."""
+    made = copy_project(target, [SAMPLE])
+    shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
+    for name in ("contract.yaml", "cpom.lock.json"):
+        path = made.contracts / SAMPLE / name
+        shutil.copyfile(made.archive / SAMPLE / "v1" / name, path)
+        path.chmod(0o644)
+    shutil.rmtree(made.contracts / SAMPLE / "avenants", ignore_errors=True)
+    return made

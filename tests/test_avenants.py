@@ -14,33 +14,12 @@ from assemble.build import Project, assemble
 from assemble.errors import CpomError
 from assemble.french import NBSP, NNBSP
 
-from conftest import ROOT, SAMPLE, copy_project, edit
-
-LOZERE = """  - finess: "480780105"
-    nom: Le Villaret
-    categorie: FAM
-    departement: "48"
-    commune: Mende
-    capacites:
-      - {type: hebergement_permanent, places: 24}
-    financements:
-      - {financeur: ars-occitanie, dotation: 612000.00}
-
-options:"""
+from conftest import LOZERE, ROOT, SAMPLE, copy_project, edit, signed_copy
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """The sample as signed (archived v1), with no avenant in progress."""
-    made = copy_project(tmp_path, [SAMPLE])
-    shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
-    signed_data = made.archive / SAMPLE / "v1" / "contract.yaml"
-    shutil.copyfile(signed_data, made.contracts / SAMPLE / "contract.yaml")
-    (made.contracts / SAMPLE / "contract.yaml").chmod(0o644)
-    shutil.rmtree(made.contracts / SAMPLE / "avenants")
-    shutil.copyfile(made.archive / SAMPLE / "v1" / "cpom.lock.json", made.lock_path(SAMPLE))
-    made.lock_path(SAMPLE).chmod(0o644)
-    return made
+    return signed_copy(tmp_path)
 
 
 def _data(project: Project) -> Path:

@@ -20,20 +20,9 @@ from assemble.errors import UsageError
 from assemble.pandoc import pandoc_path
 from assemble.redline import build_redline
 
-from conftest import ROOT, SAMPLE, copy_project, drop_lines, edit
+from conftest import LOZERE, SAMPLE, drop_lines, edit, signed_copy
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-LOZERE = """  - finess: "480780105"
-    nom: Le Villaret
-    categorie: FAM
-    departement: "48"
-    commune: Mende
-    capacites:
-      - {type: hebergement_permanent, places: 24}
-    financements:
-      - {financeur: ars-occitanie, dotation: 612000.00}
-
-options:"""
 NEW_CLAUSE = """---
 id: confidentialite
 version: 1
@@ -48,14 +37,7 @@ accompagnées dont elles ont connaissance dans l'exécution du contrat.
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """The sample signed as v1 (from the committed archive), its draft back at that state."""
-    made = copy_project(tmp_path, [SAMPLE])
-    shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
-    for name in ("contract.yaml", "cpom.lock.json"):
-        target = made.contracts / SAMPLE / name
-        shutil.copyfile(made.archive / SAMPLE / "v1" / name, target)
-        target.chmod(0o644)
-    return made
+    return signed_copy(tmp_path)
 
 
 def _data(project: Project) -> Path:
