@@ -16,7 +16,7 @@ from .contract import LoadedContract
 from .document import Article, Document
 from .facts import CATEGORY_LABELS, PLACE_LABELS, derive
 from .model import Contract, Etablissement
-from .templating import le, liste
+from .templating import du, le, liste
 
 _REFERENCE = re.compile(r"\[(articles?|annexes?)\u00a0[^\]]*\]\(#([^)]+)\)")
 
@@ -45,7 +45,8 @@ class EstablishmentChange:
 @dataclass(frozen=True)
 class AllocationChange:
     etablissement: str  # « SAMSAH « Les Passerelles » »
-    financeur: str
+    financeur: str  # short name, for tables
+    charge: str  # « de l'Agence régionale de santé Occitanie », for « à la charge de… »
     before: Decimal
     after: Decimal
 
@@ -174,22 +175,30 @@ def _capacities(before: Etablissement, after: Etablissement) -> tuple[CapacityCh
 
 
 def _allocations(old: Contract, new: Contract) -> tuple[AllocationChange, ...]:
-    def table(data: Contract) -> dict[tuple[str, str], tuple[str, str, Decimal]]:
-        names = {a.cle: a.nom_court or a.nom for a in data.autorites}
+    def table(data: Contract) -> dict[tuple[str, str], Decimal]:
         return {
-            (e.finess, f.financeur): (f"{e.categorie} « {e.nom} »", names[f.financeur], f.dotation)
-            for e in data.etablissements
-            for f in e.financements
+            (e.finess, f.financeur): f.dotation for e in data.etablissements for f in e.financements
         }
 
+    names = {
+        e.finess: f"{e.categorie} « {e.nom} »" for e in (*old.etablissements, *new.etablissements)
+    }
+    funders = {a.cle: a for a in (*old.autorites, *new.autorites)}
     before, after = table(old), table(new)
     changes = []
     for key in dict.fromkeys([*after, *before]):
-        label, funder, amount_after = after.get(key, before.get(key))  # type: ignore[misc]
-        amount_before = before[key][2] if key in before else Decimal(0)
-        amount_after = after[key][2] if key in after else Decimal(0)
+        amount_before, amount_after = before.get(key, Decimal(0)), after.get(key, Decimal(0))
         if amount_before != amount_after:
-            changes.append(AllocationChange(label, funder, amount_before, amount_after))
+            funder = funders[key[1]]
+            changes.append(
+                AllocationChange(
+                    names[key[0]],
+                    funder.nom_court or funder.nom,
+                    du(funder),
+                    amount_before,
+                    amount_after,
+                )
+            )
     return tuple(changes)
 
 

@@ -47,7 +47,7 @@ out = Console(highlight=False, soft_wrap=True, width=WIDTH)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_make_style(sys.argv[1:] if argv is None else list(argv)))
     project = Project(Path(args.racine).resolve())
     command: Callable[[Project, argparse.Namespace], int] = args.func
     try:
@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             markup=False,
         )
         return 70
+
+
+def _make_style(argv: list[str]) -> list[str]:
+    """Accept the Makefile's spelling too: `cpom upgrade C=<id>` is `cpom upgrade <id>`."""
+    return [arg[2:] if arg.startswith("C=") and len(arg) > 2 else arg for arg in argv]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -264,23 +269,29 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
             )
         out.print(table)
         return 0
-    table = Table(title="Versions des clauses par contrat")
-    for column in ("Contrat", "Version", "Statut", "Clauses"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("En retard sur la bibliothèque")
+    table = Table(title="Versions des clauses par contrat (⚠ : plus récente dans la bibliothèque)")
+    table.add_column("Clause", no_wrap=True)
+    table.add_column("Dernière", no_wrap=True)
+    for status in statuses:
+        table.add_column(
+            f"{status.contract} {status.version} ({STATE_LABELS[status.statut]})", overflow="fold"
+        )
+    current = {c.id: c.version for c in library.clauses}
+    used = {u.clause for s in statuses for u in s.uses}
+    for clause in [c.id for c in library.clauses if c.id in used] + sorted(used - set(current)):
+        cells = []
+        for status in statuses:
+            use = next((u for u in status.uses if u.clause == clause), None)
+            cells.append("·" if use is None else f"v{use.version}{' ⚠' if use.outdated else ''}")
+        table.add_row(clause, f"v{current[clause]}" if clause in current else "retirée", *cells)
+    out.print(table)
     for status in statuses:
         late = ", ".join(
             f"{u.clause} v{u.version}→{'retirée' if u.latest is None else f'v{u.latest}'}"
             for u in status.outdated
         )
-        table.add_row(
-            status.contract,
-            status.version,
-            STATE_LABELS[status.statut],
-            str(len(status.uses)),
-            f"⚠ {late}" if late else "à jour",
-        )
-    out.print(table)
+        verdict = f"en retard : {late}" if late else "à jour"
+        out.print(f"{status.contract} {status.version} : {verdict}", markup=False)
     page = project.build / "status.html"
     write_files({page: status_html(statuses, library).encode("utf-8")})
     out.print(f"écrit {_shown(project, page)}", markup=False)

@@ -66,6 +66,10 @@ def test_establishment_added_in_a_new_departement(project: Project) -> None:
         "trente euros) à **11 941 430,00 €** (onze millions neuf cent quarante et un mille "
         "quatre cent trente euros)"
     ).replace(" ", " ") in text.replace(NNBSP, " ").replace(NBSP, " ")
+    assert (
+        "- FAM « Le Villaret », à la charge de l'Agence régionale de santé Occitanie : de "
+        f"0,00{NBSP}€ à 612{NNBSP}000,00{NBSP}€ (six cent douze mille euros)."
+    ) in text
     for replaced in (
         "L'article 2 du contrat est remplacé",
         "L'article 3 du contrat est remplacé",

@@ -182,12 +182,16 @@ def test_cli_status_history_and_unknown_version(
     listing = capsys.readouterr().out
     assert "v1 ⚠" in listing and "enregistrée" in listing
     assert run("status") == 0
+    matrix = capsys.readouterr().out
+    row = next(line for line in matrix.split("\n") if "denonciation" in line)
+    assert "v2" in row and row.count("v1 ⚠") == 2  # the draft and v1 behind the library
+    assert "objet" in matrix  # every clause in use has its row
     assert (project.build / "status.html").is_file()
     assert run("build", SAMPLE, "--version", "v1") == 0
     assert "reconstruite à l'identique" in capsys.readouterr().out
     assert run("build", SAMPLE, "--version", "v9") == 2
     assert "version « v9 »" in capsys.readouterr().err
-    assert run("upgrade", SAMPLE) == 0
+    assert run("upgrade", f"C={SAMPLE}") == 0  # the Makefile's spelling is accepted too
     assert "denonciation) : v1 → v2" in capsys.readouterr().out
 
 
