@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .archive import archive_version, list_archive, verify_archive
+from .archive import archive_version
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
 from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
@@ -28,6 +28,7 @@ from .french import date_fr
 from .library import load_library
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
+from .verify import list_archive, verify_archive
 from .versions import (
     STATE_LABELS,
     clause_history,

@@ -23,7 +23,6 @@ DRAFT = "projet"
 LOCK_FILE = "cpom.lock.json"
 VERSIONS = "versions"
 TEMPLATE_FILES = ("reference.docx", "couverture.docx", "signatures.docx", "contrat.typ")
-STATES = ("projet", "enregistre", "signe")
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from assemble.archive import (
-    MANIFEST,
-    PENDING,
-    _write_atomically,
-    archive_version,
-    list_archive,
-    read_manifest,
-    verify_archive,
-)
+from assemble.archive import MANIFEST, PENDING, _write_atomically, archive_version
 from assemble.avenant import build_avenant
 from assemble.build import Project, build_contract, rebuild_version
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.library import load_library
+from assemble.verify import list_archive, read_manifest, verify_archive
 from assemble.versions import collect_status
 
 from conftest import ROOT, SAMPLE, copy_project, edit
