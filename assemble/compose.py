@@ -185,43 +185,11 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
 
 def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
     data = contract.data
-    rep = data.organisme.representant
-    parties = [
-        Party(
-            "organisme",
-            "organisme",
-            data.organisme.raison_sociale,
-            le(data.organisme),
-            f"{rep.civilite} {rep.nom}",
-            majuscule(rep.qualite),
-        )
-    ]
+    parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
-        for membre in gcsms.membres:
-            m = membre.representant
-            parties.append(
-                Party(
-                    membre.cle,
-                    "membre",
-                    membre.raison_sociale,
-                    le(membre),
-                    f"{m.civilite} {m.nom}",
-                    majuscule(m.qualite),
-                )
-            )
-    for autorite in data.autorites:
-        r = autorite.representant
-        parties.append(
-            Party(
-                autorite.cle,
-                "autorite",
-                autorite.nom,
-                le(autorite),
-                f"{r.civilite} {r.nom}",
-                majuscule(r.qualite),
-            )
-        )
+        parties += [_party(m.cle, "membre", m, m.raison_sociale) for m in gcsms.membres]
+    parties += [_party(a.cle, "autorite", a, a.nom) for a in data.autorites]
     return Document(
         contract_id=contract.id,
         reference=data.contrat.reference,
@@ -235,3 +203,9 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
         timestamp=data.contrat.date_signature or data.contrat.date_effet,
         titres=titres,
     )
+
+
+def _party(role: str, kind: str, entity: Any, name: str) -> Party:
+    """A signatory: the entity (organisme, member, authority) and its representative."""
+    rep = entity.representant
+    return Party(role, kind, name, le(entity), f"{rep.civilite} {rep.nom}", majuscule(rep.qualite))

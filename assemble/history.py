@@ -42,12 +42,7 @@ class History:
         """A published clause version, parsed from the history (errors point at that file)."""
         path = self.clause_path(clause_id, version)
         if not path.is_file():
-            raise CpomError.one(
-                "history.missing",
-                f"version {version} de la clause « {clause_id} » absente de l'historique",
-                path,
-                hint="l'historique est versionné avec le dépôt : restaurez history/ depuis git",
-            )
+            raise _missing(path, f"version {version} de la clause « {clause_id} »")
         return load_clause(path)
 
     def drift(self, clauses: tuple[Clause, ...]) -> list[Problem]:
@@ -110,10 +105,14 @@ class History:
     def blob(self, digest: str, suffix: str) -> Path:
         path = self.blob_path(digest, suffix)
         if not path.is_file():
-            raise CpomError.one(
-                "history.missing",
-                f"fichier {digest[:12]}…{suffix} absent de l'historique",
-                path,
-                hint="l'historique est versionné avec le dépôt : restaurez history/ depuis git",
-            )
+            raise _missing(path, f"fichier {digest[:12]}…{suffix}")
         return path
+
+
+def _missing(path: Path, what: str) -> CpomError:
+    return CpomError.one(
+        "history.missing",
+        f"{what} absent de l'historique",
+        path,
+        hint="l'historique est versionné avec le dépôt : restaurez history/ depuis git",
+    )
