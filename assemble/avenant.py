@@ -146,11 +146,10 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     drift = project.history.drift(library.clauses)
     if drift:
         raise CpomError(drift)
-    context = _context(
-        number, avenant, changes, precedents(project, contract_id), before_doc, after_doc
-    )
+    acts = precedents(project, contract_id)
+    context = _context(number, avenant, changes, acts, before_doc, after_doc)
     composed = compose(library, after, ClauseRenderer(), extra=context)
-    document = _as_avenant(composed, number, avenant, before_doc, precedents(project, contract_id))
+    document = _as_avenant(composed, number, avenant, before_doc, acts)
     rendered = render(document, project.templates)
     project.history.publish(library.clauses)
     return AvenantDraft(number, path, changes, document, rendered, consolidated)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .contract import LoadedContract
 from .document import Article, Document
-from .facts import CATEGORY_LABELS, PLACE_LABELS, derive
+from .facts import CATEGORY_LABELS, PLACE_LABELS, Facts, derive
 from .model import Contract, Etablissement
 from .templating import du, le, liste
 
@@ -97,13 +97,14 @@ def compare(
 ) -> Changes:
     """Every change from the signed version to the draft, article by article."""
     old, new = before.data, after.data
+    old_facts, new_facts = derive(old), derive(new)  # computed once, read by every part
     allocations = _allocations(old, new)
     return Changes(
-        etablissements=_establishments(old, new, closures),
+        etablissements=_establishments(old, new, old_facts, new_facts, closures),
         dotations=allocations,
-        financeurs=_funder_totals(old, new) if allocations else (),
-        total_avant=derive(old).total_dotation,
-        total_apres=derive(new).total_dotation,
+        financeurs=_funder_totals(old_facts, new_facts) if allocations else (),
+        total_avant=old_facts.total_dotation,
+        total_apres=new_facts.total_dotation,
         articles=_articles(before_doc, after_doc, annexes=False),
         annexes=_articles(before_doc, after_doc, annexes=True),
         manuels=_manual(old, new),
@@ -116,14 +117,17 @@ def comparable(body: str) -> str:
 
 
 def _establishments(
-    old: Contract, new: Contract, closures: dict[str, dt.date]
+    old: Contract,
+    new: Contract,
+    old_facts: Facts,
+    new_facts: Facts,
+    closures: dict[str, dt.date],
 ) -> tuple[EstablishmentChange, ...]:
     before = {e.finess: e for e in old.etablissements}
     after = {e.finess: e for e in new.etablissements}
     names = {a.cle: le(a) for a in (*old.autorites, *new.autorites)}
     facts = {
-        f.etablissement.finess: f
-        for f in (*derive(old).etablissements, *derive(new).etablissements)
+        f.etablissement.finess: f for f in (*old_facts.etablissements, *new_facts.etablissements)
     }
     changes = []
     for finess, etab in after.items():
@@ -202,9 +206,9 @@ def _allocations(old: Contract, new: Contract) -> tuple[AllocationChange, ...]:
     return tuple(changes)
 
 
-def _funder_totals(old: Contract, new: Contract) -> tuple[FunderTotal, ...]:
-    before = {f.autorite.cle: f for f in derive(old).autorites}
-    after = {f.autorite.cle: f for f in derive(new).autorites}
+def _funder_totals(old: Facts, new: Facts) -> tuple[FunderTotal, ...]:
+    before = {f.autorite.cle: f for f in old.autorites}
+    after = {f.autorite.cle: f for f in new.autorites}
     totals = []
     for key in dict.fromkeys([*after, *before]):
         facts = after.get(key) or before[key]
