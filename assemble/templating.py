@@ -213,45 +213,39 @@ class ClauseRenderer:
     def _located(self, exc: BaseException, name: str, source: Source) -> CpomError:
         line = _template_line(exc, name)
         file_line = source.first_line + line - 1 if line else None
-        if isinstance(exc, TemplateSyntaxError):
-            return CpomError.one(
-                "template.syntax",
-                f"syntaxe Jinja invalide : {exc.message}",
-                source.path,
-                file_line,
-                "vérifiez les {{ }} et les {% %} de cette ligne",
-            )
-        if isinstance(exc, UndefinedError):
-            return CpomError.one(
-                "template.undefined",
-                f"variable de gabarit inconnue : {_undefined_name(exc)}",
-                source.path,
-                file_line,
-                "corrigez le nom (voir docs/clauses.md) ou ajoutez la donnée au contrat",
-            )
-        if isinstance(exc, ReferenceError_):
-            return CpomError.one(
-                "xref.unknown",
-                str(exc),
-                source.path,
-                file_line,
-                "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
-            )
-        if isinstance(exc, FilterError):
-            return CpomError.one(
-                "template.filter",
-                str(exc),
-                source.path,
-                file_line,
-                "vérifiez la donnée filtrée ; les filtres sont décrits dans docs/clauses.md",
-            )
-        if isinstance(exc, SecurityError):
-            return CpomError.one(
-                "template.unsafe", f"opération interdite : {exc}", source.path, file_line
-            )
-        return CpomError.one(
-            "template.error", f"erreur de gabarit : {_describe(exc)}", source.path, file_line
+        code, message, hint = _classify(exc)
+        return CpomError.one(code, message, source.path, file_line, hint)
+
+
+def _classify(exc: BaseException) -> tuple[str, str, str | None]:
+    """The code, message and hint a drafter sees for a template failure."""
+    if isinstance(exc, TemplateSyntaxError):
+        return (
+            "template.syntax",
+            f"syntaxe Jinja invalide : {exc.message}",
+            "vérifiez les {{ }} et les {% %} de cette ligne",
         )
+    if isinstance(exc, UndefinedError):
+        return (
+            "template.undefined",
+            f"variable de gabarit inconnue : {_undefined_name(exc)}",
+            "corrigez le nom (voir docs/clauses.md) ou ajoutez la donnée au contrat",
+        )
+    if isinstance(exc, ReferenceError_):
+        return (
+            "xref.unknown",
+            str(exc),
+            "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+        )
+    if isinstance(exc, FilterError):
+        return (
+            "template.filter",
+            str(exc),
+            "vérifiez la donnée filtrée ; les filtres sont décrits dans docs/clauses.md",
+        )
+    if isinstance(exc, SecurityError):
+        return "template.unsafe", f"opération interdite : {exc}", None
+    return "template.error", f"erreur de gabarit : {_describe(exc)}", None
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:

@@ -26,6 +26,15 @@ from assemble.versions import collect_status
 from conftest import ROOT, SAMPLE, copy_project, edit
 
 DATE = dt.date(2026, 12, 15)
+# What an archived contract version holds besides its manifest.
+ARCHIVED = [
+    f"{SAMPLE}.md",
+    f"{SAMPLE}.docx",
+    f"{SAMPLE}.pdf",
+    "signe.pdf",
+    "contract.yaml",
+    "cpom.lock.json",
+]
 
 
 @pytest.fixture
@@ -51,17 +60,7 @@ def test_archive_holds_the_signed_version_and_its_manifest(
     folder = _archived(project, tmp_path)
     assert folder == project.archive / SAMPLE / "v1"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(
-        [
-            f"{SAMPLE}.md",
-            f"{SAMPLE}.docx",
-            f"{SAMPLE}.pdf",
-            "signe.pdf",
-            "contract.yaml",
-            "cpom.lock.json",
-            MANIFEST,
-        ]
-    )
+    assert names == sorted([*ARCHIVED, MANIFEST])
     manifest = read_manifest(folder / MANIFEST)
     assert manifest["date_signature"] == "2026-12-15"
     assert manifest["fichier_signe"] == {
@@ -100,14 +99,7 @@ def test_verify_is_clean_and_list_shows_the_version_in_force(
 
 @pytest.mark.parametrize(
     "name",
-    [
-        f"{SAMPLE}.md",
-        f"{SAMPLE}.docx",
-        f"{SAMPLE}.pdf",
-        "signe.pdf",
-        "contract.yaml",
-        "cpom.lock.json",
-    ],
+    ARCHIVED,
 )
 def test_one_changed_byte_is_reported(project: Project, tmp_path: Path, name: str) -> None:
     folder = _archived(project, tmp_path)
