@@ -145,6 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     schema = verbs.add_parser("schema", help=f"écrit contracts/{SCHEMA_FILE}")
     schema.set_defaults(func=cmd_schema)
 
+    codes = verbs.add_parser("codes", help="liste les codes des problèmes et leur correction")
+    codes.add_argument("--doc", action="store_true", help="écrit docs/erreurs.md")
+    codes.set_defaults(func=cmd_codes)
+
     bench = verbs.add_parser("bench", help="compare la construction à la chaîne d'outils nue")
     bench.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT)
     bench.add_argument("--repetitions", type=int, default=3)
@@ -393,6 +397,19 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:
     path = write_schema(project.contracts)
     out.print(f"écrit {_shown(project, path)}", markup=False)
+    return 0
+
+
+def cmd_codes(project: Project, args: argparse.Namespace) -> int:
+    from .codes import CODES, codes_markdown
+
+    if args.doc:
+        path = project.root / "docs" / "erreurs.md"
+        write_files({path: codes_markdown().encode("utf-8")})
+        out.print(f"écrit {_shown(project, path)}", markup=False)
+        return 0
+    for code in CODES.values():
+        out.print(f"{code.code:<28} {code.severity:<13} {code.title} → {code.fix}", markup=False)
     return 0
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .codes import lookup
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,6 +18,16 @@ class Problem:
     path: Path | None = None
     line: int | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every code is registered; a problem without its own hint takes the code's fix.
+        registered = lookup(self.code)
+        if self.hint is None:
+            object.__setattr__(self, "hint", registered.fix)
+
+    @property
+    def severity(self) -> str:
+        return lookup(self.code).severity
 
     def location(self) -> str:
         if self.path is None:

@@ -1,0 +1,393 @@
+"""The registry of problem codes: each declared once, with its severity and the fix to apply.
+
+A `Problem` must carry a registered code; its hint defaults to the code's fix, so that every
+message a drafter reads ends with what to do. `docs/erreurs.md` is generated from this table
+(`cpom codes --doc`), and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["erreur", "avertissement"]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem: what it means and how a drafter fixes it."""
+
+    code: str
+    severity: Severity
+    title: str  # what went wrong, in a few French words
+    fix: str  # the default fix, printed after « → »
+
+    @property
+    def family(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+def _codes(*entries: Code) -> Mapping[str, Code]:
+    table: dict[str, Code] = {}
+    for entry in entries:
+        if entry.code in table:
+            raise ValueError(f"code declared twice: {entry.code}")
+        table[entry.code] = entry
+    return table
+
+
+E: Severity = "erreur"
+W: Severity = "avertissement"
+
+FAMILIES: Mapping[str, str] = {
+    "usage": "Commande mal employée (code de sortie 2)",
+    "input": "Fichiers d'entrée illisibles ou hors limites",
+    "yaml": "Syntaxe YAML",
+    "data": "Données d'un contrat",
+    "contract": "Dossier d'un contrat",
+    "library": "Bibliothèque de clauses",
+    "clause": "Clauses",
+    "template": "Gabarits des clauses et modèles Word ou PDF",
+    "xref": "Renvois entre articles",
+    "schema": "Schéma JSON des données",
+    "lock": "Verrous",
+    "history": "Historique des clauses",
+    "avenant": "Avenants",
+    "archive": "Archive des versions signées",
+    "signature": "Fichiers signés et signatures électroniques",
+    "render": "Production des documents",
+    "tool": "Outils externes (pandoc, typst)",
+    "io": "Écriture des fichiers",
+}
+
+CODES: Mapping[str, Code] = _codes(
+    # --- usage ---------------------------------------------------------------------------------
+    Code(
+        "usage.contract",
+        E,
+        "contrat inconnu ou identifiant invalide",
+        "donnez l'identifiant d'un dossier de contracts/ (minuscules, chiffres et tirets)",
+    ),
+    Code(
+        "usage.version",
+        E,
+        "version inconnue ou nom de version invalide",
+        "donnez « projet » ou une version enregistrée : v1, v2…",
+    ),
+    Code(
+        "usage.clause",
+        E,
+        "clause inconnue",
+        "donnez l'identifiant (champ id) d'une clause de la bibliothèque",
+    ),
+    Code(
+        "usage.avenant",
+        E,
+        "avenant impossible en l'état",
+        "archivez d'abord le contrat signé, puis écrivez contracts/<id>/avenants/avenant-<n>.yaml",
+    ),
+    Code(
+        "usage.redline",
+        E,
+        "comparaison impossible",
+        "FROM et TO désignent deux versions différentes (v1, v2… ou projet)",
+    ),
+    Code(
+        "usage.signed",
+        E,
+        "fichier signé introuvable",
+        "SIGNED= désigne le fichier reçu après signature (PDF signé ou numérisé)",
+    ),
+    Code(
+        "usage.date",
+        E,
+        "date de signature inconnue",
+        "précisez DATE=AAAA-MM-JJ ou renseignez la date de signature dans les données",
+    ),
+    # --- contract folder, yaml ------------------------------------------------------------------
+    Code(
+        "contract.missing",
+        E,
+        "fichier de données introuvable",
+        "créez contract.yaml dans ce dossier (voir docs/donnees.md)",
+    ),
+    Code(
+        "yaml.syntax",
+        E,
+        "YAML invalide",
+        "vérifiez l'indentation, les deux-points et les guillemets de cette ligne",
+    ),
+    Code(
+        "yaml.duplicate-key",
+        E,
+        "clé YAML en double",
+        "supprimez ou renommez l'une des deux occurrences",
+    ),
+    # --- data -----------------------------------------------------------------------------------
+    Code(
+        "data.invalid",
+        E,
+        "donnée non conforme au modèle",
+        "corrigez la valeur ; contracts/schema.json et docs/donnees.md décrivent les champs admis",
+    ),
+    # --- library and clauses --------------------------------------------------------------------
+    Code(
+        "library.titres",
+        E,
+        "fichier des titres absent ou invalide",
+        "clauses/titres.yaml liste les titres : « titres: » puis cle, intitule, genre",
+    ),
+    Code(
+        "clause.front-matter",
+        E,
+        "en-tête de clause absent ou mal fermé",
+        "la clause commence par un bloc --- id, version, titre, ordre, intitule ---",
+    ),
+    Code(
+        "clause.titre",
+        E,
+        "titre inconnu",
+        "donnez la clé d'un titre de clauses/titres.yaml",
+    ),
+    Code(
+        "clause.variant",
+        E,
+        "variante mal formée ou introuvable",
+        "une clause à variantes a « selon: » et des blocs « ::: variante nom » … « ::: »",
+    ),
+    Code(
+        "clause.variant-unreachable",
+        E,
+        "variante jamais choisie",
+        "renommez la variante d'après une valeur possible, ou retirez-la",
+    ),
+    Code(
+        "clause.variant-missing",
+        E,
+        "valeur sans variante",
+        "ajoutez la variante, ou une condition qui écarte cette valeur",
+    ),
+    Code(
+        "clause.duplicate-id",
+        E,
+        "identifiant de clause en double",
+        "chaque clause a un identifiant unique",
+    ),
+    Code(
+        "clause.duplicate-order",
+        E,
+        "deux clauses au même rang",
+        "donnez un ordre distinct pour fixer la place de l'article",
+    ),
+    Code(
+        "clause.drift",
+        E,
+        "texte modifié sans nouvelle version",
+        "passez à la version suivante et ajoutez un « motif: » d'une ligne",
+    ),
+    Code(
+        "clause.version-backwards",
+        E,
+        "version antérieure à la version publiée",
+        "une version ne recule jamais : passez à la version suivante de la version publiée",
+    ),
+    # --- templates ------------------------------------------------------------------------------
+    Code(
+        "template.syntax",
+        E,
+        "syntaxe de gabarit invalide",
+        "vérifiez les balises {{ }} et {% %} de cette ligne (voir docs/clauses.md)",
+    ),
+    Code(
+        "template.undefined",
+        E,
+        "variable de gabarit inconnue",
+        "corrigez le nom (voir docs/clauses.md) ou ajoutez la donnée au contrat",
+    ),
+    Code(
+        "template.unknown-name",
+        E,
+        "nom inconnu dans une clause",
+        "utilisez une donnée du contrat ou une aide des clauses (voir docs/clauses.md)",
+    ),
+    Code(
+        "template.filter",
+        E,
+        "filtre appliqué à une valeur qu'il ne sait pas mettre en forme",
+        "vérifiez la donnée filtrée ; les filtres sont décrits dans docs/clauses.md",
+    ),
+    Code(
+        "template.expression",
+        E,
+        "expression de condition ou de variante invalide",
+        "l'expression porte sur les données du contrat, par exemple "
+        'options.frais_de_siege.modalite == "aucun"',
+    ),
+    Code(
+        "template.unsafe",
+        E,
+        "opération interdite dans un gabarit",
+        "les gabarits ne lisent que les données du contrat ; retirez cet appel",
+    ),
+    Code(
+        "template.error",
+        E,
+        "erreur de gabarit",
+        "relisez le gabarit à la ligne indiquée (voir docs/clauses.md)",
+    ),
+    Code(
+        "template.word",
+        E,
+        "modèle Word invalide",
+        "corrigez le modèle désigné dans templates/ (voir docs/modeles.md)",
+    ),
+    Code(
+        "xref.unknown",
+        E,
+        "renvoi à une clause inconnue ou non retenue",
+        "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+    ),
+    Code(
+        "schema.stale",
+        E,
+        "schéma JSON périmé",
+        "lancez `.venv/bin/cpom schema` et validez le fichier produit",
+    ),
+    # --- versions -------------------------------------------------------------------------------
+    Code(
+        "lock.invalid",
+        E,
+        "fichier de verrouillage illisible",
+        "ce fichier est écrit par l'outil ; restaurez-le depuis git",
+    ),
+    Code(
+        "history.missing",
+        E,
+        "fichier absent de l'historique",
+        "l'historique est versionné avec le dépôt : restaurez history/ depuis git",
+    ),
+    # --- avenants -------------------------------------------------------------------------------
+    Code(
+        "avenant.manual",
+        E,
+        "changement que l'outil ne sait pas rédiger",
+        "rédigez-le dans « articles: » (intitule, texte) du fichier d'avenant",
+    ),
+    Code(
+        "avenant.closure",
+        E,
+        "date de fermeture manquante",
+        "ajoutez la date de fermeture de l'établissement dans « fermetures: »",
+    ),
+    # --- archive --------------------------------------------------------------------------------
+    Code(
+        "archive.exists",
+        E,
+        "version déjà archivée",
+        "un nouvel accord donne lieu à un avenant, archivé comme version suivante",
+    ),
+    Code(
+        "archive.mismatch",
+        E,
+        "le fichier signé ne reprend pas le texte construit",
+        "vérifiez que le bon fichier a été signé ; pour archiver malgré tout, "
+        'FORCE="motif" (le motif est consigné au manifeste)',
+    ),
+    Code(
+        "archive.manifest",
+        E,
+        "manifeste illisible ou mal formé",
+        "restaurez le manifeste depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.missing",
+        E,
+        "fichier archivé manquant",
+        "restaurez-le depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.altered",
+        E,
+        "fichier archivé modifié",
+        "restaurez l'original depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.added",
+        E,
+        "fichier ajouté à l'archive",
+        "retirez-le : l'archive n'est jamais complétée",
+    ),
+    Code(
+        "archive.chain",
+        E,
+        "chaîne des versions rompue",
+        "restaurez la version précédente et son manifeste depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.pdfa",
+        E,
+        "le PDF archivé ne se déclare plus PDF/A",
+        "restaurez l'original depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.lock",
+        E,
+        "verrou archivé incohérent",
+        "restaurez le verrou archivé depuis git ou une sauvegarde",
+    ),
+    # --- rendering and tools --------------------------------------------------------------------
+    Code(
+        "render.signatures",
+        E,
+        "emplacement des signatures introuvable",
+        "le style « Signatures » doit exister dans templates/reference.docx",
+    ),
+    Code(
+        "tool.pandoc",
+        E,
+        "pandoc a échoué",
+        "signalez-le à l'équipe avec la commande lancée : l'entrée produite par l'outil est en "
+        "cause",
+    ),
+    Code(
+        "tool.typst",
+        E,
+        "typst a échoué",
+        "vérifiez templates/contrat.typ ; sinon signalez-le à l'équipe",
+    ),
+)
+
+
+def lookup(code: str) -> Code:
+    """The registered code; an unregistered one is a programming error, caught by the tests."""
+    try:
+        return CODES[code]
+    except KeyError:
+        raise KeyError(f"problem code not registered in assemble/codes.py: {code}") from None
+
+
+def codes_markdown() -> str:
+    """docs/erreurs.md: every code, by family, with its severity and its fix."""
+    lines = [
+        "# Codes des problèmes signalés",
+        "",
+        "<!-- Généré par `cpom codes --doc` depuis assemble/codes.py : "
+        "ne pas modifier à la main. -->",
+        "",
+        "Chaque problème est imprimé sous la forme `fichier:ligne: message [code]`, suivi de "
+        "« → » et de la correction à apporter. Le code de sortie est 1 pour une donnée, une "
+        "clause ou un fichier à corriger, 2 pour une commande mal employée.",
+        "",
+    ]
+    for family, title in FAMILIES.items():
+        entries = [c for c in CODES.values() if c.family == family]
+        if not entries:
+            continue
+        lines += [f"## {title}", "", "| code | gravité | problème | correction |"]
+        lines.append("| --- | --- | --- | --- |")
+        for entry in entries:
+            fix = entry.fix.replace("|", "\\|")
+            lines.append(f"| `{entry.code}` | {entry.severity} | {entry.title} | {fix} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
