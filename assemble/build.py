@@ -253,7 +253,8 @@ def compose_version(
     data_path = history.blob(lock.donnees, ".yaml")
     raw, lines = load_yaml(data_path.read_text(encoding="utf-8"), data_path)
     contract = validate_contract(contract_id, raw, lines)
-    return contract, compose(library, contract, ClauseRenderer()), lock
+    doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
+    return contract, doc, lock
 
 
 def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:

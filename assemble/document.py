@@ -6,6 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+# The rendering profile of new builds. Each lock records the profile its version was built
+# with, and writers honour it, so that a signed version rebuilds byte for byte after the
+# rendering has improved. Raise it whenever a writer's output changes for the same Document.
+RENDU = 1
+
 
 @dataclass(frozen=True)
 class Article:
@@ -67,6 +72,7 @@ class Document:
     titres: tuple[Titre, ...]
     kind: str = "contrat"  # "contrat" or "avenant"
     avenant_number: int | None = None
+    rendu: int = RENDU  # rendering profile: see RENDU
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")

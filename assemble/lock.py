@@ -46,6 +46,7 @@ class Lock:
     modeles: dict[str, str]  # template file name → sha256, kept in the history
     articles: tuple[LockedArticle, ...]
     sorties: dict[str, str]  # md, docx, pdf → sha256 of the built file
+    rendu: int = 1  # rendering profile of the writers (locks written before it existed: 1)
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
@@ -100,6 +101,7 @@ def make_lock(
         templates,
         articles,
         outputs,
+        doc.rendu,
     )
 
 
