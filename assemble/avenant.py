@@ -133,10 +133,10 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
     in_force = project.archived_versions(contract_id)[-1]
+    avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
     before, before_doc, _ = compose_version(project, contract_id, in_force)
     consolidated = prepare_draft(project, contract_id)
     after, after_doc = consolidated.contract, consolidated.rendered.document
-    avenant = load_avenant_file(path) if path.is_file() else None
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     if changes.empty and not (avenant and avenant.articles):

@@ -15,7 +15,7 @@ from .compose import compose
 from .contract import CONTRACT_FILE, LoadedContract, load_contract, validate_contract
 from .document import Document
 from .errors import CpomError, UsageError
-from .files import Scope, write_files
+from .files import Scope, clean_stale_temporaries, write_files
 from .history import History, sha256
 from .library import TITRES_FILE, Library, load_library, load_titres
 from .limits import TOOL_FILE_BYTES
@@ -36,6 +36,7 @@ from .reading import read_text
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .sources import load_yaml
+from .template_files import check_templates
 from .templating import ClauseRenderer
 
 
@@ -213,6 +214,7 @@ def epoch_of(day: dt.date) -> int:
 
 def render(doc: Document, templates: Path) -> Rendered:
     """Markdown, Word and PDF of a composed contract, in memory."""
+    check_templates(templates)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = markdown_to_ast(markdown, epoch)
@@ -297,6 +299,7 @@ def build_contract(
     folder = project.build / contract_id
     scope = project.draft_scope(contract_id)
     scope.check([*_outputs(folder, contract_id).paths(), project.lock_path(contract_id)])
+    clean_stale_temporaries(folder)
     prepared = prepare_draft(project, contract_id, library, latest=latest)
     files = prepared.rendered.files(folder, contract_id)
     files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")

@@ -306,6 +306,8 @@ def _french_message(error: Any) -> tuple[str, str | None]:
         return str(ctx.get("error", error["msg"])), None
     if kind == "string_pattern_mismatch":
         return f"« {value} » n'a pas la forme attendue", _PATTERN_HINTS.get(str(ctx.get("pattern")))
+    if kind in ("too_short", "list_too_short", "string_too_short") and isinstance(value, str):
+        return "texte vide", "écrivez le texte, ou retirez le champ s'il est facultatif"
     if kind in ("too_short", "list_too_short"):
         return "la liste est vide", "ajoutez au moins un élément"
     if kind in ("int_parsing", "int_type", "int_from_float"):
@@ -324,8 +326,6 @@ def _french_message(error: Any) -> tuple[str, str | None]:
         return "nombre bien trop grand", "vérifiez la valeur : des chiffres en trop ?"
     if kind in ("bool_parsing", "bool_type"):
         return f"« {value} » n'est pas oui/non", "écrivez true ou false"
-    if kind in ("string_too_short",):
-        return "texte vide", "écrivez le texte, ou retirez le champ s'il est facultatif"
     if kind in ("float_parsing", "float_type"):
         return f"« {value} » n'est pas un nombre", "écrivez par exemple 1.5"
     if kind in ("string_type", "model_type", "dict_type", "list_type"):

@@ -75,9 +75,14 @@ class Scope:
         return Scope(self.areas + other.areas)
 
     def check(self, targets: Iterable[Path]) -> None:
-        """Refuse early, before any work, a command whose targets lie outside the scope."""
+        """Refuse early, before any work, targets outside the scope or behind a file."""
         for target in targets:
             self.place(target)
+            for parent in _normal(target).parents:
+                if os.path.lexists(parent):
+                    if not parent.is_dir():
+                        raise write_error(OSError(errno.ENOTDIR, "not a directory"), target)
+                    break
 
     def place(self, target: Path) -> Area:
         """The area that allows writing `target`; refuse (exit 2) if none does."""

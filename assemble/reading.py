@@ -13,7 +13,7 @@ from .limits import DATA_FILE_BYTES, Limit
 def read_bytes(path: Path, limit: Limit = DATA_FILE_BYTES) -> bytes:
     """The bytes of an input file, refused if it is larger than `limit` or cannot be read."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_CLOEXEC), "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit.value:
                 raise _too_large(path, size, limit)

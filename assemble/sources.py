@@ -202,9 +202,9 @@ class _Builder:
                 self.lines[child] = key_line
         return result
 
-    @staticmethod
-    def _line(node: yaml.Node, parent: int, via_alias: bool) -> int:
-        return parent if via_alias else node.start_mark.line + 1
+    def _line(self, node: yaml.Node, parent: int, via_alias: bool) -> int:
+        # An alias has no position of its own: its node's is the anchor's; use the parent's.
+        return parent if via_alias or id(node) in self.seen else node.start_mark.line + 1
 
     def _count(self, line: int, via_alias: bool) -> None:
         self.nodes += 1

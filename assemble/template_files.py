@@ -17,7 +17,7 @@ from lxml import etree
 
 from .errors import CpomError, Problem
 from .limits import TOOL_FILE_BYTES
-from .reading import read_bytes
+from .reading import read_bytes, read_text
 
 WORD_PARTS = ("[Content_Types].xml", "word/document.xml")
 WORD_HINT = (
@@ -30,6 +30,14 @@ TYPST_HINT = (
 )
 _UNPACKED_BYTES = 64 * 1024 * 1024
 _TYPST_PLACE = re.compile(r"┌─ [^\n]*?:(\d+):(\d+)")
+
+
+def check_templates(folder: Path) -> None:
+    """Check every template before rendering, so that a broken one fails fast and located."""
+    check_word_template(folder / "reference.docx", "word/styles.xml")
+    for name in ("couverture.docx", "signatures.docx"):
+        check_word_template(folder / name)
+    read_text(folder / "contrat.typ", TOOL_FILE_BYTES)
 
 
 def check_word_template(path: Path, *parts: str) -> None:
