@@ -103,9 +103,7 @@ class Project:
 
     def contract_ids(self) -> list[str]:
         return sorted(
-            p.parent.name
-            for p in self.contracts.glob(f"*/{CONTRACT_FILE}")
-            if p.is_file() and names.CONTRACT_ID.fullmatch(p.parent.name)
+            p.parent.name for p in self.contracts.glob(f"*/{CONTRACT_FILE}") if p.is_file()
         )
 
     def contract_folder(self, contract_id: str) -> Path:

@@ -67,13 +67,12 @@ class Lock:
             lock = cls(**data)
             if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
                 raise TypeError("modeles et sorties sont des dictionnaires")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            raise CpomError.one(
-                "lock.invalid",
-                f"fichier de verrouillage illisible : {exc}",
-                path,
-                hint="ce fichier est écrit par l'outil ; restaurez-le depuis git",
-            ) from None
+        except json.JSONDecodeError as exc:
+            raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
+        except RecursionError:
+            raise _invalid("JSON imbriqué sur trop de niveaux", path) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise _invalid(f"structure inattendue ({type(exc).__name__} : {exc})", path) from None
         lock.check_names(path)
         return lock
 
@@ -125,6 +124,16 @@ def make_lock(
         articles,
         outputs,
         doc.rendu,
+    )
+
+
+def _invalid(detail: str, path: Path, line: int | None = None) -> CpomError:
+    return CpomError.one(
+        "lock.invalid",
+        f"fichier de verrouillage illisible : {detail}",
+        path,
+        line,
+        "ce fichier est écrit par l'outil ; restaurez-le depuis git",
     )
 
 

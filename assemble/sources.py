@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
         line = (mark.line + 1 if mark else 1) + line_offset
         raise CpomError.one(
             "yaml.syntax",
-            f"YAML invalide : {exc.problem or exc}",
+            f"YAML invalide : {yaml_problem(str(exc.problem or exc))}",
             path,
             line,
             "vérifiez l'indentation, les deux-points et les guillemets de cette ligne",
@@ -81,6 +82,37 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
     except _Refused as exc:
         raise CpomError.one(exc.code, exc.message, path, exc.line + line_offset, exc.hint) from None
     return data, LineMap(path, lines, line_offset)
+
+
+# PyYAML's most frequent complaints, as a drafter reads them; others are kept as they are.
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (r"mapping values are not allowed here", "deux-points inattendu (« : » dans une valeur ?)"),
+        (
+            r"found character '\\t' that cannot start any token",
+            "tabulation : indentez avec des espaces",
+        ),
+        (
+            r"found character '(.)' that cannot start any token",
+            r"« \1 » ne peut pas commencer une valeur : mettez-la entre guillemets",
+        ),
+        (r"expected ',' or '(.)', but got .*", r"« \1 » fermant attendu"),
+        (r"found unexpected end of stream", "guillemet non refermé"),
+        (r"expected <block end>, but found .*", "indentation incohérente"),
+        (r"could not find expected ':'", "« : » attendu après la clé"),
+        (r"found undefined alias '(.*)'", r"alias « *\1 » sans ancre « &\1 »"),
+        (r"second occurrence", "ancre définie deux fois"),
+    )
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's message in French when it is a known one."""
+    for pattern, french in _YAML_PROBLEMS:
+        if pattern.fullmatch(problem):
+            return pattern.sub(french, problem)
+    return problem
 
 
 # Tags a contract may carry, spelled out or implied: plain values and collections only.
