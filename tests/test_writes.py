@@ -239,3 +239,50 @@ def test_kill_9_during_a_build_leaves_no_partial_output(
     assert sorted(p.name for p in build.iterdir()) == sorted(OUTPUTS)
     assert "un préavis de trois mois" in (build / f"{SAMPLE}.md").read_text(encoding="utf-8")
     capsys.readouterr()
+
+
+TERMINATED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from assemble.cli import main
+real_replace = os.replace
+contract = sys.argv[2]
+def replace(source, target):
+    # Terminated (kill, a closed terminal) as the first finished output would replace the old.
+    if Path(target).parent.name == contract:
+        os.kill(os.getpid(), signal.SIGTERM)
+    real_replace(source, target)
+os.replace = replace
+sys.argv = ["cpom", "--racine", sys.argv[1], "build", sys.argv[2]]
+sys.exit(main())
+"""
+
+
+def test_a_terminated_build_cleans_its_temporaries(repository: Path) -> None:
+    build = repository / "build" / SAMPLE
+    data = repository / "contracts" / SAMPLE / "contract.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("preavis_mois: 6", "preavis_mois: 3"), "utf-8"
+    )
+    before = {p.name: p.read_bytes() for p in build.iterdir()}
+
+    terminated = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(TERMINATED_BUILD), str(repository), SAMPLE],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert terminated.returncode == 130, terminated.stderr
+    assert "interrompu" in terminated.stderr.decode("utf-8")
+    assert {p.name: p.read_bytes() for p in build.iterdir()} == before
+
+
+def test_help_and_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("utilisation : cpom")
+    assert "affiche cette aide" in help_text and "show this help" not in help_text
+    assert main(["build", "--version"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --version : une valeur est attendue après cette option" in err
+    assert "[usage.arguments]" in err and "expected" not in err
