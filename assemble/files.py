@@ -102,7 +102,11 @@ class Scope:
 
 
 def write_files(files: Mapping[Path, bytes], scope: Scope) -> None:
-    """Write each file to a temporary name beside it, then rename: all in place, or none."""
+    """Write each file to a temporary name beside it, then rename each into place.
+
+    Nothing is replaced until every file is written in full: a failure (a full disk, a refused
+    folder) leaves the previous files as they were and no temporary behind.
+    """
     pending: dict[Path, bytes] = {}
     for path, data in files.items():
         if scope.place(path).kind == "append" and os.path.lexists(path):
@@ -177,8 +181,8 @@ def write_error(exc: OSError, path: Path) -> CpomError:
             hint="rendez le dossier accessible en écriture (chmod u+w) ou demandez-le à son "
             "propriétaire, puis relancez",
         )
-    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        blocker = _file_in_the_way(where)
+    blocker = _file_in_the_way(where)
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and blocker is not None:
         return CpomError.one(
             "io.not-a-directory",
             f"{blocker} est un fichier, là où un dossier est attendu",
@@ -301,9 +305,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _file_in_the_way(path: Path) -> Path:
-    """The nearest ancestor of `path` that exists and is not a folder."""
+def _file_in_the_way(path: Path) -> Path | None:
+    """The nearest ancestor of `path` (or `path` itself) that exists and is not a folder."""
     for candidate in [path, *path.parents]:
         if os.path.lexists(candidate):
-            return candidate if not candidate.is_dir() else path
-    return path
+            return None if candidate.is_dir() else candidate
+    return None
