@@ -154,4 +154,7 @@ def _fingerprint(path: Path) -> str:
         return "-> " + str(path.readlink())
     if path.is_dir():
         return "dossier"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except PermissionError:  # a test made it unreadable: its mode is in the state
+        return "illisible"
