@@ -15,7 +15,7 @@ from .compose import compose
 from .contract import CONTRACT_FILE, LoadedContract, load_contract, validate_contract
 from .document import Document
 from .errors import CpomError, UsageError
-from .files import Scope, clean_stale_temporaries, write_files
+from .files import check_targets, write_files
 from .history import History, sha256
 from .library import TITRES_FILE, Library, load_library, load_titres
 from .limits import TOOL_FILE_BYTES
@@ -35,9 +35,11 @@ from .pandoc import markdown_to_ast
 from .reading import read_text
 from .render_docx import render_docx
 from .render_pdf import render_pdf
+from .scope import Scope
 from .sources import load_yaml
 from .template_files import check_templates
 from .templating import ClauseRenderer
+from .temporaries import clean_stale_temporaries
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ def build_contract(
     """Build the draft's three files and rewrite its lock; all written together or none."""
     folder = project.build / contract_id
     scope = project.draft_scope(contract_id)
-    scope.check([*_outputs(folder, contract_id).paths(), project.lock_path(contract_id)])
+    check_targets([*_outputs(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
     clean_stale_temporaries(folder)
     prepared = prepare_draft(project, contract_id, library, latest=latest)
     files = prepared.rendered.files(folder, contract_id)
@@ -323,13 +325,13 @@ def compose_version(
 def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
     """Rebuild a recorded version from its lock alone; return the files that differ from it."""
     scope = project.build_scope(contract_id)
-    scope.check(_outputs(project.build / contract_id / names.version_name(version), "x").paths())
+    folder = project.build / contract_id / names.version_name(version)
+    check_targets(_outputs(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
     with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
         for name, digest in lock.modeles.items():
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), Path(tmp) / name)
         rendered = render(doc, Path(tmp))
-    folder = project.build / contract_id / version
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]

@@ -25,13 +25,14 @@ from .avenant import avenant_folder, build_avenant, build_everything, describe_c
 from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
-from .files import Scope, write_files
+from .files import write_files
 from .french import date_fr
 from .library import load_library
 from .names import check_arguments
 from .reading import unreadable
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
+from .scope import Scope
 from .verify import list_archive, verify_archive
 from .versions import (
     STATE_LABELS,

@@ -15,7 +15,8 @@ from .facts import ONE_DAY, add_years
 from .limits import DATA_FILE_BYTES, REASONS
 from .model import Contract
 from .reading import read_text
-from .sources import LineMap, Loc, dotted_path, load_yaml
+from .safe_yaml import dotted_path
+from .sources import LineMap, Loc, load_yaml
 
 CONTRACT_FILE = "contract.yaml"
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CpomError, Problem
-from .files import Scope, write_files
+from .files import write_files
 from .library import Clause, clause_text, load_clause
 from .limits import TOOL_FILE_BYTES
 from .reading import read_bytes
+from .scope import Scope
 
 CLAUSES = "clauses"
 BLOBS = "blobs"

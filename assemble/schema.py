@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CpomError, Problem
-from .files import Scope, write_files
+from .files import write_files
 from .limits import TOOL_FILE_BYTES
 from .model import Contract
 from .reading import read_text
+from .scope import Scope
 
 SCHEMA_FILE = "schema.json"
 

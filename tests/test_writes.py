@@ -17,7 +17,9 @@ import pytest
 from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError, UsageError
-from assemble.files import Scope, clean_stale_temporaries, write_files
+from assemble.files import check_targets, write_files
+from assemble.scope import Scope
+from assemble.temporaries import clean_stale_temporaries
 
 from conftest import ROOT, SAMPLE, tree_state
 
@@ -43,7 +45,7 @@ def _mode(path: Path) -> int:
 def test_a_build_may_write_its_folder_and_its_lock_only(tmp_path: Path) -> None:
     project = Project(tmp_path)
     scope = project.draft_scope(SAMPLE)
-    scope.check([tmp_path / "build" / SAMPLE / "x.pdf", project.lock_path(SAMPLE)])
+    check_targets([tmp_path / "build" / SAMPLE / "x.pdf", project.lock_path(SAMPLE)], scope)
     for outside in (
         tmp_path / "build" / "autre-contrat" / "x.pdf",
         tmp_path / "contracts" / "autre-contrat" / "cpom.lock.json",
@@ -54,7 +56,7 @@ def test_a_build_may_write_its_folder_and_its_lock_only(tmp_path: Path) -> None:
         tmp_path.parent / "ailleurs" / "x.pdf",
     ):
         with pytest.raises(UsageError) as caught:
-            scope.check([outside])
+            check_targets([outside], scope)
         assert caught.value.problems[0].code == "usage.path"
 
 
@@ -149,7 +151,7 @@ def _dead_pid() -> int:
 
 
 def test_stale_temporaries_are_cleaned_live_ones_kept(tmp_path: Path) -> None:
-    from assemble.files import _HOST
+    from assemble.temporaries import _HOST
 
     folder = tmp_path / "build" / SAMPLE
     folder.mkdir(parents=True)
