@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
-from .limits import DATA_FILE_BYTES, REASONS
+from .limits import DATA_FILE_BYTES, LENGTH_REASONS, REASONS
 from .model import Contract
 from .reading import read_text
 from .safe_yaml import dotted_path
@@ -290,7 +290,7 @@ def validation_problems(exc: ValidationError, lines: LineMap) -> list[Problem]:
 
 
 _RANGE_KINDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
-_OUT_OF_RANGE = _RANGE_KINDS | {"finite_number", "int_parsing_size"}
+_OUT_OF_RANGE = _RANGE_KINDS | {"finite_number", "int_parsing_size", "too_long", "list_too_long"}
 
 
 def _french_message(error: Any) -> tuple[str, str | None]:
@@ -311,6 +311,12 @@ def _french_message(error: Any) -> tuple[str, str | None]:
         return "texte vide", "écrivez le texte, ou retirez le champ s'il est facultatif"
     if kind in ("too_short", "list_too_short"):
         return "la liste est vide", "ajoutez au moins un élément"
+    if kind in ("too_long", "list_too_long"):
+        limit = str(ctx.get("max_length"))
+        why = LENGTH_REASONS.get(limit)
+        return f"{ctx.get('actual_length')} éléments, au plus {limit}" + (
+            f" ({why})" if why else ""
+        ), "vérifiez la liste : des éléments répétés ?"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"« {value} » n'est pas un nombre entier", None
     if kind in ("decimal_parsing", "decimal_type"):

@@ -54,6 +54,11 @@ YEAR_WHY = "un CPOM porte sur des exercices compris entre 2000 et 2100"
 MIN_DATE = dt.date(MIN_YEAR, 1, 1)
 MAX_DATE = dt.date(MAX_YEAR, 12, 31)
 RATE_WHY = "un taux s'exprime en pour cent, entre 0 et 100"
+MAX_ESTABLISHMENTS = 500
+ESTABLISHMENTS_WHY = (
+    "les plus grands CPOM couvrent quelques dizaines d'établissements ; au-delà, découpez le "
+    "périmètre en plusieurs contrats"
+)
 
 # The reason printed after a value out of bounds, by the bound it exceeds.
 REASONS = {
@@ -65,3 +70,5 @@ REASONS = {
     str(MAX_DATE): YEAR_WHY,
     "100": RATE_WHY,
 }
+# The reason printed after a list too long, by its length limit.
+LENGTH_REASONS = {str(MAX_ESTABLISHMENTS): ESTABLISHMENTS_WHY}

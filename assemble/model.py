@@ -10,7 +10,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .departements import DEPARTEMENTS
-from .limits import MAX_AMOUNT, MAX_DATE, MAX_PLACES, MAX_YEAR, MIN_DATE, MIN_YEAR
+from .limits import (
+    MAX_AMOUNT,
+    MAX_DATE,
+    MAX_ESTABLISHMENTS,
+    MAX_PLACES,
+    MAX_YEAR,
+    MIN_DATE,
+    MIN_YEAR,
+)
 
 FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
 
@@ -415,7 +423,7 @@ class Contract(Strict):
     contrat: Contrat
     organisme: Organisme
     autorites: list[Autorite] = Field(min_length=1)
-    etablissements: list[Etablissement] = Field(min_length=1)
+    etablissements: list[Etablissement] = Field(min_length=1, max_length=MAX_ESTABLISHMENTS)
     options: Options
     diagnostic: Diagnostic
     axes: list[Axe] = Field(min_length=1)

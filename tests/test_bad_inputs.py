@@ -187,6 +187,15 @@ def without_styles(root: Path, _: pytest.MonkeyPatch) -> None:
             broken.writestr(name, data)
 
 
+def many_establishments(root: Path, _: pytest.MonkeyPatch) -> None:
+    """501 establishments: the first one repeated."""
+    path = root / DATA
+    text = path.read_text(encoding="utf-8")
+    first = text.index("  - finess:", text.index("etablissements:"))
+    second = text.index("  - finess:", first + 1)
+    path.write_text(text[:first] + text[first:second] * 501 + text[second:], encoding="utf-8")
+
+
 def line_100(root: Path, _: pytest.MonkeyPatch) -> None:
     """An error on line 100: a console would print « :100: » as an emoji."""
     path = root / DATA
@@ -502,6 +511,14 @@ CASES = [
         "preavis_mois",
         "data.invalid",
         "docs/donnees.md",
+    ),
+    Bad(
+        "establishments-501",
+        many_establishments,
+        DATA,
+        "etablissements:",
+        "data.out-of-range",
+        "éléments répétés",
     ),
     Bad(
         "line-100-no-emoji",
