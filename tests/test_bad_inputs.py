@@ -28,6 +28,19 @@ AVENANT = f"contracts/{SAMPLE}/avenants/avenant-1.yaml"
 CLAUSE = "clauses/06-titre-V-duree/10-duree.md"
 TITRES = "clauses/titres.yaml"
 WATCHED = ("build", "archive", "history", "contracts")
+CLAUSE_FOLDERS = tuple(
+    f"clauses/{folder}"
+    for folder in (
+        "00-preambule",
+        "01-dispositions-generales",
+        "02-titre-I-diagnostic",
+        "03-titre-II-objectifs",
+        "04-titre-III-moyens",
+        "05-titre-IV-suivi",
+        "06-titre-V-duree",
+        "07-annexes",
+    )
+)
 
 Mutate = Callable[[Path, pytest.MonkeyPatch], None]
 
@@ -627,21 +640,15 @@ CASES = [
     ),
     Bad(
         "clauses-all-deleted",
-        remove(
-            *(
-                f"clauses/{d}"
-                for d in (
-                    "00-preambule",
-                    "01-dispositions-generales",
-                    "02-titre-I-diagnostic",
-                    "03-titre-II-objectifs",
-                    "04-titre-III-moyens",
-                    "05-titre-IV-suivi",
-                    "06-titre-V-duree",
-                    "07-annexes",
-                )
-            )
-        ),
+        remove(*CLAUSE_FOLDERS),
+        "clauses",
+        None,
+        "library.empty",
+        "git checkout -- clauses/",
+    ),
+    Bad(
+        "clauses-and-lock-deleted",
+        remove(LOCK, *CLAUSE_FOLDERS),
         "clauses",
         None,
         "library.empty",
@@ -650,17 +657,7 @@ CASES = [
     Bad(
         "no-article",
         both(
-            remove(
-                LOCK,
-                "clauses/00-preambule",
-                "clauses/01-dispositions-generales",
-                "clauses/02-titre-I-diagnostic",
-                "clauses/03-titre-II-objectifs",
-                "clauses/04-titre-III-moyens",
-                "clauses/05-titre-IV-suivi",
-                "clauses/06-titre-V-duree",
-                "clauses/07-annexes",
-            ),
+            remove(LOCK, *CLAUSE_FOLDERS),
             write("clauses/jamais.md", NO_ARTICLE_CLAUSE),
         ),
         DATA,
