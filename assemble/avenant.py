@@ -35,7 +35,9 @@ from .errors import CpomError, UsageError
 from .files import write_files
 from .french import date_fr
 from .library import load_library
+from .limits import DATA_FILE_BYTES
 from .model import AvenantFile
+from .reading import read_text
 from .redline import build_redline
 from .sources import load_yaml
 from .templating import ClauseRenderer, Markdown
@@ -103,7 +105,7 @@ def load_avenant_file(path: Path) -> AvenantFile:
             path,
             hint="écrivez-le avec au moins « motif: » et « date_effet: » (voir docs/avenants.md)",
         )
-    raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
+    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
     try:
         return AvenantFile.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
@@ -131,10 +133,10 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
     in_force = project.archived_versions(contract_id)[-1]
+    avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
     before, before_doc, _ = compose_version(project, contract_id, in_force)
     consolidated = prepare_draft(project, contract_id)
     after, after_doc = consolidated.contract, consolidated.rendered.document
-    avenant = load_avenant_file(path) if path.is_file() else None
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     if changes.empty and not (avenant and avenant.articles):
@@ -165,7 +167,7 @@ def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     consolidated = draft.consolidated
     files.update(consolidated.rendered.files(project.build / contract_id, contract_id))
     files[project.lock_path(contract_id)] = consolidated.lock.to_json().encode("utf-8")
-    write_files(files)
+    write_files(files, project.draft_scope(contract_id))
     return draft
 
 

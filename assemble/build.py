@@ -10,13 +10,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import names
 from .compose import compose
 from .contract import CONTRACT_FILE, LoadedContract, load_contract, validate_contract
 from .document import Document
 from .errors import CpomError, UsageError
-from .files import write_files
+from .files import check_targets, write_files
 from .history import History, sha256
 from .library import TITRES_FILE, Library, load_library, load_titres
+from .limits import TOOL_FILE_BYTES
 from .lock import (
     DRAFT,
     LOCK_FILE,
@@ -30,10 +32,14 @@ from .lock import (
 )
 from .markdown import to_markdown
 from .pandoc import markdown_to_ast
+from .reading import read_text
 from .render_docx import render_docx
 from .render_pdf import render_pdf
+from .scope import Scope
 from .sources import load_yaml
+from .template_files import check_templates
 from .templating import ClauseRenderer
+from .temporaries import clean_stale_temporaries
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,35 @@ class Project:
     def archive(self) -> Path:
         return self.root / "archive"
 
+    def build_scope(self, contract_id: str) -> Scope:
+        """Where a build of one contract may write: its build folder only."""
+        contract_id = names.contract_id(contract_id)
+        if self.output is not None:
+            return Scope.folder(self.output, contract_id)
+        return Scope.folder(self.root, "build", contract_id)
+
+    def build_file_scope(self, name: str) -> Scope:
+        """One file directly under build/ (status.html)."""
+        if self.output is not None:
+            return Scope.file(self.output, name)
+        return Scope.file(self.root, "build", name)
+
+    def draft_scope(self, contract_id: str) -> Scope:
+        """A draft's build: its build folder and its own lock (history writes on its own)."""
+        lock = Scope.file(self.root, "contracts", names.contract_id(contract_id), LOCK_FILE)
+        return self.build_scope(contract_id) + lock
+
+    def versions_scope(self, contract_id: str) -> Scope:
+        """The locks of a contract's recorded versions."""
+        return Scope.folder(self.root, "contracts", names.contract_id(contract_id), VERSIONS)
+
     def archived_versions(self, contract_id: str) -> list[str]:
         """Signed versions kept in the archive, oldest first."""
-        folder = self.archive / contract_id
+        folder = self.archive / names.contract_id(contract_id)
         if not folder.is_dir():
             return []
-        names = [p.name for p in folder.iterdir() if p.is_dir() and _is_version(p.name)]
-        return sorted(names, key=_version_number)
+        found = [p.name for p in folder.iterdir() if p.is_dir() and _is_version(p.name)]
+        return sorted(found, key=_version_number)
 
     def contract_ids(self) -> list[str]:
         return sorted(
@@ -81,7 +109,7 @@ class Project:
         )
 
     def contract_folder(self, contract_id: str) -> Path:
-        folder = self.contracts / contract_id
+        folder = names.within(self.contracts / names.contract_id(contract_id), self.contracts)
         if not (folder / CONTRACT_FILE).is_file():
             known = ", ".join(self.contract_ids()) or "aucun"
             raise UsageError.one(
@@ -93,27 +121,35 @@ class Project:
         return folder
 
     def lock_path(self, contract_id: str) -> Path:
-        return self.contracts / contract_id / LOCK_FILE
+        return self.contracts / names.contract_id(contract_id) / LOCK_FILE
 
     def version_lock_path(self, contract_id: str, version: str) -> Path:
-        return self.contracts / contract_id / VERSIONS / f"{version}.lock.json"
+        version = names.version_name(version, draft=False)
+        return self.contracts / names.contract_id(contract_id) / VERSIONS / f"{version}.lock.json"
 
     def recorded_versions(self, contract_id: str) -> list[str]:
         """Recorded versions of a contract, archived (signed) or not, oldest first: v1, v2…"""
-        folder = self.contracts / contract_id / VERSIONS
-        names = {p.name.removesuffix(".lock.json") for p in folder.glob("v*.lock.json")}
-        names |= set(self.archived_versions(contract_id))
-        return sorted((n for n in names if _is_version(n)), key=_version_number)
+        folder = self.contracts / names.contract_id(contract_id) / VERSIONS
+        found = {p.name.removesuffix(".lock.json") for p in folder.glob("v*.lock.json")}
+        found |= set(self.archived_versions(contract_id))
+        return sorted((n for n in found if _is_version(n)), key=_version_number)
 
     def draft_lock(self, contract_id: str) -> Lock | None:
         path = self.lock_path(contract_id)
         return read_lock(path) if path.is_file() else None
 
     def version_lock(self, contract_id: str, version: str) -> Lock:
+        version = names.version_name(version)
         if version == DRAFT:
             lock = self.draft_lock(contract_id)
             if lock is not None:
                 return lock
+            raise UsageError.one(
+                "usage.version",
+                f"le projet du contrat « {contract_id} » n'a pas encore été construit",
+                self.lock_path(contract_id),
+                hint=f"construisez-le d'abord : make contract C={contract_id}",
+            )
         path = self.version_lock_path(contract_id, version)
         archived = self.archive / contract_id / version / LOCK_FILE
         if archived.is_file():
@@ -130,11 +166,11 @@ class Project:
 
 
 def _is_version(name: str) -> bool:
-    return name[:1] == "v" and name[1:].isdigit()
+    return names.is_version(name)
 
 
 def _version_number(name: str) -> int:
-    return int(name[1:])
+    return names.version_number(name)
 
 
 @dataclass(frozen=True)
@@ -142,6 +178,9 @@ class Outputs:
     markdown: Path
     docx: Path
     pdf: Path
+
+    def paths(self) -> tuple[Path, Path, Path]:
+        return (self.markdown, self.docx, self.pdf)
 
 
 @dataclass(frozen=True)
@@ -175,6 +214,7 @@ def epoch_of(day: dt.date) -> int:
 
 def render(doc: Document, templates: Path) -> Rendered:
     """Markdown, Word and PDF of a composed contract, in memory."""
+    check_templates(templates)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = markdown_to_ast(markdown, epoch)
@@ -187,17 +227,39 @@ def render(doc: Document, templates: Path) -> Rendered:
 
 
 def assemble(
-    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    retired: bool = False,
 ) -> tuple[LoadedContract, Document]:
-    """Load and compose a contract's draft, on its locked clause versions unless `latest`."""
+    """Load and compose a contract's draft, on its locked clause versions unless `latest`.
+
+    A clause the lock names but the library lacks is an error, unless `retired` (a view of
+    the draft as it was, for upgrade), which takes it from the history.
+    """
     library = library or load_library(project.clauses)
     drift = project.history.drift(library.clauses)
     if drift:
         raise CpomError(drift)
     contract = load_contract(project.contract_folder(contract_id))
     lock = None if latest else project.draft_lock(contract_id)
-    effective = pinned_library(library, lock, project.history) if lock else library
-    return contract, compose(effective, contract, ClauseRenderer())
+    effective = library
+    if lock is not None:
+        source = None if retired else project.lock_path(contract_id)
+        effective = pinned_library(library, lock, project.history, source)
+    doc = compose(effective, contract, ClauseRenderer())
+    if not doc.articles():
+        raise CpomError.one(
+            "contract.no-article",
+            "aucun article retenu : le contrat serait vide",
+            contract.path,
+            1,
+            f"vérifiez que {project.clauses.name}/ contient les clauses (git status) et que "
+            "leurs conditions retiennent des articles pour ce contrat",
+        )
+    return contract, doc
 
 
 @dataclass(frozen=True)
@@ -234,11 +296,14 @@ def build_contract(
     project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
 ) -> Outputs:
     """Build the draft's three files and rewrite its lock; all written together or none."""
-    prepared = prepare_draft(project, contract_id, library, latest=latest)
     folder = project.build / contract_id
+    scope = project.draft_scope(contract_id)
+    check_targets([*_outputs(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
+    clean_stale_temporaries(folder)
+    prepared = prepare_draft(project, contract_id, library, latest=latest)
     files = prepared.rendered.files(folder, contract_id)
     files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")
-    write_files(files)
+    write_files(files, scope)
     return _outputs(folder, contract_id)
 
 
@@ -251,7 +316,7 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     data_path = history.blob(lock.donnees, ".yaml")
-    raw, lines = load_yaml(data_path.read_text(encoding="utf-8"), data_path)
+    raw, lines = load_yaml(read_text(data_path, TOOL_FILE_BYTES), data_path)
     contract = validate_contract(contract_id, raw, lines)
     doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
     return contract, doc, lock
@@ -259,13 +324,15 @@ def compose_version(
 
 def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
     """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+    scope = project.build_scope(contract_id)
+    folder = project.build / contract_id / names.version_name(version)
+    check_targets(_outputs(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
     with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
         for name, digest in lock.modeles.items():
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), Path(tmp) / name)
         rendered = render(doc, Path(tmp))
-    folder = project.build / contract_id / version
-    write_files(rendered.files(folder, contract_id))
+    write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]
     return _outputs(folder, contract_id), differ
@@ -278,7 +345,10 @@ def record_version(project: Project, contract_id: str, statut: str = "enregistre
     numbers = [_version_number(v) for v in project.recorded_versions(contract_id)]
     name = f"v{max(numbers, default=0) + 1}"
     recorded = dataclasses.replace(draft, version=name, statut=statut)
-    write_files({project.version_lock_path(contract_id, name): recorded.to_json().encode()})
+    write_files(
+        {project.version_lock_path(contract_id, name): recorded.to_json().encode()},
+        project.versions_scope(contract_id),
+    )
     return name
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,17 +18,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .archive import archive_version
+from .arguments import ArgumentsError, FrenchParser
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
 from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
 from .build import Project, assemble, build_contract, rebuild_version, record_version
 from .checks import check_library
-from .errors import CpomError, ProblemCollector, UsageError
+from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
 from .french import date_fr
 from .library import load_library
+from .names import check_arguments
+from .reading import unreadable
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
+from .scope import Scope
 from .verify import list_archive, verify_archive
 from .versions import (
     STATE_LABELS,
@@ -42,16 +47,28 @@ DEFAULT_CONTRACT = "association-horizons"
 
 # Tables stay readable when the output is a file or a pipe (rich assumes 80 columns there).
 WIDTH = max(110, shutil.get_terminal_size((120, 24)).columns)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=WIDTH)
-out = Console(highlight=False, soft_wrap=True, width=WIDTH)
+# User text (names, paths, values) is printed as written: no markup, no emoji codes like :100:.
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:
+        # A terminated build runs its cleanup (temporaries) as an interrupted one does.
+        signal.signal(signal.SIGTERM, _terminated)
     parser = _parser()
-    args = parser.parse_args(_make_style(sys.argv[1:] if argv is None else list(argv)))
+    try:
+        args = parser.parse_args(_make_style(sys.argv[1:] if argv is None else list(argv)))
+    except ArgumentsError as exc:
+        err.print(exc.usage.rstrip(), markup=False)
+        err.print(str(Problem("usage.arguments", str(exc))), markup=False)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
     project = Project(Path(args.racine).resolve())
     command: Callable[[Project, argparse.Namespace], int] = args.func
     try:
+        check_arguments(args)
         return command(project, args)
     except CpomError as exc:
         for problem in exc.problems:
@@ -62,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrompu : rien n'a été écrit.")
         return 130
+    except OSError as exc:  # a file the system refused to read, in a place not foreseen
+        where = Path(exc.filename) if isinstance(exc.filename, str) else project.root
+        err.print(str(unreadable(where, exc).problems[0]), markup=False)
+        return 1
     except Exception:  # noqa: BLE001 - a drafter sees a message, a developer a traceback
         if os.environ.get("CPOM_DEBUG"):
             traceback.print_exc()
@@ -73,13 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _make_style(argv: list[str]) -> list[str]:
     """Accept the Makefile's spelling too: `cpom upgrade C=<id>` is `cpom upgrade <id>`."""
     return [arg[2:] if arg.startswith("C=") and len(arg) > 2 else arg for arg in argv]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="cpom", description="Assemblage des contrats pluriannuels d'objectifs et de moyens."
     )
     parser.add_argument(
@@ -298,7 +323,10 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         verdict = f"en retard : {late}" if late else "à jour"
         out.print(f"{status.contract} {status.version} : {verdict}", markup=False)
     page = project.build / "status.html"
-    write_files({page: status_html(statuses, library).encode("utf-8")})
+    write_files(
+        {page: status_html(statuses, library).encode("utf-8")},
+        project.build_file_scope(page.name),
+    )
     out.print(f"écrit {_shown(project, page)}", markup=False)
     return 0
 
@@ -405,7 +433,9 @@ def cmd_codes(project: Project, args: argparse.Namespace) -> int:
 
     if args.doc:
         path = project.root / "docs" / "erreurs.md"
-        write_files({path: codes_markdown().encode("utf-8")})
+        write_files(
+            {path: codes_markdown().encode("utf-8")}, Scope.file(project.root, "docs", path.name)
+        )
         out.print(f"écrit {_shown(project, path)}", markup=False)
         return 0
     for code in CODES.values():

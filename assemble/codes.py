@@ -105,12 +105,64 @@ CODES: Mapping[str, Code] = _codes(
         "date de signature inconnue",
         "précisez DATE=AAAA-MM-JJ ou renseignez la date de signature dans les données",
     ),
+    Code(
+        "usage.name",
+        E,
+        "nom invalide dans la commande",
+        "un identifiant de contrat s'écrit en minuscules, chiffres et tirets (C=association-"
+        "horizons) ; une version s'écrit projet, v1, v2…",
+    ),
+    Code(
+        "usage.path",
+        E,
+        "chemin hors de son dossier",
+        "un lien symbolique ou un chemin mène hors du dossier où la commande écrit ; "
+        "remplacez le lien par un vrai dossier",
+    ),
+    Code(
+        "usage.arguments",
+        E,
+        "arguments de la commande invalides",
+        "`.venv/bin/cpom --help` ou `make help` liste les commandes et leurs arguments",
+    ),
     # --- contract folder, yaml ------------------------------------------------------------------
     Code(
         "contract.missing",
         E,
         "fichier de données introuvable",
         "créez contract.yaml dans ce dossier (voir docs/donnees.md)",
+    ),
+    Code(
+        "contract.no-article",
+        E,
+        "aucun article retenu",
+        "vérifiez que clauses/ contient la bibliothèque et que les conditions des clauses "
+        "retiennent des articles pour ce contrat",
+    ),
+    Code(
+        "input.encoding",
+        E,
+        "fichier qui n'est pas en UTF-8",
+        "enregistrez le fichier en UTF-8 (dans l'éditeur : Enregistrer sous… > Encodage UTF-8)",
+    ),
+    Code(
+        "input.too-large",
+        E,
+        "fichier trop volumineux",
+        "vérifiez que c'est le bon fichier ; un contrat ou une clause tient en quelques dizaines "
+        "de Ko",
+    ),
+    Code(
+        "input.unreadable",
+        E,
+        "fichier illisible",
+        "rendez le fichier lisible (chmod a+r), ou restaurez-le depuis git",
+    ),
+    Code(
+        "input.control-character",
+        E,
+        "caractère de contrôle dans un fichier texte",
+        "supprimez ce caractère invisible (souvent issu d'un copier-coller)",
     ),
     Code(
         "yaml.syntax",
@@ -124,6 +176,31 @@ CODES: Mapping[str, Code] = _codes(
         "clé YAML en double",
         "supprimez ou renommez l'une des deux occurrences",
     ),
+    Code(
+        "yaml.tag",
+        E,
+        "étiquette YAML inconnue",
+        "retirez l'étiquette « !… » : les données sont du texte, des nombres, des dates, des "
+        "listes et des blocs",
+    ),
+    Code(
+        "yaml.depth",
+        E,
+        "imbrication YAML trop profonde",
+        "un contrat a moins de dix niveaux : vérifiez l'indentation et les crochets",
+    ),
+    Code(
+        "yaml.alias-budget",
+        E,
+        "trop de références YAML (ancres et alias)",
+        "écrivez les valeurs en entier au lieu de les recopier par « &ancre » et « *alias »",
+    ),
+    Code(
+        "yaml.value",
+        E,
+        "valeur YAML impossible",
+        "corrigez la valeur ; mettez-la entre guillemets si c'est un texte",
+    ),
     # --- data -----------------------------------------------------------------------------------
     Code(
         "data.invalid",
@@ -131,12 +208,45 @@ CODES: Mapping[str, Code] = _codes(
         "donnée non conforme au modèle",
         "corrigez la valeur ; contracts/schema.json et docs/donnees.md décrivent les champs admis",
     ),
+    Code(
+        "data.out-of-range",
+        E,
+        "valeur hors des limites plausibles",
+        "vérifiez la valeur (unité, zéros en trop) ; les limites sont dans docs/donnees.md",
+    ),
+    Code(
+        "data.date",
+        E,
+        "date qui n'existe pas",
+        "écrivez une date du calendrier, AAAA-MM-JJ (le 30 février n'existe pas)",
+    ),
+    Code(
+        "data.text-too-long",
+        E,
+        "texte trop long",
+        "découpez le texte ou placez-le dans une clause propre au contrat "
+        "(contracts/<id>/clauses/)",
+    ),
     # --- library and clauses --------------------------------------------------------------------
     Code(
         "library.titres",
         E,
         "fichier des titres absent ou invalide",
         "clauses/titres.yaml liste les titres : « titres: » puis cle, intitule, genre",
+    ),
+    Code(
+        "library.empty",
+        E,
+        "bibliothèque de clauses vide",
+        "restaurez clauses/ depuis git (git checkout -- clauses/) : un projet se construit "
+        "depuis la bibliothèque",
+    ),
+    Code(
+        "library.clause-missing",
+        E,
+        "clause verrouillée absente de la bibliothèque",
+        "restaurez la clause dans clauses/ depuis git, ou lancez `make upgrade C=<id>` pour la "
+        "retirer du projet",
     ),
     Code(
         "clause.front-matter",
@@ -241,6 +351,20 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "modèle Word invalide",
         "corrigez le modèle désigné dans templates/ (voir docs/modeles.md)",
+    ),
+    Code(
+        "template.docx",
+        E,
+        "modèle Word abîmé",
+        "c'est le modèle qui est à corriger : restaurez-le depuis git, ou ouvrez-le dans Word et "
+        "réenregistrez-le au format .docx",
+    ),
+    Code(
+        "template.typst",
+        E,
+        "erreur dans le modèle PDF",
+        "c'est le modèle templates/contrat.typ qui est à corriger, à la ligne indiquée (voir "
+        "docs/modeles.md) ; en cas de doute, restaurez-le depuis git",
     ),
     Code(
         "xref.unknown",
@@ -355,6 +479,33 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "typst a échoué",
         "vérifiez templates/contrat.typ ; sinon signalez-le à l'équipe",
+    ),
+    # --- writing files --------------------------------------------------------------------------
+    Code(
+        "io.permission",
+        E,
+        "écriture refusée",
+        "rendez le dossier accessible en écriture (chmod u+w) ou demandez-le à son propriétaire, "
+        "puis relancez",
+    ),
+    Code(
+        "io.disk-full",
+        E,
+        "disque plein",
+        "libérez de la place (make clean supprime build/), puis relancez ; aucun fichier n'a été "
+        "remplacé",
+    ),
+    Code(
+        "io.not-a-directory",
+        E,
+        "un fichier occupe la place d'un dossier",
+        "déplacez ou supprimez ce fichier : la commande y crée un dossier",
+    ),
+    Code(
+        "io.write",
+        E,
+        "écriture impossible",
+        "vérifiez le dossier indiqué (droits, place, nom), puis relancez",
     ),
 )
 

@@ -12,7 +12,10 @@ from pydantic import ValidationError
 
 from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
+from .limits import DATA_FILE_BYTES, LENGTH_REASONS, REASONS
 from .model import Contract
+from .reading import read_text
+from .safe_yaml import dotted_path
 from .sources import LineMap, Loc, load_yaml
 
 CONTRACT_FILE = "contract.yaml"
@@ -39,7 +42,7 @@ def load_contract(folder: Path) -> LoadedContract:
             path,
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
-    raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
+    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
     return validate_contract(folder.name, raw, lines)
 
 
@@ -279,19 +282,15 @@ def validation_problems(exc: ValidationError, lines: LineMap) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc: Loc = tuple(error["loc"])
-        dotted = _dotted(loc)
+        dotted = dotted_path(loc)
         message, hint = _french_message(error)
-        problems.append(
-            Problem("data.invalid", f"{dotted}: {message}", lines.path, lines.line_of(loc), hint)
-        )
+        code = "data.out-of-range" if error["type"] in _OUT_OF_RANGE else "data.invalid"
+        problems.append(Problem(code, f"{dotted}: {message}", lines.path, lines.line_of(loc), hint))
     return problems
 
 
-def _dotted(loc: Loc) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(racine)"
+_RANGE_KINDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+_OUT_OF_RANGE = _RANGE_KINDS | {"finite_number", "int_parsing_size", "too_long", "list_too_long"}
 
 
 def _french_message(error: Any) -> tuple[str, str | None]:
@@ -308,8 +307,16 @@ def _french_message(error: Any) -> tuple[str, str | None]:
         return str(ctx.get("error", error["msg"])), None
     if kind == "string_pattern_mismatch":
         return f"« {value} » n'a pas la forme attendue", _PATTERN_HINTS.get(str(ctx.get("pattern")))
+    if kind in ("too_short", "list_too_short", "string_too_short") and isinstance(value, str):
+        return "texte vide", "écrivez le texte, ou retirez le champ s'il est facultatif"
     if kind in ("too_short", "list_too_short"):
         return "la liste est vide", "ajoutez au moins un élément"
+    if kind in ("too_long", "list_too_long"):
+        limit = str(ctx.get("max_length"))
+        why = LENGTH_REASONS.get(limit)
+        return f"{ctx.get('actual_length')} éléments, au plus {limit}" + (
+            f" ({why})" if why else ""
+        ), "vérifiez la liste : des éléments répétés ?"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"« {value} » n'est pas un nombre entier", None
     if kind in ("decimal_parsing", "decimal_type"):
@@ -318,12 +325,16 @@ def _french_message(error: Any) -> tuple[str, str | None]:
         return f"« {value} » a trop de décimales", "deux décimales au plus pour un montant"
     if kind.startswith("date"):
         return f"« {value} » n'est pas une date", "écrivez la date sous la forme AAAA-MM-JJ"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
-        limit = next((f"{sign} {ctx[k]}" for k, sign in bounds.items() if k in ctx), "")
-        return f"« {value} » hors limites (attendu {limit})", None
-    if kind == "bool_parsing":
+    if kind in _RANGE_KINDS:
+        return _out_of_range(value, ctx)
+    if kind == "finite_number":
+        return f"« {value} » n'est pas un nombre fini", "écrivez un nombre, par exemple 1234567.89"
+    if kind == "int_parsing_size":
+        return "nombre bien trop grand", "vérifiez la valeur : des chiffres en trop ?"
+    if kind in ("bool_parsing", "bool_type"):
         return f"« {value} » n'est pas oui/non", "écrivez true ou false"
+    if kind in ("float_parsing", "float_type"):
+        return f"« {value} » n'est pas un nombre", "écrivez par exemple 1.5"
     if kind in ("string_type", "model_type", "dict_type", "list_type"):
         expected = {
             "string_type": "un texte",
@@ -332,7 +343,29 @@ def _french_message(error: Any) -> tuple[str, str | None]:
             "list_type": "une liste",
         }[kind]
         return f"type inattendu : {expected} est attendu", None
-    return str(error["msg"]), None
+    return f"valeur non admise (« {str(value)[:40]} »)", None
+
+
+_BOUNDS = {"ge": "au moins", "le": "au plus", "gt": "plus de", "lt": "moins de"}
+
+
+def _out_of_range(value: Any, ctx: dict[str, Any]) -> tuple[str, str]:
+    """Which bound a value exceeds, and why the bound exists (see limits.py)."""
+    key, bound = next(((k, ctx[k]) for k in _BOUNDS if k in ctx), ("le", "?"))
+    why = REASONS.get(str(bound))
+    message = f"« {value} » hors limites : {_BOUNDS[key]} {_number(bound)}"
+    if why:
+        message += f" ({why})"
+    return (
+        message,
+        "vérifiez la valeur (unité, zéros en trop, année) ; docs/donnees.md donne les limites",
+    )
+
+
+def _number(bound: object) -> str:
+    if isinstance(bound, int | Decimal) and not isinstance(bound, bool) and bound >= 10_000:
+        return f"{bound:,}".replace(",", "\u202f")
+    return str(bound)
 
 
 _PATTERN_HINTS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,10 @@ class ProblemCollector:
 
 
 def _display_path(path: Path) -> str:
+    # Symlinks are not followed: a problem about a link names the link, not where it leads.
+    absolute = os.path.abspath(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        relative = os.path.relpath(absolute, os.path.realpath(os.getcwd()))
+    except (ValueError, OSError):
         return str(path)
+    return absolute if relative.split(os.sep)[0] == os.pardir else relative

@@ -14,6 +14,9 @@ from pathlib import Path
 from .errors import CpomError, Problem
 from .files import write_files
 from .library import Clause, clause_text, load_clause
+from .limits import TOOL_FILE_BYTES
+from .reading import read_bytes
+from .scope import Scope
 
 CLAUSES = "clauses"
 BLOBS = "blobs"
@@ -28,6 +31,11 @@ class History:
     """The `history/` folder of a repository."""
 
     root: Path
+
+    @property
+    def scope(self) -> Scope:
+        """The history only grows: new entries, never a rewritten one."""
+        return Scope.append_only(self.root.parent, self.root.name)
 
     def clause_path(self, clause_id: str, version: int) -> Path:
         return self.root / CLAUSES / clause_id / f"v{version}.md"
@@ -51,7 +59,7 @@ class History:
         for clause in clauses:
             published = self.versions(clause.id)
             path = self.clause_path(clause.id, clause.version)
-            if path.is_file() and sha256(path.read_bytes()) != clause.hash:
+            if path.is_file() and sha256(read_bytes(path, TOOL_FILE_BYTES)) != clause.hash:
                 problems.append(
                     Problem(
                         "clause.drift",
@@ -87,7 +95,7 @@ class History:
             for c in clauses
             if not self.clause_path(c.id, c.version).is_file()
         }
-        write_files(new)
+        write_files(new, self.scope)
         return [c for c in clauses if self.clause_path(c.id, c.version) in new]
 
     def blob_path(self, digest: str, suffix: str) -> Path:
@@ -95,11 +103,11 @@ class History:
 
     def store_blob(self, path: Path) -> str:
         """Keep a template or the titres file by content hash; return the hash."""
-        data = path.read_bytes()
+        data = read_bytes(path, TOOL_FILE_BYTES)
         digest = sha256(data)
         target = self.blob_path(digest, path.suffix)
         if not target.is_file():
-            write_files({target: data})
+            write_files({target: data}, self.scope)
         return digest
 
     def blob(self, digest: str, suffix: str) -> Path:

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .contract import validation_problems
 from .errors import CpomError, Problem, ProblemCollector
+from .limits import CLAUSE_FILE_BYTES
+from .names import within
+from .reading import read_text
 from .sources import LineMap, load_yaml, split_front_matter
 
 TITRES_FILE = "titres.yaml"
@@ -125,6 +128,7 @@ def load_library(root: Path) -> Library:
     for path in sorted(root.rglob("*.md")):
         if path.name.lower() == "readme.md":
             continue
+        within(path, root)  # a clause is read from the library, never through a link out of it
         try:
             clause = load_clause(path)
         except CpomError as exc:
@@ -142,6 +146,16 @@ def load_library(root: Path) -> Library:
             )
         clauses.append(clause)
     problems.extend(_duplicate_problems(clauses))
+    if not clauses and not problems.problems:
+        problems.add(
+            Problem(
+                "library.empty",
+                f"aucune clause dans {root.name}/ : il n'y a rien à assembler",
+                root,
+                hint=f"restaurez {root.name}/ depuis git (git checkout -- {root.name}/) : un "
+                "projet se construit toujours depuis la bibliothèque",
+            )
+        )
     problems.raise_if_any()
     order = {t.cle: i for i, t in enumerate(titres)}
     clauses.sort(key=lambda c: (order[c.titre], c.ordre, c.id))
@@ -150,7 +164,7 @@ def load_library(root: Path) -> Library:
 
 def clause_text(path: Path) -> str:
     """A clause file's text with Unix line endings: what is hashed and published."""
-    return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    return read_text(path, CLAUSE_FILE_BYTES).replace("\r\n", "\n")
 
 
 def load_clause(path: Path) -> Clause:
@@ -239,7 +253,7 @@ def _variant_blocks(body: str, path: Path, body_line: int) -> tuple[VariantBlock
 def load_titres(path: Path) -> tuple[TitreDef, ...]:
     if not path.is_file():
         raise CpomError.one("library.titres", "fichier des titres introuvable", path)
-    raw, lines = load_yaml(path.read_text(encoding="utf-8"), path)
+    raw, lines = load_yaml(read_text(path, CLAUSE_FILE_BYTES), path)
     if not isinstance(raw, dict) or not isinstance(raw.get("titres"), list):
         raise CpomError.one("library.titres", "une liste « titres: » est attendue", path, 1)
     titres = []

@@ -9,15 +9,18 @@ byte for byte: clause texts by version, data, titres and templates by content ha
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, names
 from .document import Document
-from .errors import CpomError
+from .errors import CpomError, Problem
 from .history import History
 from .library import Clause, Library, TitreDef
+from .limits import TOOL_FILE_BYTES
+from .reading import read_text
 
 DRAFT = "projet"
 LOCK_FILE = "cpom.lock.json"
@@ -61,14 +64,33 @@ class Lock:
         try:
             data: dict[str, Any] = json.loads(text)
             data["articles"] = tuple(LockedArticle(**a) for a in data["articles"])
-            return cls(**data)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise CpomError.one(
-                "lock.invalid",
-                f"fichier de verrouillage illisible : {exc}",
-                path,
-                hint="ce fichier est écrit par l'outil ; restaurez-le depuis git",
-            ) from None
+            lock = cls(**data)
+            if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
+                raise TypeError("modeles et sorties sont des dictionnaires")
+        except json.JSONDecodeError as exc:
+            raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
+        except RecursionError:
+            raise _invalid("JSON imbriqué sur trop de niveaux", path) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise _invalid(f"structure inattendue ({type(exc).__name__} : {exc})", path) from None
+        lock.check_names(path)
+        return lock
+
+    def check_names(self, path: Path) -> None:
+        """Every name a lock gives becomes a path in the history: each must be a plain name."""
+        check = names.checked_in_file
+        check(self.contrat, names.CONTRACT_ID, "identifiant de contrat", path)
+        if self.version != DRAFT:
+            check(self.version, names.VERSION, "nom de version", path)
+        for digest in (self.donnees, self.titres, *self.modeles.values()):
+            check(digest, names.DIGEST, "empreinte SHA-256", path)
+        for name in self.modeles:
+            if name not in TEMPLATE_FILES:
+                check(name, _NO_NAME, "nom de modèle", path)
+        for article in self.articles:
+            check(article.clause, names.CLAUSE_ID, "identifiant de clause", path)
+            if not isinstance(article.version, int) or isinstance(article.version, bool):
+                check(article.version, _NO_NAME, "version de clause", path)
 
 
 def make_lock(
@@ -105,19 +127,66 @@ def make_lock(
     )
 
 
+def _invalid(detail: str, path: Path, line: int | None = None) -> CpomError:
+    return CpomError.one(
+        "lock.invalid",
+        f"fichier de verrouillage illisible : {detail}",
+        path,
+        line,
+        "ce fichier est écrit par l'outil ; restaurez-le depuis git",
+    )
+
+
+_NO_NAME = re.compile(r"(?!)")  # matches nothing: for values that are never acceptable
+
+
 def read_lock(path: Path) -> Lock:
-    return Lock.from_json(path.read_text(encoding="utf-8"), path)
+    return Lock.from_json(read_text(path, TOOL_FILE_BYTES), path)
 
 
-def pinned_library(library: Library, lock: Lock, history: History) -> Library:
-    """The library as the lock saw it: its clause versions, the library's for the others."""
+def pinned_library(
+    library: Library, lock: Lock, history: History, source: Path | None = None
+) -> Library:
+    """The library as the lock saw it: its clause versions, the library's for the others.
+
+    A clause the lock pins but the library no longer has is an error located in the lock
+    file `source`; without `source`, it is taken from the history (a view of the past).
+    """
     pinned = lock.clause_versions()
     clauses: list[Clause] = []
     for clause in library.clauses:
         version = pinned.pop(clause.id, clause.version)
         clauses.append(clause if version == clause.version else history.clause(clause.id, version))
+    if pinned and source is not None:
+        raise CpomError(_missing_clauses(pinned, library, lock, source))
     clauses += [history.clause(cid, version) for cid, version in pinned.items()]
     return Library(library.root, library.titres, _ordered(library.titres, clauses))
+
+
+def _missing_clauses(
+    pinned: dict[str, int], library: Library, lock: Lock, source: Path
+) -> list[Problem]:
+    lines = source_lines(source)
+    return [
+        Problem(
+            "library.clause-missing",
+            f"la clause « {clause_id} » (version {version}), retenue par ce projet, est absente "
+            f"de {library.root.name}/",
+            source,
+            next((n for n, text in lines if f'"clause": "{clause_id}"' in text), None),
+            f"restaurez-la dans {library.root.name}/ depuis git (git checkout -- "
+            f"{library.root.name}/), ou lancez `make upgrade C={lock.contrat}` pour la retirer "
+            "du projet",
+        )
+        for clause_id, version in pinned.items()
+    ]
+
+
+def source_lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        return list(enumerate(read_text(path, TOOL_FILE_BYTES).split("\n"), 1))
+    except CpomError:
+        return []
 
 
 def locked_library(lock: Lock, history: History, titres: tuple[TitreDef, ...]) -> Library:

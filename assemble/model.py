@@ -10,6 +10,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .departements import DEPARTEMENTS
+from .limits import (
+    MAX_AMOUNT,
+    MAX_DATE,
+    MAX_ESTABLISHMENTS,
+    MAX_PLACES,
+    MAX_YEAR,
+    MIN_DATE,
+    MIN_YEAR,
+)
 
 FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
 
@@ -96,8 +105,17 @@ Departement = Annotated[
 ]
 Montant = Annotated[
     Decimal,
-    Field(ge=0, decimal_places=2, description="Montant en euros, deux décimales au plus."),
+    Field(
+        ge=0,
+        le=MAX_AMOUNT,
+        decimal_places=2,
+        description="Montant en euros, deux décimales au plus.",
+    ),
 ]
+Date = Annotated[
+    dt.date, Field(ge=MIN_DATE, le=MAX_DATE, description="Date AAAA-MM-JJ, entre 2000 et 2100.")
+]
+Annee = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Taux = Annotated[
     Decimal,
     Field(ge=0, le=100, decimal_places=3, description="Taux en pour cent : 1.5 pour 1,5 %."),
@@ -139,10 +157,10 @@ class Personne(Strict):
 class Contrat(Strict):
     reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
     intitule: Texte = Field(description="Intitulé complet, en page de garde.")
-    date_effet: dt.date = Field(description="Date de prise d'effet (AAAA-MM-JJ).")
+    date_effet: Date = Field(description="Date de prise d'effet (AAAA-MM-JJ).")
     duree_annees: int = Field(ge=1, le=5, description="Durée en années : cinq au plus (L.313-11).")
     lieu_signature: Texte = Field(description="Ville où le contrat est signé.")
-    date_signature: dt.date | None = Field(
+    date_signature: Date | None = Field(
         default=None, description="Date de signature, une fois connue (AAAA-MM-JJ)."
     )
 
@@ -169,9 +187,7 @@ class Gcsms(Strict):
         description="Qui détient les autorisations : le groupement (il signe seul) ou ses "
         "membres (socle commun et une annexe par membre)."
     )
-    date_convention: dt.date = Field(
-        description="Date d'approbation de la convention constitutive."
-    )
+    date_convention: Date = Field(description="Date d'approbation de la convention constitutive.")
     membres: list[Membre] = Field(default_factory=list)
 
 
@@ -216,7 +232,7 @@ class Autorite(Strict):
 
 class Capacite(Strict):
     type: TypePlaces
-    places: int = Field(ge=0)
+    places: int = Field(ge=0, le=MAX_PLACES)
 
 
 class Financement(Strict):
@@ -242,7 +258,7 @@ class Etablissement(Strict):
 
 class FraisDeSiege(Strict):
     modalite: Literal["aucun", "repartition_libre", "evolution_encadree", "plafond_charges"]
-    date_autorisation: dt.date | None = Field(
+    date_autorisation: Date | None = Field(
         default=None, description="Date de l'arrêté autorisant les frais de siège."
     )
     taux_plancher: Taux | None = None
@@ -319,8 +335,8 @@ class Operation(Strict):
 
     intitule: Texte
     finess: Finess = Field(description="FINESS de l'établissement concerné.")
-    annee_debut: int = Field(ge=2000, le=2100)
-    annee_fin: int = Field(ge=2000, le=2100)
+    annee_debut: Annee
+    annee_fin: Annee
     montant: Montant = Field(description="Coût total de l'opération.")
     financement: Texte = Field(description="« emprunt et autofinancement »…")
     surcout_exploitation: Montant = Field(
@@ -356,11 +372,11 @@ class Indicateur(Strict):
     libelle: Texte
     type: TypeIndicateur
     valeur_initiale: Texte
-    cibles: dict[int, Texte] = Field(
+    cibles: dict[Annee, Texte] = Field(
         default_factory=dict, description='Cibles intermédiaires par exercice : {2028: "80 %"}.'
     )
     cible: Texte = Field(description="Cible finale.")
-    echeance: int = Field(ge=2000, le=2100, description="Année d'atteinte de la cible finale.")
+    echeance: Annee = Field(description="Année d'atteinte de la cible finale.")
 
 
 class Etape(Strict):
@@ -407,7 +423,7 @@ class Contract(Strict):
     contrat: Contrat
     organisme: Organisme
     autorites: list[Autorite] = Field(min_length=1)
-    etablissements: list[Etablissement] = Field(min_length=1)
+    etablissements: list[Etablissement] = Field(min_length=1, max_length=MAX_ESTABLISHMENTS)
     options: Options
     diagnostic: Diagnostic
     axes: list[Axe] = Field(min_length=1)
@@ -427,13 +443,13 @@ class AvenantFile(Strict):
     """`contracts/<id>/avenants/avenant-<n>.yaml`: what the drafter says about an avenant."""
 
     motif: Texte = Field(description="Raison de l'avenant, reprise à son article premier.")
-    date_effet: dt.date = Field(description="Date de prise d'effet de l'avenant.")
-    date_signature: dt.date | None = None
+    date_effet: Date = Field(description="Date de prise d'effet de l'avenant.")
+    date_signature: Date | None = None
     lieu_signature: Texte | None = Field(
         default=None, description="Par défaut, le lieu de signature du contrat."
     )
     expose: Texte | None = Field(default=None, description="Exposé des motifs, facultatif.")
-    fermetures: dict[str, dt.date] = Field(
+    fermetures: dict[str, Date] = Field(
         default_factory=dict,
         description="Date de fermeture de chaque établissement retiré du périmètre, par FINESS.",
     )

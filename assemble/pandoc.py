@@ -12,6 +12,7 @@ from typing import Any
 import pypandoc
 
 from .errors import ToolError
+from .template_files import pandoc_template_error
 from .typography import french_typography
 
 READER = "markdown-citations-raw_html-raw_attribute"
@@ -28,12 +29,31 @@ def run_pandoc(args: list[str], data: bytes, epoch: int) -> bytes:
         [pandoc_path(), *args], input=data, capture_output=True, env=env, check=False
     )
     if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        template = _option(args, "--template")
+        located = pandoc_template_error(stderr, template) if template else None
+        if located is not None:
+            raise ToolError([located])
         raise ToolError.one(
             "tool.pandoc",
-            f"pandoc a échoué : {proc.stderr.decode('utf-8', 'replace').strip()}",
+            f"pandoc a échoué : {_without_backtrace(stderr)}",
             hint="signalez-le à l'équipe : l'entrée produite par l'outil est en cause",
         )
     return proc.stdout
+
+
+def _option(args: list[str], name: str) -> Path | None:
+    return Path(args[args.index(name) + 1]) if name in args[:-1] else None
+
+
+def _without_backtrace(stderr: str) -> str:
+    """pandoc's message without the Haskell call stack a drafter cannot use."""
+    kept = []
+    for line in stderr.strip().split("\n"):
+        if line.startswith(("CallStack", "HasCallStack")):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def markdown_to_ast(markdown: str, epoch: int) -> dict[str, Any]:

@@ -374,5 +374,5 @@ def build_redline(
         files[stem.with_suffix(".pdf")] = render_pdf(
             redline.document, shown, project.templates, epoch
         )
-    write_files(files)
+    write_files(files, project.build_scope(contract_id))
     return list(files), redline.summary

@@ -21,6 +21,7 @@ from .errors import ToolError
 from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
+from .template_files import check_word_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNATURE_STYLE = "Signatures"
@@ -31,9 +32,9 @@ TABLE_HEADING_STYLE_ID = "TableHeading"
 def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
     """The contract as .docx bytes: cover, body, signature page before the annexes."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
-    body = docx.Document(
-        io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", templates / "reference.docx"))
-    )
+    reference = templates / "reference.docx"
+    check_word_template(reference, "word/styles.xml")
+    body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))
     context = template_context(doc)
     cover = _render_template(templates / "couverture.docx", context)
     signatures = _render_template(templates / "signatures.docx", context)
@@ -52,8 +53,9 @@ def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int)
 
 def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Document:
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-    template = DocxTemplate(str(path))
+    check_word_template(path)
     try:
+        template = DocxTemplate(str(path))
         template.render(context, jinja_env=env)
     except Exception as exc:  # noqa: BLE001 - a broken Word template is reported, not raised raw
         raise ToolError.one(

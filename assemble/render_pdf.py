@@ -12,6 +12,7 @@ from .document import Document
 from .errors import ToolError
 from .pandoc import ast_to, with_meta
 from .parts import template_context
+from .template_files import typst_error
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -37,8 +38,11 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
 
 
-def compile_typst(source: str, epoch: int) -> bytes:
-    """Compile typst source to PDF/A-2b with the fonts embedded in typst only (reproducible)."""
+def compile_typst(source: str, epoch: int, template: Path | None = None) -> bytes:
+    """Compile typst source to PDF/A-2b with the fonts embedded in typst only (reproducible).
+
+    An error at a line that comes from `template` is reported on the template's line.
+    """
     with tempfile.TemporaryDirectory(prefix="cpom-typst-") as tmp:
         path = Path(tmp) / "contrat.typ"
         path.write_text(source, encoding="utf-8")
@@ -53,6 +57,11 @@ def compile_typst(source: str, epoch: int) -> bytes:
                 )
             )
         except Exception as exc:  # noqa: BLE001 - typst raises its own error types
+            message = str(getattr(exc, "message", exc))
+            diagnostic = str(getattr(exc, "diagnostic", ""))
+            located = typst_error(diagnostic, message, source, template) if template else None
+            if located is not None:
+                raise ToolError([located]) from None
             raise ToolError.one(
                 "tool.typst",
                 f"typst a échoué : {exc}",
@@ -61,7 +70,8 @@ def compile_typst(source: str, epoch: int) -> bytes:
 
 
 def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    return compile_typst(render_typst(doc, ast, templates, epoch), epoch)
+    source = render_typst(doc, ast, templates, epoch)
+    return compile_typst(source, epoch, templates / TYPST_TEMPLATE)
 
 
 def visible_changes(ast: dict[str, Any], summary: str) -> dict[str, Any]:

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from .errors import CpomError, Problem
 from .files import write_files
+from .limits import TOOL_FILE_BYTES
 from .model import Contract
+from .reading import read_text
+from .scope import Scope
 
 SCHEMA_FILE = "schema.json"
 
@@ -26,15 +29,18 @@ def schema_text() -> str:
 
 def write_schema(contracts: Path) -> Path:
     path = contracts / SCHEMA_FILE
-    write_files({path: schema_text().encode("utf-8")})
+    write_files({path: schema_text().encode("utf-8")}, Scope.file(contracts, SCHEMA_FILE))
     return path
 
 
 def check_schema_file(contracts: Path) -> list[Problem]:
     """The committed schema must match the model, or editors check against stale rules."""
     path = contracts / SCHEMA_FILE
-    if path.is_file() and path.read_text(encoding="utf-8") == schema_text():
-        return []
+    try:
+        if path.is_file() and read_text(path, TOOL_FILE_BYTES) == schema_text():
+            return []
+    except CpomError:
+        pass  # unreadable or not UTF-8: as stale as a wrong one, and rewritten the same way
     return [
         Problem(
             "schema.stale",

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 
+from . import safe_yaml
 from .errors import CpomError
+from .safe_yaml import BoundedLoader, Builder, Refused, yaml_problem
 
-Loc = tuple[str | int, ...]
+Loc = safe_yaml.Loc
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,32 @@ class LineMap:
 
 
 def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap]:
-    """Parse one YAML document; values are plain Python, lines go in the LineMap."""
+    """Parse one YAML document; values are plain Python, lines go in the LineMap.
+
+    The document is bounded (depth, tags, text length, alias expansion; see limits.py), so
+    that a mistyped or hostile file is a located error, never a crash or an endless build.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = BoundedLoader(text).get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        raise CpomError.one(
+            "input.control-character",
+            f"caractère de contrôle U+{exc.character:04X} interdit dans un fichier texte"
+            if isinstance(exc.character, int)
+            else "caractère illisible",
+            path,
+            line,
+            "supprimez ce caractère invisible (souvent issu d'un copier-coller)",
+        ) from None
+    except Refused as exc:
+        raise CpomError.one(exc.code, exc.message, path, exc.line + line_offset, exc.hint) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         raise CpomError.one(
             "yaml.syntax",
-            f"YAML invalide : {exc.problem or exc}",
+            f"YAML invalide : {yaml_problem(str(exc.problem or exc))}",
             path,
             line,
             "vérifiez l'indentation, les deux-points et les guillemets de cette ligne",
@@ -49,44 +67,12 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
     lines: dict[Loc, int] = {}
     if node is None:
         return {}, LineMap(path, lines, line_offset)
-    constructor = SafeConstructor()
-    data = _construct(node, (), lines, constructor, path, line_offset)
+    builder = Builder(lines)
+    try:
+        data = builder.build(node, (), node.start_mark.line + 1, False)
+    except Refused as exc:
+        raise CpomError.one(exc.code, exc.message, path, exc.line + line_offset, exc.hint) from None
     return data, LineMap(path, lines, line_offset)
-
-
-def _construct(
-    node: yaml.Node,
-    loc: Loc,
-    lines: dict[Loc, int],
-    constructor: SafeConstructor,
-    path: Path,
-    offset: int,
-) -> Any:
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key)
-            if key in result:
-                raise CpomError.one(
-                    "yaml.duplicate-key",
-                    f"la clé « {key} » apparaît deux fois",
-                    path,
-                    key_node.start_mark.line + 1 + offset,
-                    "supprimez ou renommez l'une des deux occurrences",
-                )
-            child = (*loc, key)
-            result[key] = _construct(value_node, child, lines, constructor, path, offset)
-            lines[child] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, (*loc, index), lines, constructor, path, offset)
-            for index, item in enumerate(node.value)
-        ]
-    return constructor.construct_object(node)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

@@ -100,7 +100,7 @@ def clause_history(project: Project, library: Library, clause_id: str) -> list[t
 def upgrade_contract(project: Project, contract_id: str) -> list[ArticleChange]:
     """Move a draft to the latest clause versions, rebuild it, and say which articles changed."""
     library = load_library(project.clauses)
-    _, before = assemble(project, contract_id, library)
+    _, before = assemble(project, contract_id, library, retired=True)
     _, after = assemble(project, contract_id, library, latest=True)
     changes = compare_articles(before, after)
     build_contract(project, contract_id, library, latest=True)

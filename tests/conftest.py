@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -114,3 +115,46 @@ def signed_copy(target: Path) -> Project:
         path.chmod(0o644)
     shutil.rmtree(made.contracts / SAMPLE / "avenants", ignore_errors=True)
     return made
+
+
+@pytest.fixture(scope="session")
+def built_repository(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Path:
+    """A copy of the whole repository (archive included) with the sample already built once."""
+    root = tmp_path_factory.mktemp("depot") / "depot"
+    project = copy_project(root)
+    shutil.copytree(ROOT / "archive", root / "archive")
+    build_contract(project, SAMPLE, library)
+    return root
+
+
+@pytest.fixture
+def repository(built_repository: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of `built_repository` to break, as the current folder."""
+    root = tmp_path / "depot"
+    shutil.copytree(built_repository, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def tree_state(root: Path, *folders: str) -> dict[str, tuple[int, str]]:
+    """Every file and link under some folders: mode and content hash (or link target)."""
+    state: dict[str, tuple[int, str]] = {}
+    for folder in folders:
+        base = root / folder
+        if base.is_symlink() or base.is_file():
+            state[folder] = (base.lstat().st_mode, _fingerprint(base))
+            continue
+        for path in sorted(base.rglob("*")) if base.exists() else []:
+            state[str(path.relative_to(root))] = (path.lstat().st_mode, _fingerprint(path))
+    return state
+
+
+def _fingerprint(path: Path) -> str:
+    if path.is_symlink():
+        return "-> " + str(path.readlink())
+    if path.is_dir():
+        return "dossier"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except PermissionError:  # a test made it unreadable: its mode is in the state
+        return "illisible"

@@ -1,0 +1,217 @@
+"""YAML read safely: PyYAML's safe loader, bounded, every refusal located.
+
+The composer refuses unknown tags, nesting deeper than a contract ever needs and overlong
+texts before building anything; the builder turns nodes into plain values under a budget for
+what aliases copy, and refuses cycles. Bounds and their reasons are in limits.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .limits import TEXT_CHARACTERS, YAML_ALIAS_NODES, YAML_DEPTH, YAML_NODES
+
+Loc = tuple[str | int, ...]
+
+
+def dotted_path(loc: Loc) -> str:
+    """A location as a drafter reads it: etablissements[1].finess."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(racine)"
+
+
+# PyYAML's most frequent complaints, as a drafter reads them; others are kept as they are.
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (r"mapping values are not allowed here", "deux-points inattendu (« : » dans une valeur ?)"),
+        (
+            r"found character '\\t' that cannot start any token",
+            "tabulation : indentez avec des espaces",
+        ),
+        (
+            r"found character '(.)' that cannot start any token",
+            r"« \1 » ne peut pas commencer une valeur : mettez-la entre guillemets",
+        ),
+        (r"expected ',' or '(.)', but got .*", r"« \1 » fermant attendu"),
+        (r"found unexpected end of stream", "guillemet non refermé"),
+        (r"expected <block end>, but found .*", "indentation incohérente"),
+        (r"could not find expected ':'", "« : » attendu après la clé"),
+        (r"found undefined alias '(.*)'", r"alias « *\1 » sans ancre « &\1 »"),
+        (r"second occurrence", "ancre définie deux fois"),
+    )
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's message in French when it is a known one."""
+    for pattern, french in _YAML_PROBLEMS:
+        if pattern.fullmatch(problem):
+            return pattern.sub(french, problem)
+    return problem
+
+
+# Tags a contract may carry, spelled out or implied: plain values and collections only.
+_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
+)
+
+
+class Refused(Exception):
+    """A bound or rule broken while reading YAML; turned into a located CpomError."""
+
+    def __init__(self, code: str, message: str, line: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.hint = code, message, line, hint
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing unknown tags, deep nesting and overlong texts early."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _TAGS and tag != "!":
+            raise Refused(
+                "yaml.tag",
+                f"étiquette YAML « {tag} » inconnue",
+                line,
+                "retirez l'étiquette ; pour un texte qui commence par « ! », mettez-le entre "
+                "guillemets",
+            )
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > TEXT_CHARACTERS.value:
+            raise Refused(
+                "data.text-too-long",
+                f"texte de {len(event.value)} caractères, au-delà de la limite de "
+                f"{TEXT_CHARACTERS.value} : {TEXT_CHARACTERS.why}",
+                line,
+            )
+        self.depth += 1
+        try:
+            if self.depth > YAML_DEPTH.value:
+                raise Refused(
+                    "yaml.depth",
+                    f"plus de {YAML_DEPTH.value} niveaux d'imbrication : {YAML_DEPTH.why}",
+                    line,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class Builder:
+    """Turns composed nodes into plain values, with lines, under a budget for aliases."""
+
+    def __init__(self, lines: dict[Loc, int]) -> None:
+        self.lines = lines
+        self.constructor = SafeConstructor()
+        self.seen: set[int] = set()  # nodes already built once: meeting one again is an alias
+        self.open: set[int] = set()  # collections being built: meeting one is a cycle
+        self.nodes = 0
+        self.alias_nodes = 0
+
+    def build(self, node: yaml.Node, loc: Loc, line: int, via_alias: bool) -> Any:
+        key = id(node)
+        via_alias = via_alias or key in self.seen
+        self.seen.add(key)
+        self._count(line, via_alias)
+        self.lines[loc] = node.start_mark.line + 1 if not via_alias else line
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc, line if via_alias else node.start_mark.line + 1)
+        if key in self.open:
+            raise Refused(
+                "yaml.alias-budget",
+                "référence YAML circulaire : un alias désigne le bloc qui le contient",
+                line,
+            )
+        self.open.add(key)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, loc, via_alias)
+            return [
+                self.build(item, (*loc, index), self._line(item, line, via_alias), via_alias)
+                for index, item in enumerate(node.value)
+            ]
+        finally:
+            self.open.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, via_alias: bool) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise Refused(
+                    "yaml.value",
+                    "une clé doit être un nom simple, pas une liste ni un bloc",
+                    key_line,
+                    "écrivez « nom: valeur », une clé par ligne",
+                )
+            key = self._scalar(key_node, loc, key_line)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise Refused(
+                    "yaml.duplicate-key",
+                    f"la clé « {key} » apparaît deux fois",
+                    key_line,
+                    "supprimez ou renommez l'une des deux occurrences",
+                )
+            child = (*loc, key)
+            result[key] = self.build(value_node, child, key_line, via_alias)
+            if not via_alias:
+                self.lines[child] = key_line
+        return result
+
+    def _line(self, node: yaml.Node, parent: int, via_alias: bool) -> int:
+        # An alias has no position of its own: its node's is the anchor's; use the parent's.
+        return parent if via_alias or id(node) in self.seen else node.start_mark.line + 1
+
+    def _count(self, line: int, via_alias: bool) -> None:
+        self.nodes += 1
+        if self.nodes > YAML_NODES.value:
+            raise Refused(
+                "input.too-large",
+                f"plus de {YAML_NODES.value} valeurs : {YAML_NODES.why}",
+                line,
+                "vérifiez que c'est le bon fichier",
+            )
+        if via_alias:
+            self.alias_nodes += 1
+            if self.alias_nodes > YAML_ALIAS_NODES.value:
+                raise Refused(
+                    "yaml.alias-budget",
+                    f"les alias recopient plus de {YAML_ALIAS_NODES.value} valeurs : "
+                    f"{YAML_ALIAS_NODES.why}",
+                    line,
+                )
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc, line: int) -> Any:
+        try:
+            return self.constructor.construct_object(node)
+        except Exception as exc:  # noqa: BLE001 - PyYAML raises ValueError, OverflowError…
+            where = f"{dotted_path(loc)}: " if loc else ""
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise Refused(
+                    "data.date",
+                    f"{where}« {node.value} » n'est pas une date du calendrier",
+                    line,
+                    "écrivez une date qui existe, AAAA-MM-JJ (le 30 février n'existe pas)",
+                ) from exc
+            raise Refused(
+                "yaml.value",
+                f"{where}valeur « {node.value[:40]} » illisible",
+                line,
+                "mettez la valeur entre guillemets si c'est un texte",
+            ) from exc
