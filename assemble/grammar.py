@@ -21,7 +21,8 @@ Genre = Literal["masculin", "feminin"]
 ARTICLES = ("le", "la", "l'", "les")
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one string, separated by spaces and line breaks."""
     return frozenset(text.split())
 
 
@@ -132,14 +133,14 @@ def elides(word: str) -> bool:
 # --- gender and number -----------------------------------------------------------------------
 
 # The head noun of a name gives its gender when the article does not (l', les, none).
-_FEMININE = _words(
+_FEMININE = words(
     """administration agence amicale association caisse clinique collectivité commune
     communauté compagnie confédération congrégation coopérative croix-rouge délégation direction
     entraide entreprise fédération fondation institution ligue maison mairie métropole mission
     mutualité mutuelle œuvre oeuvre organisation plateforme préfecture providence région
     résidence société structure union unité université ville"""
 )
-_MASCULINE = _words(
+_MASCULINE = words(
     """atelier ccas centre cias comité conseil département domaine ehpad ensemble esat
     établissement état foyer gcsms gip gie groupe groupement hôpital ime institut ministère
     office pôle préfet relais réseau secours service sessad syndicat village"""
@@ -266,7 +267,7 @@ _VERBS = {
     "sort": "sortent",
 }
 # Second-group verbs (« établit » → « établissent »); other endings in -it are not guessed.
-_SECOND_GROUP = _words(
+_SECOND_GROUP = words(
     """aboutit accomplit agit avertit choisit définit enrichit établit finit fournit garantit
     investit réfléchit remplit réunit saisit unit"""
 )
@@ -352,7 +353,7 @@ def is_infinitive(word: str) -> bool:
 
 
 # Common words with an infinitive's ending.
-_NOT_INFINITIVES = _words(
+_NOT_INFINITIVES = words(
     """autre cadre centre chiffre contre dernier entre libre lettre membre nombre notre offre
     ordre premier propre quatre titre votre"""
 )
@@ -361,7 +362,7 @@ _NOT_INFINITIVES = _words(
 # Closed classes of French words (articles, determiners, pronouns, prepositions, conjunctions,
 # adverbs, numbers) and common infinitives: never proper nouns, so their capital after a colon
 # is a mistake.
-COMMON_WORDS = _words(
+COMMON_WORDS = words(
     """le la les l' un une des du au aux de d' ce cet cette ces son sa ses leur leurs notre nos
     votre vos chaque tout toute tous toutes aucun aucune plusieurs certains certaines quelques
     autre autres même mêmes il elle ils elles on qui que qu' quoi dont où celui celle ceux celles

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -227,6 +228,20 @@ class ClauseRenderer:
             return self.env.get_template(name).render(context)
         except Exception as exc:  # noqa: BLE001 - every template failure is reported located
             raise self._located(exc, name, source) from None
+
+    def current_line(self) -> tuple[Path, int] | None:
+        """The clause file and line being rendered, for a helper called from a template."""
+        frame = inspect.currentframe()
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if filename.startswith("<clause ") and filename.endswith(">"):
+                name = filename.removeprefix("<clause ").removesuffix(">")
+                source = self._loader.sources.get(name)
+                if source is not None:
+                    line = self.env.get_template(name).get_corresponding_lineno(frame.f_lineno)
+                    return source.path, source.first_line + line - 1
+            frame = frame.f_back
+        return None
 
     def evaluate(self, expression: str, context: Mapping[str, Any], path: Path, line: int) -> Any:
         """Evaluate a front-matter expression (`condition`, `selon`)."""
