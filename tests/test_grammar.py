@@ -394,3 +394,19 @@ def test_nom_is_a_frozen_value() -> None:
     party = nom("Le Mans")
     assert party == Nom("Le Mans", "le", True, "masculin")
     assert party.reste == "Mans"
+
+
+def test_the_example_of_the_docs_reads_as_the_docs_say() -> None:
+    text = render(
+        "La dotation revenant {{ m | au }} s'établit à {{ element.dotation | montant }} ;\n"
+        '{{ m | il }} en {{ m | verbe("est") }} {{ m | accord("responsable") }} devant le '
+        "comité de suivi.\n"
+        '{{ m | le | majuscule }} ne {{ m | verbe("souscrit") }} pas d\'engagement particulier.',
+        m=Party("Les Ateliers du Maine", ""),
+        element={"dotation": 2000400},
+    )
+    assert " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()) == (
+        "La dotation revenant aux Ateliers du Maine s'établit à 2 000 400,00 € ; ils en sont "
+        "responsables devant le comité de suivi. Les Ateliers du Maine ne souscrivent pas "
+        "d'engagement particulier."
+    )
