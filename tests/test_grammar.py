@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from assemble import grammar
+from assemble import grammar, lint_rules
 from assemble.departements import DEPARTEMENTS
+from assemble.document import Article, Document
 from assemble.errors import CpomError
 from assemble.grammar import GrammarError, Nom, nom
+from assemble.lint_rules import Passage
 from assemble.templating import ClauseRenderer, Source
 
 # Communes whose name carries its article, with what « à » and « de » make of them.
@@ -410,3 +413,44 @@ def test_the_example_of_the_docs_reads_as_the_docs_say() -> None:
         "responsables devant le comité de suivi. Les Ateliers du Maine ne souscrivent pas "
         "d'engagement particulier."
     )
+
+
+# --- the filters and the lint agree ------------------------------------------------------------
+
+STUB = Article("essai", None, 1, None, "0" * 64, 1, "Article 1", "Essai", "", Path("essai.md"))
+DOCUMENT = Document(
+    "essai",
+    "R",
+    "T",
+    "O",
+    (),
+    "Nantes",
+    None,
+    dt.date(2027, 1, 1),
+    dt.date(2031, 12, 31),
+    dt.date(2027, 1, 1),
+    (),
+)
+
+
+@given(names(), ARTICLE)
+@example("Les Ateliers du Maine", "")
+@example("Le Mans", "le")
+def test_the_filters_never_write_what_the_lint_reports(name: str, article: str) -> None:
+    party = nom(name, article)
+    text = (
+        f"La dotation revenant {grammar.a(party)} est versée au siège {grammar.de(party)} ; "
+        f"{grammar.le(party)} {grammar.conjugue(party, 'signe')}."
+    )
+    passage = (Passage(STUB, "body", text),)
+    assert list(lint_rules.contractions(passage, DOCUMENT)) == []
+    assert list(lint_rules.doubled_articles(passage, DOCUMENT)) == []
+
+
+def test_the_lint_reports_what_the_first_filters_wrote_for_a_carried_article() -> None:
+    text = "La dotation revenant à Les Ateliers du Maine est versée ; les Les Ateliers signent."
+    passage = (Passage(STUB, "body", text),)
+    assert [f.code for f in lint_rules.contractions(passage, DOCUMENT)] == ["lint.contraction"]
+    assert [f.code for f in lint_rules.doubled_articles(passage, DOCUMENT)] == [
+        "lint.article-double"
+    ]
