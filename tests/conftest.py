@@ -114,3 +114,35 @@ def signed_copy(target: Path) -> Project:
         path.chmod(0o644)
     shutil.rmtree(made.contracts / SAMPLE / "avenants", ignore_errors=True)
     return made
+
+
+def archive_two_versions(target: Path) -> Project:
+    """The sample archived as signed (v1), then its avenant n° 1 archived too (v2)."""
+    import datetime as dt
+
+    from assemble.archive import archive_version
+    from assemble.avenant import build_avenant
+
+    project = copy_project(target, [SAMPLE])
+    signed = target / "CPOM signé.pdf"
+    signed.write_bytes(build_contract(project, SAMPLE).pdf.read_bytes())
+    archive_version(project, SAMPLE, signed, dt.date(2026, 12, 15))
+    edit(project.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 3")
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    signed_avenant = target / "avenant signé.pdf"
+    signed_avenant.write_bytes(draft.rendered.pdf)
+    archive_version(project, SAMPLE, signed_avenant, dt.date(2027, 6, 1))
+    return project
+
+
+@pytest.fixture(scope="session")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A repository whose sample has two archived versions; copy it before changing it."""
+    return archive_two_versions(tmp_path_factory.mktemp("deux-versions") / "depot")
+
+
+def copy_repository(project: Project, target: Path) -> Project:
+    """A copy of a whole repository (archive included, modes and links kept), to tamper with."""
+    shutil.copytree(project.root, target, symlinks=True)
+    return Project(target)
