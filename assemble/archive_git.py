@@ -96,7 +96,8 @@ def _history(top: Path, rel: str) -> list[Problem]:
     commit = ""
     for line in log.splitlines():
         if line.startswith("\x01"):
-            commit = line[1:]
+            sha, _, subject = line[1:].partition(" ")
+            commit = f"{sha} « {subject} »"
             continue
         status, _, path = line.partition("\t")
         if not path or (status == "M" and path.endswith(f"/{INDEX}")):
@@ -146,12 +147,16 @@ def _uncommitted(top: Path, paths: list[str]) -> list[Problem]:
             "archive.uncommitted",
             "index des versions pas encore validé dans git"
             if folder.endswith(f"/{INDEX}")
-            else f"{count} fichier{'s' if count > 1 else ''} archivé{'s' if count > 1 else ''} "
-            "pas encore validé dans git",
+            else f"{count} fichier{_s(count)} archivé{_s(count)} pas encore validé{_s(count)} "
+            "dans git",
             top / folder,
         )
         for folder, count in sorted(folders.items())
     ]
+
+
+def _s(count: int) -> str:
+    return "s" if count > 1 else ""
 
 
 def _staging(path: str, rel: str) -> bool:

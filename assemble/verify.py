@@ -184,8 +184,8 @@ def _against_index(
         return [
             Problem(
                 "archive.altered",
-                f"manifeste modifié depuis l'archivage : son empreinte n'est plus celle que "
-                f"l'index inscrit (ligne {number})",
+                f"manifeste différent de celui que l'index inscrit (ligne {number}) : l'un ou "
+                "l'autre a été modifié depuis l'archivage",
                 folder / MANIFEST,
             )
         ]

@@ -94,7 +94,7 @@ def _chain(folder: Path, manifest: Manifest, previous: bytes | None) -> list[Pro
     expected = f"v{int(folder.name[1:]) - 1}"
     path = folder / MANIFEST
     if previous is None and link is not None:
-        message = f"la version précédente {link.version} est absente ou illisible"
+        message = f"la version précédente {expected} est absente ou illisible"
     elif previous is not None and (
         link is None or link.version != expected or link.manifeste_sha256 != sha256(previous)
     ):
