@@ -23,6 +23,7 @@ from .errors import CpomError, UsageError
 from .history import sha256
 from .lock import LOCK_FILE, read_lock
 from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
+from .signatures import TRUST_FOLDER, load_trust_roots
 from .signed_file import SignedCheck, check_signed
 from .staging import locked_folder, remove_stale, staging_folder
 from .verify import verify_contract
@@ -78,7 +79,8 @@ def archive_version(
         _refuse_unchanged(project, contract_id, prepared)
     version = next_version(project, contract_id)
     signed_pdf = avenant.rendered.pdf if avenant else prepared.rendered.pdf
-    check = check_signed(signed, signed_pdf, scan=scan, force=force)
+    trust_roots = load_trust_roots(project.root / TRUST_FOLDER)
+    check = check_signed(signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots)
     files = _files(prepared, contract_id, version, check.name, signed)
     if avenant is not None:
         stem = f"{contract_id}-avenant-{avenant.number}"

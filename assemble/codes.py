@@ -438,6 +438,12 @@ CODES: Mapping[str, Code] = _codes(
         "un document numérisé est un PDF ou une image PNG, JPEG ou TIFF",
     ),
     Code(
+        "signature.trust-root",
+        E,
+        "certificat racine illisible dans confiance/",
+        "confiance/ ne contient que des certificats racines, au format PEM ou DER",
+    ),
+    Code(
         "signature.integrity",
         E,
         "signature électronique rompue",

@@ -3,24 +3,32 @@
 For each signature: who signed (certificate subject), when, whether it covers the whole file,
 whether the file was modified after it (pyHanko's difference analysis: modification level and
 DocMDP), whether the signed bytes are intact, and whether the certificate chains to a root the
-machine trusts. An unknown or self-signed certificate is recorded as "non reconnu", not refused;
+repository trusts. An unknown or self-signed certificate is recorded as "non reconnu", not refused;
 a broken signature, or a file modified after signing beyond form filling and annotations, is a
 reason to refuse the file (unless FORCE).
+
+Trust is only what the repository declares: the root certificates in `confiance/` (PEM or DER),
+for instance those of the authorities the parties' signing platforms use. Nothing is fetched.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 
+from asn1crypto import pem, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .errors import CpomError
 from .manifest import SignatureRecord
 
+TRUST_FOLDER = "confiance"
 _COVERAGE = {
     SignatureCoverageLevel.ENTIRE_FILE: "document-entier",
     SignatureCoverageLevel.ENTIRE_REVISION: "revision-entiere",
@@ -37,6 +45,19 @@ _MODIFICATION = {
 # What may happen to a file after a signature without casting doubt on what was signed:
 # signature upkeep (validation data, timestamps), filling fields (the next signatures) and
 # annotations.
+_ATTRIBUTES = {
+    "common_name": "CN",
+    "surname": "SN",
+    "given_name": "GN",
+    "serial_number": "serialNumber",
+    "organizational_unit_name": "OU",
+    "organization_name": "O",
+    "organization_identifier": "organizationIdentifier",
+    "locality_name": "L",
+    "state_or_province_name": "ST",
+    "country_name": "C",
+    "email_address": "E",
+}
 ACCEPTED_AFTER_SIGNING = ("aucune", "maintenance", "formulaire", "annotations")
 
 
@@ -44,7 +65,30 @@ class UnreadableSignatures(Exception):
     """The file's signature dictionaries cannot be read at all."""
 
 
-def read_signatures(data: bytes) -> tuple[SignatureRecord, ...]:
+def load_trust_roots(folder: Path) -> list[x509.Certificate]:
+    """The root certificates a repository trusts for signatures: every file of `confiance/`."""
+    if not folder.is_dir():
+        return []
+    roots = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        try:
+            data = path.read_bytes()
+            if pem.detect(data):
+                _, _, data = pem.unarmor(data)
+            roots.append(x509.Certificate.load(data))
+            roots[-1].native  # noqa: B018 - parse it all now, not in the middle of a validation
+        except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
+            raise CpomError.one(
+                "signature.trust-root",
+                "certificat racine illisible",
+                path,
+            ) from None
+    return roots
+
+
+def read_signatures(
+    data: bytes, trust_roots: Sequence[x509.Certificate] = ()
+) -> tuple[SignatureRecord, ...]:
     """Validate every signature of a PDF; raise UnreadableSignatures if pyHanko cannot read it."""
     _quiet()
     try:
@@ -52,12 +96,15 @@ def read_signatures(data: bytes) -> tuple[SignatureRecord, ...]:
         embedded = reader.embedded_signatures
     except Exception as exc:  # noqa: BLE001 - hostile or broken input: many kinds of errors
         raise UnreadableSignatures(str(exc)) from None
-    return tuple(_record(signature) for signature in embedded)
+    return tuple(_record(signature, trust_roots) for signature in embedded)
 
 
-def _record(signature: EmbeddedPdfSignature) -> SignatureRecord:
+def _record(
+    signature: EmbeddedPdfSignature, trust_roots: Sequence[x509.Certificate]
+) -> SignatureRecord:
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, ValidationContext(allow_fetching=False))
+        status = validate_pdf_signature(signature, context)
     except Exception:  # noqa: BLE001 - a signature that cannot be evaluated is not intact
         return _broken(signature)
     return _from_status(signature.field_name, status)
@@ -70,8 +117,8 @@ def _from_status(field: str, status: PdfSignatureStatus) -> SignatureRecord:
     coverage = status.coverage or SignatureCoverageLevel.UNCLEAR
     return SignatureRecord(
         champ=field,
-        signataire=status.signing_cert.subject.human_friendly,
-        emetteur=status.signing_cert.issuer.human_friendly,
+        signataire=_name(status.signing_cert.subject),
+        emetteur=_name(status.signing_cert.issuer),
         date_signature=status.signer_reported_dt,
         horodatage=None if timestamp is None else timestamp.timestamp,
         couverture=_COVERAGE[coverage],  # type: ignore[arg-type]
@@ -82,6 +129,17 @@ def _from_status(field: str, status: PdfSignatureStatus) -> SignatureRecord:
         integrite="intacte" if status.intact and status.valid else "rompue",
         confiance="reconnu" if status.trusted else "non reconnu",
     )
+
+
+def _name(name: x509.Name) -> str:
+    """A certificate name in the notation of RFC 4514: "CN=…, O=…, C=FR"."""
+    parts = []
+    for rdn in reversed(name.chosen):
+        for attribute in rdn:
+            kind = attribute["type"].native
+            label = _ATTRIBUTES.get(kind, kind)
+            parts.append(f"{label}={attribute['value'].native}")
+    return ", ".join(parts) or "(sans nom)"
 
 
 def _broken(signature: EmbeddedPdfSignature) -> SignatureRecord:

@@ -9,9 +9,12 @@ why it is archived anyway; the reason is recorded in the manifest.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from asn1crypto import x509
 
 from .errors import CpomError, Problem
 from .manifest import AddedPage, SignatureRecord, SignedFile, TextVerification
@@ -52,13 +55,18 @@ class SignedCheck:
 
 
 def check_signed(
-    path: Path, built_pdf: bytes, *, scan: bool = False, force: str | None = None
+    path: Path,
+    built_pdf: bytes,
+    *,
+    scan: bool = False,
+    force: str | None = None,
+    trust_roots: Sequence[x509.Certificate] = (),
 ) -> SignedCheck:
     """Check the signed file against the built PDF; raise CpomError when it must be refused."""
     data = path.read_bytes()
     pages = pdf_pages(data)
     if scan:
-        return _scan(path, data, pages is not None, force)
+        return _scan(path, data, pages is not None, force, trust_roots)
     if pages is None:
         raise CpomError.one(
             "signature.unreadable",
@@ -75,14 +83,20 @@ def check_signed(
     built = pdf_pages(built_pdf) or []
     comparison = compare(built, pages)
     findings = [] if comparison.difference is None else [_mismatch(comparison)]
-    signatures, signature_findings = _signatures(data)
+    signatures, signature_findings = _signatures(data, trust_roots)
     findings += signature_findings
     if not findings:
         return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _conforme(comparison), signatures)
     return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _forced(path, findings, force), signatures)
 
 
-def _scan(path: Path, data: bytes, is_pdf: bool, force: str | None) -> SignedCheck:
+def _scan(
+    path: Path,
+    data: bytes,
+    is_pdf: bool,
+    force: str | None,
+    trust_roots: Sequence[x509.Certificate],
+) -> SignedCheck:
     """A declared scan: a readable PDF or an image; its text is not compared."""
     suffix = (
         "pdf"
@@ -95,7 +109,7 @@ def _scan(path: Path, data: bytes, is_pdf: bool, force: str | None) -> SignedChe
             "le fichier déclaré numérisé n'est ni un PDF lisible ni une image PNG, JPEG ou TIFF",
             path,
         )
-    signatures, findings = _signatures(data) if is_pdf else ((), [])
+    signatures, findings = _signatures(data, trust_roots) if is_pdf else ((), [])
     detail = "document numérisé déclaré (SCAN=1) : son texte n'est pas comparé"
     verification = (
         _forced(path, findings, force)
@@ -107,9 +121,11 @@ def _scan(path: Path, data: bytes, is_pdf: bool, force: str | None) -> SignedChe
     return SignedCheck(f"{SIGNED_STEM}.{suffix}", "numerisation", verification, signatures)
 
 
-def _signatures(data: bytes) -> tuple[tuple[SignatureRecord, ...], list[tuple[str, str]]]:
+def _signatures(
+    data: bytes, trust_roots: Sequence[x509.Certificate]
+) -> tuple[tuple[SignatureRecord, ...], list[tuple[str, str]]]:
     try:
-        records = read_signatures(data)
+        records = read_signatures(data, trust_roots)
     except UnreadableSignatures:
         return (), [("signature.integrity", "les signatures électroniques sont illisibles")]
     return records, refusals(records)
