@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from assemble.archive import index_versions
 from assemble.archive_index import INDEX
 from assemble.build import Project
 from assemble.cli import main
+from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.manifest import MANIFEST
 from assemble.verify import verify_archive
@@ -176,3 +178,16 @@ def test_history_that_rewrote_index_lines_is_found(project: Project) -> None:
     git(project.root, "commit", "-qam", "index rétabli")
     found = _found(project)
     assert found == {("archive.git-history", f"archive/{SAMPLE}/{INDEX}")}
+
+
+def test_make_index_restores_nothing_git_knew_it_must_be_restored(project: Project) -> None:
+    index = project.archive / SAMPLE / INDEX
+    index.unlink()
+    with pytest.raises(CpomError) as caught:
+        index_versions(project, SAMPLE)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path) == ("archive.git-deleted", index.resolve())
+    assert "git checkout HEAD --" in (problem.hint or "")
+    assert not index.exists()
+    git(project.root, "checkout", "HEAD", "--", f"archive/{SAMPLE}/{INDEX}")
+    assert verify_archive(project).problems == ()
