@@ -25,7 +25,14 @@ from .lock import LOCK_FILE, read_lock
 from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
 from .signatures import TRUST_FOLDER, load_trust_roots
 from .signed_file import SignedCheck, check_signed
-from .staging import locked_folder, remove_stale, staging_folder
+from .staging import (
+    locked_folder,
+    make_folder,
+    remove_stale,
+    staging_folder,
+    sync_folder,
+    write_archived_file,
+)
 from .verify import verify_contract
 
 DATA_FILE = "contract.yaml"
@@ -215,8 +222,8 @@ def _write_atomically(
     `cpom index` records after checking it.
     """
     contract_folder = folder.parent
-    _make_folder(project.archive)
-    _make_folder(contract_folder)
+    make_folder(project.archive)
+    make_folder(contract_folder)
     with locked_folder(contract_folder):
         if folder.exists() or folder.is_symlink():
             raise CpomError.one(
@@ -245,73 +252,7 @@ def _write_atomically(
             write_archived_file(pending / INDEX, b"".join(lines) + line_bytes(entry))
             os.rename(staged, folder)  # atomic; the version appears whole or not at all
             os.replace(pending / INDEX, index)
-            _sync(contract_folder)
-
-
-def index_versions(project: Project, contract_id: str) -> list[str]:
-    """Inscribe in the index the versions it lacks, after checking them; touch nothing else.
-
-    For an archive written before the index existed, or a version whose archiving was killed
-    between its two renames. A version that does not verify is refused, and so is an index
-    that git knew (a deleted or rewritten index is restored, never recreated).
-    """
-    folder = project.archive / contract_id
-    if not folder.is_dir() or folder.is_symlink():
-        raise UsageError.one(
-            "usage.contract",
-            f"aucune version archivée du contrat « {contract_id} »",
-            folder,
-            hint="make index C=<id> ne concerne que les contrats déjà archivés",
-        )
-    with locked_folder(folder):
-        reports, problems = verify_contract(project, contract_id)
-        repairable = ("archive.index-missing", "archive.unindexed")
-        blocking = [p for p in problems if p.severity == "erreur" and p.code not in repairable]
-        if blocking:
-            raise CpomError(blocking)
-        index = folder / INDEX
-        lines = index.read_bytes().splitlines(keepends=True) if index.is_file() else []
-        added = []
-        for report in reports[len(lines) :]:
-            assert report.manifest is not None  # a version without one is a blocking error
-            data = (folder / report.version / MANIFEST).read_bytes()
-            lines.append(line_bytes(entry_for(report.manifest, data, lines[-1] if lines else None)))
-            added.append(report.version)
-        if added:
-            write_index(project, contract_id, b"".join(lines), added[-1])
-    return added
-
-
-def write_index(project: Project, contract_id: str, content: bytes, version: str) -> None:
-    """Replace a contract's index through the staging area (for `cpom index`)."""
-    contract_folder = project.archive / contract_id
-    with staging_folder(project.archive, contract_id, version) as pending:
-        write_archived_file(pending / INDEX, content)
-        os.replace(pending / INDEX, contract_folder / INDEX)
-        _sync(contract_folder)
-
-
-def write_archived_file(path: Path, data: bytes) -> None:
-    """Write a file for good: flushed to disk, then read-only for everyone."""
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.chmod(0o444)
-
-
-def _make_folder(path: Path) -> None:
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        path.chmod(0o755)  # whatever the umask: the team reads the archive
-
-
-def _sync(folder: Path) -> None:
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+            sync_folder(contract_folder)
 
 
 def latest_signed(project: Project, contract_id: str) -> str | None:

@@ -40,3 +40,14 @@ def read_archived(path: Path, problems: list[Problem]) -> bytes | None:
             Problem("archive.unreadable", f"fichier archivé illisible ({exc.strerror})", path)
         )
         return None
+
+
+def listed(folder: Path, problems: list[Problem]) -> list[Path]:
+    """A folder's entries, sorted; an unreadable folder is a finding, not a crash."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(
+            Problem("archive.unreadable", f"dossier archivé illisible ({exc.strerror})", folder)
+        )
+        return []

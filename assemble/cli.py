@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .archive import archive_version, index_versions
+from .archive import archive_version
+from .archive_index import INDEX
 from .archive_list import list_archive
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
@@ -26,6 +27,7 @@ from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
 from .french import date_fr
+from .indexing import index_versions
 from .library import load_library
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
@@ -409,7 +411,7 @@ def cmd_index(project: Project, args: argparse.Namespace) -> int:
     if not added:
         out.print(f"index de {args.contrat} complet : rien à ajouter.", markup=False)
         return 0
-    path = project.archive / args.contrat / "index.jsonl"
+    path = project.archive / args.contrat / INDEX
     out.print(f"{', '.join(added)} inscrite(s) dans {_shown(project, path)}", markup=False)
     return 0
 

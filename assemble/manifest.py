@@ -199,6 +199,8 @@ def parse_manifest(data: bytes, path: Path) -> Manifest | list[Problem]:
         return [_problem("le manifeste n'est pas du texte UTF-8", path)]
     except json.JSONDecodeError as exc:
         return [_problem(f"JSON illisible : {_json_error(exc)}", path, exc.lineno)]
+    except RecursionError:
+        return [_problem("JSON illisible : imbrication démesurée", path)]
     if not isinstance(raw, dict):
         return [_problem(f"un objet JSON est attendu, trouvé {_kind(raw)}", path, 1)]
     fmt = raw.get("format")

@@ -1,5 +1,6 @@
-"""Staging folders of the archive: a version is written in `archive/.en-cours/`, then renamed.
+"""Writing into the archive: staging folders in `archive/.en-cours/`, read-only files, locks.
 
+A version is written in a staging folder, then renamed into place.
 Each staging folder is named `<id>-<version>-<pid>-<random>` and stays locked (flock) by the
 process writing it for as long as it exists. A folder nobody holds a lock on, whose process is
 gone (or which is older than an hour, against pid reuse), is what a killed archive left: the
@@ -128,5 +129,30 @@ def locked_folder(path: Path) -> Iterator[None]:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(handle)
+
+
+def write_archived_file(path: Path, data: bytes) -> None:
+    """Write a file for good: flushed to disk, then read-only for everyone."""
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.chmod(0o444)
+
+
+def make_folder(path: Path) -> None:
+    """Create an archive folder, readable by the team whatever the umask."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(0o755)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames into it) to disk."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
     finally:
         os.close(handle)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive_fs import kind_of, read_archived, stray
+from .archive_fs import kind_of, listed, read_archived, stray
 from .archive_git import compare_with_git
 from .archive_index import INDEX, Index, read_index
 from .build import Project
@@ -57,7 +57,7 @@ def verify_archive(project: Project) -> Report:
     problems: list[Problem] = []
     kind = kind_of(root)
     if kind == "dir":
-        for path in sorted(root.iterdir()):
+        for path in listed(root, problems):
             sub = kind_of(path)
             if path.name == STAGING and sub == "dir":
                 continue
@@ -98,7 +98,7 @@ def _verify_versions(folder: Path, contract_id: str) -> tuple[list[VersionReport
     problems: list[Problem] = []
     numbered: dict[int, Path] = {}
     index_path = folder / INDEX
-    for path in sorted(folder.iterdir()):
+    for path in listed(folder, problems):
         kind = kind_of(path)
         if path.name == INDEX and kind == "file":
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .archive_fs import kind_of, read_archived, stray
+from .archive_fs import kind_of, listed, read_archived, stray
 from .errors import CpomError, Problem
 from .history import sha256
 from .lock import LOCK_FILE, read_lock
@@ -24,14 +24,16 @@ PDFA_MARKERS = (b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:conformance>B</pdfaid
 def verify_version(
     folder: Path, contract_id: str, previous: bytes | None
 ) -> tuple[Manifest | None, bytes | None, list[Problem]]:
-    entries = {path.name: kind_of(path) for path in folder.iterdir()}
+    problems: list[Problem] = []
+    entries = {path.name: kind_of(path) for path in listed(folder, problems)}
     path = folder / MANIFEST
     kind = entries.get(MANIFEST)
+    if problems:
+        return None, None, problems
     if kind is None:
         return None, None, [Problem("archive.missing", "manifeste absent", path)]
     if kind != "file":
         return None, None, [stray(path, kind)]
-    problems: list[Problem] = []
     data = read_archived(path, problems)
     if data is None:
         return None, None, problems

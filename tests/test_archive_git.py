@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from assemble.archive import index_versions
 from assemble.archive_index import INDEX
 from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
+from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
 from assemble.verify import verify_archive
 

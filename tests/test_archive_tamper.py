@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from assemble.archive import index_versions
 from assemble.archive_index import INDEX
 from assemble.archive_list import list_archive
+from assemble.avenant import precedents
 from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
+from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
 from assemble.verify import Report, verify_archive
 
@@ -339,3 +340,13 @@ def test_archive_without_a_git_repository_cannot_see_a_whole_archive_deleted(
     report = verify_archive(project)
     assert (report.versions, report.problems) == ((), ())
     assert not os.path.exists(project.root / ".git")
+
+
+def test_an_avenant_drafted_over_a_malformed_manifest_is_a_located_error(project: Project) -> None:
+    path = _writable(_folder(project, "v1") / MANIFEST)
+    path.write_text("[1, 2, 3]", encoding="utf-8")
+    with pytest.raises(CpomError) as caught:
+        precedents(project, SAMPLE)
+    assert [(p.code, p.path, p.line) for p in caught.value.problems] == [
+        ("archive.manifest", path, 1)
+    ]
