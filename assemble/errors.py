@@ -100,6 +100,7 @@ class ProblemCollector:
 
 def _display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # The parent only: a problem about a symbolic link names the link, not its target.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -146,3 +146,41 @@ def copy_repository(project: Project, target: Path) -> Project:
     """A copy of a whole repository (archive included, modes and links kept), to tamper with."""
     shutil.copytree(project.root, target, symlinks=True)
     return Project(target)
+
+
+def verify_cli(project: Project) -> tuple[int, str]:
+    """`cpom verify` run from the repository, as a drafter does: exit code and error output."""
+    import contextlib
+    import io
+
+    from assemble.cli import main
+
+    err = io.StringIO()
+    with (
+        contextlib.chdir(project.root),
+        contextlib.redirect_stderr(err),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        code = main(["--racine", str(project.root), "verify"])
+    return code, err.getvalue()
+
+
+def located_errors(project: Project) -> set[tuple[str, str]]:
+    """What verify finds, as (code, path from the root); each one printed by `cpom verify`
+    as `path[:line]: message [code]` followed by its fix, and the command exits 1."""
+    import os
+
+    from assemble.verify import verify_archive
+
+    report = verify_archive(project)
+    code, err = verify_cli(project)
+    assert code == (1 if report.errors else 0), err
+    root = Path(os.path.realpath(project.root))
+    found = set()
+    for problem in report.errors:
+        assert problem.path is not None and problem.hint
+        where = str((problem.path.parent.resolve() / problem.path.name).relative_to(root))
+        located = f"{where}:{problem.line}" if problem.line else where
+        assert f"{located}: {problem.message} [{problem.code}]\n    → {problem.hint}" in err
+        found.add((problem.code, where))
+    return found

@@ -22,7 +22,7 @@ from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
 from assemble.verify import verify_archive
 
-from conftest import SAMPLE, copy_repository
+from conftest import SAMPLE, copy_repository, located_errors
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Rédactrice",
@@ -70,12 +70,6 @@ def project(committed: Project, tmp_path: Path) -> Project:
     return copy_repository(committed, tmp_path / "depot")
 
 
-def _found(project: Project) -> set[tuple[str, str]]:
-    report = verify_archive(project)
-    root = project.root.resolve()
-    return {(p.code, str(p.path.resolve().relative_to(root))) for p in report.errors if p.path}
-
-
 def _writable(path: Path) -> Path:
     path.chmod(0o644)
     return path
@@ -109,7 +103,7 @@ def test_the_whole_archive_deleted_is_found(
 ) -> None:
     committed = git(project.root, "ls-files", "archive").split()
     shutil.rmtree(project.archive)
-    assert _found(project) == {("archive.git-deleted", path) for path in committed}
+    assert located_errors(project) == {("archive.git-deleted", path) for path in committed}
     monkeypatch.chdir(project.root)
     assert main(["--racine", str(project.root), "verify"]) == 1
     err = capsys.readouterr().err
@@ -136,7 +130,7 @@ def test_the_latest_version_rewritten_with_its_index_is_found_by_git_alone(
     without_git = copy_repository(project, tmp_path / "sans-git")
     shutil.rmtree(without_git.root / ".git")
     assert verify_archive(without_git).problems == ()  # the limit git exists for
-    assert _found(project) == {
+    assert located_errors(project) == {
         ("archive.git-rewritten", f"archive/{SAMPLE}/v2/{MANIFEST}"),
         ("archive.git-rewritten", f"archive/{SAMPLE}/{INDEX}"),
     }
@@ -164,7 +158,7 @@ def test_history_that_modified_an_archived_file_is_found_even_once_restored(
 def test_history_that_deleted_a_version_is_found(project: Project) -> None:
     git(project.root, "rm", "-rq", f"archive/{SAMPLE}/v2")
     git(project.root, "commit", "-qm", "v2 retirée")
-    found = _found(project)
+    found = located_errors(project)
     assert ("archive.git-history", f"archive/{SAMPLE}/v2/{MANIFEST}") in found
     assert ("archive.missing", f"archive/{SAMPLE}/v2") in found  # the index still names it
 
@@ -176,7 +170,7 @@ def test_history_that_rewrote_index_lines_is_found(project: Project) -> None:
     git(project.root, "commit", "-qam", "index corrigé")
     index.write_bytes(original)
     git(project.root, "commit", "-qam", "index rétabli")
-    found = _found(project)
+    found = located_errors(project)
     assert found == {("archive.git-history", f"archive/{SAMPLE}/{INDEX}")}
 
 

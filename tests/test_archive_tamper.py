@@ -24,7 +24,7 @@ from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
 from assemble.verify import Report, verify_archive
 
-from conftest import SAMPLE, copy_repository
+from conftest import SAMPLE, copy_repository, located_errors
 
 Found = set[tuple[str, str]]  # (code, path relative to the repository)
 
@@ -137,14 +137,14 @@ def test_any_flipped_byte_of_the_index_is_found(project: Project) -> None:
 
 def test_deleting_the_latest_version_is_found(project: Project) -> None:
     shutil.rmtree(_folder(project))
-    assert _found(project, verify_archive(project)) == {
+    assert located_errors(project) == {
         ("archive.missing", f"archive/{SAMPLE}/v2"),
     }
 
 
 def test_renaming_v2_to_v3_is_found(project: Project) -> None:
     _folder(project).rename(_folder(project, "v3"))
-    assert _found(project, verify_archive(project)) == {
+    assert located_errors(project) == {
         ("archive.missing", f"archive/{SAMPLE}/v2"),
         ("archive.renamed", f"archive/{SAMPLE}/v3/{MANIFEST}"),
         ("archive.chain", f"archive/{SAMPLE}/v3/{MANIFEST}"),
@@ -171,7 +171,7 @@ def test_an_extra_file_or_folder_anywhere_is_found(
         extra.mkdir()
     else:
         extra.write_text("ajout", encoding="utf-8")
-    assert _found(project, verify_archive(project)) == {
+    assert located_errors(project) == {
         (code, str(extra.relative_to(project.root)).replace("/./", "/"))
     }
 
@@ -183,7 +183,7 @@ def test_a_file_replaced_by_a_symlink_is_found_and_never_followed(project: Proje
     signed.unlink()
     signed.symlink_to(copy)  # same bytes: only lstat tells
     report = verify_archive(project)
-    assert _found(project, report) == {("archive.symlink", f"archive/{SAMPLE}/v2/signe.pdf")}
+    assert located_errors(project) == {("archive.symlink", f"archive/{SAMPLE}/v2/signe.pdf")}
     assert "copie.pdf" in report.errors[0].message
 
 
@@ -191,7 +191,7 @@ def test_a_version_folder_replaced_by_a_symlink_is_found(project: Project) -> No
     moved = project.root / "ailleurs"
     _folder(project).rename(moved)
     _folder(project).symlink_to(moved, target_is_directory=True)
-    assert _found(project, verify_archive(project)) == {
+    assert located_errors(project) == {
         ("archive.symlink", f"archive/{SAMPLE}/v2"),
         ("archive.missing", f"archive/{SAMPLE}/v2"),
     }
@@ -206,7 +206,7 @@ def test_a_file_edited_together_with_its_hash_in_the_latest_manifest_is_found(
     content = json.loads(manifest.read_text(encoding="utf-8"))
     content["fichiers"]["contract.yaml"] = sha256(data.read_bytes())
     manifest.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert _found(project, verify_archive(project)) == {
+    assert located_errors(project) == {
         ("archive.altered", f"archive/{SAMPLE}/v2/{MANIFEST}"),
     }
 
@@ -266,9 +266,7 @@ def test_an_index_line_rewritten_with_spaces_is_found(project: Project) -> None:
     path = _writable(project.archive / SAMPLE / INDEX)
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(lines[0] + lines[1].replace(b'"nature":', b'"nature": '))
-    assert ("archive.index", f"archive/{SAMPLE}/{INDEX}") in _found(
-        project, verify_archive(project)
-    )
+    assert ("archive.index", f"archive/{SAMPLE}/{INDEX}") in located_errors(project)
 
 
 def test_a_deleted_index_is_found_and_make_index_adds_it_back_touching_nothing_else(
@@ -278,9 +276,7 @@ def test_a_deleted_index_is_found_and_make_index_adds_it_back_touching_nothing_e
     original = path.read_bytes()
     versions = {p: p.read_bytes() for p in project.archive.rglob("v*/*")}
     path.unlink()
-    assert _found(project, verify_archive(project)) == {
-        ("archive.index-missing", f"archive/{SAMPLE}/{INDEX}")
-    }
+    assert located_errors(project) == {("archive.index-missing", f"archive/{SAMPLE}/{INDEX}")}
     status, err = _cli(project, capsys, monkeypatch, "verify")
     assert status == 1 and f"make index C={SAMPLE}" in err
     monkeypatch.chdir(project.root)
@@ -296,9 +292,7 @@ def test_a_version_the_index_lacks_after_an_interrupted_archive_is_indexed_again
     path = _writable(project.archive / SAMPLE / INDEX)
     original = path.read_bytes()
     path.write_bytes(original.splitlines(keepends=True)[0])  # killed between the two renames
-    assert _found(project, verify_archive(project)) == {
-        ("archive.unindexed", f"archive/{SAMPLE}/v2")
-    }
+    assert located_errors(project) == {("archive.unindexed", f"archive/{SAMPLE}/v2")}
     assert index_versions(project, SAMPLE) == ["v2"]
     assert path.read_bytes() == original
     assert index_versions(project, SAMPLE) == []
