@@ -53,6 +53,7 @@ def _working_tree(top: Path, rel: str, uncommitted: list[str]) -> list[Problem]:
                     "archive.git-deleted",
                     "fichier archivé validé dans git, supprimé de la copie de travail",
                     top / path,
+                    hint=f"restaurez-le : git checkout HEAD -- {path}",
                 )
             )
         elif status:
@@ -61,6 +62,7 @@ def _working_tree(top: Path, rel: str, uncommitted: list[str]) -> list[Problem]:
                     "archive.git-rewritten",
                     "fichier archivé différent de sa version validée dans git",
                     top / path,
+                    hint=f"restaurez-le : git checkout HEAD -- {path}",
                 )
             )
     return problems
