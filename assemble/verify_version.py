@@ -24,6 +24,7 @@ PDFA_MARKERS = (b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:conformance>B</pdfaid
 def verify_version(
     folder: Path, contract_id: str, previous: bytes | None
 ) -> tuple[Manifest | None, bytes | None, list[Problem]]:
+    """The version's manifest (None if unreadable), its bytes for the next link, the findings."""
     problems: list[Problem] = []
     entries = {path.name: kind_of(path) for path in listed(folder, problems)}
     path = folder / MANIFEST
