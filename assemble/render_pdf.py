@@ -10,6 +10,7 @@ import typst
 
 from .document import Document
 from .errors import ToolError
+from .lock import FONTS
 from .pandoc import ast_to, with_meta
 from .parts import template_context
 
@@ -37,8 +38,17 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
 
 
-def compile_typst(source: str, epoch: int) -> bytes:
-    """Compile typst source to PDF/A-2b with the fonts embedded in typst only (reproducible)."""
+def font_folders(templates: Path) -> list[str]:
+    """The templates' own fonts (templates/fonts), recorded by hash like the templates.
+
+    Templates recorded before fonts were shipped have none: typst's embedded fonts serve.
+    """
+    folder = templates / FONTS
+    return [str(folder)] if folder.is_dir() else []
+
+
+def compile_typst(source: str, epoch: int, fonts: list[str] | None = None) -> bytes:
+    """Compile typst source to PDF/A-2b with the given fonts and typst's, never the system's."""
     with tempfile.TemporaryDirectory(prefix="cpom-typst-") as tmp:
         path = Path(tmp) / "contrat.typ"
         path.write_text(source, encoding="utf-8")
@@ -47,6 +57,7 @@ def compile_typst(source: str, epoch: int) -> bytes:
                 typst.compile(
                     str(path),
                     root=tmp,
+                    font_paths=fonts or [],
                     pdf_standards=[PDF_STANDARD],
                     ignore_system_fonts=True,
                     timestamp=epoch,
@@ -61,7 +72,7 @@ def compile_typst(source: str, epoch: int) -> bytes:
 
 
 def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    return compile_typst(render_typst(doc, ast, templates, epoch), epoch)
+    return compile_typst(render_typst(doc, ast, templates, epoch), epoch, font_folders(templates))
 
 
 def visible_changes(ast: dict[str, Any], summary: str) -> dict[str, Any]:
