@@ -20,7 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Times New Roman in Word; the PDF uses Liberation Serif (templates/fonts), its metric twin.
 FONT = "Times New Roman"
+UNBREAKABLE_STYLE = "Sans coupure"
 BLACK = RGBColor(0, 0, 0)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
 
@@ -112,9 +114,27 @@ def _border(paragraph_format_element: object, side: str) -> None:
         ppr.append(borders)  # type: ignore[attr-defined]
 
 
+def _defaults(document: docx.document.Document) -> None:
+    # Text outside any style (fields, docxtpl runs) is in the contract's font too, in French,
+    # and no paragraph leaves a single line alone at the top or foot of a page.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    fonts = rpr.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "fr-FR")
+    lang.set(qn("w:eastAsia"), "fr-FR")
+    ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    ppr.insert(0, OxmlElement("w:widowControl"))
+
+
 def make_reference(path: Path) -> None:
     document = _pandoc_reference()
     _page_setup(document)
+    _defaults(document)
     styles = document.styles
     for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Block Text"):
         _font(styles[name], 11)
@@ -124,7 +144,13 @@ def make_reference(path: Path) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt.space_before, fmt.space_after = Pt(0), Pt(6)
         fmt.line_spacing = 1.1
-    styles["Compact"].paragraph_format.space_after = Pt(2)
+    # Tight lists: items follow one another like lines, 6 pt after the list (and the paragraph
+    # before it gives its own 6 pt).
+    compact = styles["Compact"]
+    compact.paragraph_format.space_before, compact.paragraph_format.space_after = Pt(0), Pt(6)
+    compact.element.get_or_add_pPr().append(OxmlElement("w:contextualSpacing"))
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        styles[name].paragraph_format.keep_with_next = True  # never alone at the foot of a page
     heading1 = styles["Heading 1"]
     _font(heading1, 14, bold=True, color=NAVY)
     heading1.font.small_caps = True
@@ -146,12 +172,15 @@ def make_reference(path: Path) -> None:
     table_text = styles.add_style("Table Text", 1)
     table_text.base_style = styles["Normal"]
     _font(table_text, 9)
-    table_text.paragraph_format.space_before = Pt(1)
-    table_text.paragraph_format.space_after = Pt(1)
+    table_text.paragraph_format.space_before = Pt(2)
+    table_text.paragraph_format.space_after = Pt(2)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     table_heading = styles.add_style("Table Heading", 1)
     table_heading.base_style = table_text
     _font(table_heading, 9, bold=True)
+    # Words that must not break at their hyphens (« R. 314-43-1 »): the build turns their
+    # hyphens into Word's non-breaking hyphens; the style only makes them visible to a drafter.
+    styles.add_style(UNBREAKABLE_STYLE, 2).base_style = styles["Default Paragraph Font"]
     _table_borders(styles["Table"])
     _bold_header_row(styles["Table"])
     _header_footer(document)
