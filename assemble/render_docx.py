@@ -21,6 +21,7 @@ from .errors import ToolError
 from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
+from .typography import LINE_BREAKS, SHORT_TABLE_ROWS, UNBREAKABLE_STYLE, line_breaks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNATURE_STYLE = "Signatures"
@@ -31,9 +32,14 @@ TABLE_HEADING_STYLE_ID = "TableHeading"
 def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
     """The contract as .docx bytes: cover, body, signature page before the annexes."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
+    if doc.rendu >= LINE_BREAKS:
+        body_ast = line_breaks(body_ast)
     body = docx.Document(
         io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", templates / "reference.docx"))
     )
+    if doc.rendu >= LINE_BREAKS:
+        _non_breaking_hyphens(body)
+        _short_tables_together(body)
     context = template_context(doc)
     cover = _render_template(templates / "couverture.docx", context)
     signatures = _render_template(templates / "signatures.docx", context)
@@ -77,6 +83,49 @@ def _table_text_style(body: docx.document.Document) -> None:
             for style in row.iter(f"{W}pStyle"):
                 if style.get(f"{W}val") == "Compact":
                     style.set(f"{W}val", TABLE_HEADING_STYLE_ID if header else TABLE_STYLE_ID)
+
+
+def _non_breaking_hyphens(body: docx.document.Document) -> None:
+    # Word breaks a line after any hyphen; in runs of the « Sans coupure » style (« R. 314-43-1 »)
+    # each hyphen becomes Word's non-breaking hyphen, which prints and reads back as « - ».
+    style_id = UNBREAKABLE_STYLE.replace(" ", "")
+    for run in body.element.body.iter(f"{W}r"):
+        style = run.find(f"{W}rPr/{W}rStyle")
+        if style is None or style.get(f"{W}val") != style_id:
+            continue
+        for text in [t for t in run if t.tag in (f"{W}t", f"{W}delText") and "-" in (t.text or "")]:
+            position = list(run).index(text)
+            pieces: list[etree._Element] = []
+            for index, part in enumerate((text.text or "").split("-")):
+                if index:
+                    pieces.append(etree.Element(f"{W}noBreakHyphen"))
+                if part:
+                    piece = etree.Element(text.tag)
+                    piece.text = part
+                    piece.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    pieces.append(piece)
+            run.remove(text)
+            for offset, piece in enumerate(pieces):
+                run.insert(position + offset, piece)
+
+
+def _short_tables_together(body: docx.document.Document) -> None:
+    # Word keeps a table on one page when every row but the last is kept with the next one.
+    for table in body.element.body.iter(f"{W}tbl"):
+        rows = table.findall(f"{W}tr")
+        if len(rows) > SHORT_TABLE_ROWS:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(f"{W}p"):
+                properties = paragraph.find(f"{W}pPr")
+                if properties is None:
+                    properties = etree.SubElement(paragraph, f"{W}pPr")
+                    paragraph.insert(0, properties)
+                if properties.find(f"{W}keepNext") is None:
+                    # keepNext follows pStyle in CT_PPr's sequence.
+                    style = properties.find(f"{W}pStyle")
+                    index = 0 if style is None else list(properties).index(style) + 1
+                    properties.insert(index, etree.Element(f"{W}keepNext"))
 
 
 def _signature_marker_index(body: docx.document.Document) -> int:

@@ -13,6 +13,7 @@ from .errors import ToolError
 from .lock import FONTS
 from .pandoc import ast_to, with_meta
 from .parts import template_context
+from .typography import KEEP_TOGETHER, KEEP_WITH_NEXT, LINE_BREAKS, UNBREAKABLE, line_breaks
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -20,6 +21,8 @@ TYPST_TEMPLATE = "contrat.typ"
 
 def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
     """The typst source of the contract, from the same AST as the .docx."""
+    if doc.rendu >= LINE_BREAKS:
+        ast = typst_line_breaks(line_breaks(ast))
     context = template_context(doc)
     meta = with_meta(
         ast,
@@ -36,6 +39,36 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         **{"date-signature": context["date"]},
     )
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
+
+
+def typst_line_breaks(node: Any) -> Any:
+    """Unbreakable spans as typst boxes, label paragraphs as sticky blocks (see typography)."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            out.extend(_typst_breaks(item) if isinstance(item, dict) else [item])
+        return out
+    if isinstance(node, dict):
+        return {key: typst_line_breaks(value) for key, value in node.items()}
+    return node
+
+
+def _typst_breaks(node: dict[str, Any]) -> list[Any]:
+    kind, content = node.get("t"), node.get("c")
+    if kind == "Span" and UNBREAKABLE in content[0][1]:
+        inner = typst_line_breaks(content[1])
+        return [_raw("RawInline", "#box["), *inner, _raw("RawInline", "]")]
+    if kind == "Div" and KEEP_WITH_NEXT in content[0][1]:
+        inner = typst_line_breaks(content[1])
+        return [_raw("RawBlock", "#block(sticky: true)["), *inner, _raw("RawBlock", "]")]
+    if kind == "Div" and KEEP_TOGETHER in content[0][1]:
+        inner = typst_line_breaks(content[1])
+        return [_raw("RawBlock", "#block(breakable: false)["), *inner, _raw("RawBlock", "]")]
+    return [typst_line_breaks(node)]
+
+
+def _raw(kind: str, text: str) -> dict[str, Any]:
+    return {"t": kind, "c": ["typst", text]}
 
 
 def font_folders(templates: Path) -> list[str]:
