@@ -22,7 +22,8 @@ from docx.shared import Cm, Pt, RGBColor
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Times New Roman in Word; the PDF uses Liberation Serif (templates/fonts), its metric twin.
 FONT = "Times New Roman"
-UNBREAKABLE_STYLE = "Sans coupure"
+UNBREAKABLE_STYLE = "Sans coupure"  # typography.UNBREAKABLE_STYLE
+KEEP_WITH_NEXT_STYLE = "Intertitre"  # typography.KEEP_WITH_NEXT_STYLE
 BLACK = RGBColor(0, 0, 0)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
 
@@ -181,6 +182,10 @@ def make_reference(path: Path) -> None:
     # Words that must not break at their hyphens (« R. 314-43-1 »): the build turns their
     # hyphens into Word's non-breaking hyphens; the style only makes them visible to a drafter.
     styles.add_style(UNBREAKABLE_STYLE, 2).base_style = styles["Default Paragraph Font"]
+    # A label paragraph (« 4. Actions. », « … a pour objet : ») stays with the list it opens.
+    label = styles.add_style(KEEP_WITH_NEXT_STYLE, 1)
+    label.base_style = styles["Body Text"]
+    label.paragraph_format.keep_with_next = True
     _table_borders(styles["Table"])
     _bold_header_row(styles["Table"])
     _header_footer(document)
@@ -346,6 +351,8 @@ def make_signatures(path: Path) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.style = document.styles["Table"]
     _table_borders_direct(table._tbl)
+    for column, width in zip(table.columns, (Cm(9), Cm(7)), strict=True):
+        column.width = width  # the grid, which LibreOffice follows, and each cell, which Word does
     table.rows[0].cells[0].text = "{%tr for partie in parties %}"
     row_properties = table.rows[1]._tr.get_or_add_trPr()
     row_properties.append(OxmlElement("w:cantSplit"))  # a signature block never straddles pages
