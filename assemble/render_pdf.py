@@ -53,17 +53,21 @@ def typst_line_breaks(node: Any) -> Any:
     return node
 
 
+_TYPST_OPENINGS = {
+    ("Span", UNBREAKABLE): ("RawInline", "#box["),
+    ("Div", KEEP_WITH_NEXT): ("RawBlock", "#block(sticky: true)["),
+    ("Div", KEEP_TOGETHER): ("RawBlock", "#block(breakable: false)["),
+}
+
+
 def _typst_breaks(node: dict[str, Any]) -> list[Any]:
-    kind, content = node.get("t"), node.get("c")
-    if kind == "Span" and UNBREAKABLE in content[0][1]:
-        inner = typst_line_breaks(content[1])
-        return [_raw("RawInline", "#box["), *inner, _raw("RawInline", "]")]
-    if kind == "Div" and KEEP_WITH_NEXT in content[0][1]:
-        inner = typst_line_breaks(content[1])
-        return [_raw("RawBlock", "#block(sticky: true)["), *inner, _raw("RawBlock", "]")]
-    if kind == "Div" and KEEP_TOGETHER in content[0][1]:
-        inner = typst_line_breaks(content[1])
-        return [_raw("RawBlock", "#block(breakable: false)["), *inner, _raw("RawBlock", "]")]
+    if node.get("t") in ("Span", "Div"):
+        (_, classes, _), inner = node["c"]
+        for name in classes:
+            opening = _TYPST_OPENINGS.get((node["t"], name))
+            if opening is not None:
+                raw = opening[0]
+                return [_raw(raw, opening[1]), *typst_line_breaks(inner), _raw(raw, "]")]
     return [typst_line_breaks(node)]
 
 
