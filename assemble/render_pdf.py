@@ -46,7 +46,7 @@ def typst_line_breaks(node: Any) -> Any:
     if isinstance(node, list):
         out: list[Any] = []
         for item in node:
-            out.extend(_typst_breaks(item) if isinstance(item, dict) else [item])
+            out.extend(_typst_breaks(item) if isinstance(item, dict) else [typst_line_breaks(item)])
         return out
     if isinstance(node, dict):
         return {key: typst_line_breaks(value) for key, value in node.items()}

@@ -66,7 +66,6 @@ def _inlines(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 LINE_BREAKS = 2  # the rendering profile (document.RENDU) from which line_breaks applies
 UNBREAKABLE = "insecable"  # Span class: never broken across lines, not even at its hyphens
-UNBREAKABLE_STYLE = "Sans coupure"  # its Word character style (reference.docx)
 KEEP_WITH_NEXT = "intertitre"  # Div class: a label paragraph kept with the list or table it opens
 KEEP_WITH_NEXT_STYLE = "Intertitre"  # its Word paragraph style (reference.docx)
 KEEP_TOGETHER = "groupe"  # Div class: a short table never split across two pages
@@ -90,7 +89,9 @@ def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
     with « % », hyphenated numbers, names in table cells, and a label with what it introduces.
 
     Format-neutral: no-break spaces are text; the rest is marked with a Span or Div class that
-    each writer renders its own way (Word non-breaking hyphens, typst boxes and sticky blocks).
+    each writer renders its own way. Word keeps its ordinary hyphens: its non-breaking hyphen
+    reads back as U+2011 (pandoc) and escapes Word's search for « - »; typst boxes the span,
+    which leaves the PDF's text as written.
     """
     return {**ast, "blocks": _label_blocks(_breaks(ast["blocks"], in_table=False))}
 
@@ -107,6 +108,9 @@ def _breaks(node: Any, in_table: bool) -> Any:
         kind = node.get("t")
         if kind in ("Code", "CodeBlock", "RawInline", "RawBlock", "Math") or _is_unbreakable(node):
             return node
+        if kind == "Div" and {KEEP_TOGETHER, KEEP_WITH_NEXT} & set(node["c"][0][1]):
+            attributes, blocks = node["c"]  # already marked: its blocks, not marked twice
+            return {"t": "Div", "c": [attributes, [_breaks(b, in_table) for b in blocks]]}
         inner = in_table or kind == "Table"
         return {key: _breaks(value, inner) for key, value in node.items()}
     return node
@@ -188,9 +192,8 @@ def _unbreakable(items: list[dict[str, Any]], in_table: bool) -> list[dict[str, 
 
 
 def unbreakable(inlines: list[dict[str, Any]]) -> dict[str, Any]:
-    """A Span that no line breaks, rendered by each writer (see UNBREAKABLE)."""
-    attributes = [["custom-style", UNBREAKABLE_STYLE]]
-    return {"t": "Span", "c": [["", [UNBREAKABLE], attributes], inlines]}
+    """A Span that no line breaks (see UNBREAKABLE)."""
+    return {"t": "Span", "c": [["", [UNBREAKABLE], []], inlines]}
 
 
 def _label_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -22,7 +22,6 @@ from docx.shared import Cm, Pt, RGBColor
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Times New Roman in Word; the PDF uses Liberation Serif (templates/fonts), its metric twin.
 FONT = "Times New Roman"
-UNBREAKABLE_STYLE = "Sans coupure"  # typography.UNBREAKABLE_STYLE
 KEEP_WITH_NEXT_STYLE = "Intertitre"  # typography.KEEP_WITH_NEXT_STYLE
 BLACK = RGBColor(0, 0, 0)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
@@ -154,7 +153,7 @@ def make_reference(path: Path) -> None:
         styles[name].paragraph_format.keep_with_next = True  # never alone at the foot of a page
     heading1 = styles["Heading 1"]
     _font(heading1, 14, bold=True, color=NAVY)
-    heading1.font.small_caps = True
+    # No small capitals, in headings or on the cover: the PDF's text reads as written.
     fmt = heading1.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt.page_break_before = True
@@ -179,9 +178,6 @@ def make_reference(path: Path) -> None:
     table_heading = styles.add_style("Table Heading", 1)
     table_heading.base_style = table_text
     _font(table_heading, 9, bold=True)
-    # Words that must not break at their hyphens (« R. 314-43-1 »): the build turns their
-    # hyphens into Word's non-breaking hyphens; the style only makes them visible to a drafter.
-    styles.add_style(UNBREAKABLE_STYLE, 2).base_style = styles["Default Paragraph Font"]
     # A label paragraph (« 4. Actions. », « … a pour objet : ») stays with the list it opens.
     label = styles.add_style(KEEP_WITH_NEXT_STYLE, 1)
     label.base_style = styles["Body Text"]
@@ -300,18 +296,16 @@ def make_cover(path: Path) -> None:
         bold: bool = False,
         space: float = 6,
         align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-        caps: bool = False,
     ) -> None:
         paragraph = document.add_paragraph()
         paragraph.alignment = align
         paragraph.paragraph_format.space_after = Pt(space)
         run = paragraph.add_run(text)
         run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        run.font.small_caps = caps
         run.font.color.rgb = NAVY if bold else BLACK
 
     line("{{ reference }}", 9, align=WD_ALIGN_PARAGRAPH.RIGHT, space=96)
-    line("{{ titre_document }}", 22, bold=True, space=12, caps=True)
+    line("{{ titre_document }}", 22, bold=True, space=12)
     line("{{ titre }}", 13, space=48)
     line("entre", 11, space=12)
     line("{{ organisme }}", 15, bold=True, space=4)
@@ -340,7 +334,7 @@ def make_signatures(path: Path) -> None:
     title.paragraph_format.space_after = Pt(18)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run("Signatures des parties")
-    run.font.size, run.font.bold, run.font.small_caps = Pt(14), True, True
+    run.font.size, run.font.bold = Pt(14), True
     run.font.color.rgb = NAVY
     intro = document.add_paragraph(
         "Fait à {{ lieu }}, le {{ date }}, en {{ exemplaires }} exemplaires originaux, "
