@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .columns import fit_columns
 from .french import NBSP, NNBSP
 
 # Thin no-break space before ; ! ? and a word no-break space before : and inside « ».
@@ -78,15 +79,17 @@ _CITING = re.compile(
     re.IGNORECASE,
 )
 _CITED = re.compile(r"^(?:\d|[IVX]+\b|[LRDA]\.$|L\.O\.$)")
-# « 314-43-1 », « 2015-1776 » everywhere; in table cells also hyphenated names (« Saint-Nazaire »).
-_NUMBERS = re.compile(r"\d+(?:-\d+)+")
+# Never broken at their hyphens: numbers (« 314-43-1 », « 2015-1776 ») and names (« Saint-Nazaire »,
+# « d'Ille-et-Vilaine ») everywhere; in table cells every hyphenated word.
+_NUMBERS_AND_NAMES = re.compile(r"\d+(?:-\d+)+|(?<![\w-])[A-ZÀ-ÖØ-Þ]\w*(?:-\w+)+")
 _COMPOUNDS = re.compile(r"\w+(?:-\w+)+")
 _LISTS_AND_TABLES = ("BulletList", "OrderedList", "Table", "Figure")
 
 
 def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
     """Keep together what a line must not split: legal citations with their numbers, numbers
-    with « % », hyphenated numbers, names in table cells, and a label with what it introduces.
+    with « % », hyphenated numbers and names, every word of a table cell (in columns made wide
+    enough for it), and a label with what it introduces.
 
     Format-neutral: no-break spaces are text; the rest is marked with a Span or Div class that
     each writer renders its own way. Word keeps its ordinary hyphens: its non-breaking hyphen
@@ -112,7 +115,8 @@ def _breaks(node: Any, in_table: bool) -> Any:
             attributes, blocks = node["c"]  # already marked: its blocks, not marked twice
             return {"t": "Div", "c": [attributes, [_breaks(b, in_table) for b in blocks]]}
         inner = in_table or kind == "Table"
-        return {key: _breaks(value, inner) for key, value in node.items()}
+        result = {key: _breaks(value, inner) for key, value in node.items()}
+        return fit_columns(result) if kind == "Table" else result
     return node
 
 
@@ -174,7 +178,7 @@ def _no_break_spaces(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _unbreakable(items: list[dict[str, Any]], in_table: bool) -> list[dict[str, Any]]:
-    pattern = _COMPOUNDS if in_table else _NUMBERS
+    pattern = _COMPOUNDS if in_table else _NUMBERS_AND_NAMES
     result: list[dict[str, Any]] = []
     for item in items:
         if item["t"] != "Str" or not pattern.search(item["c"]):

@@ -61,7 +61,16 @@ def test_cross_references_keep_their_number_inside_the_link() -> None:
 def test_ordinary_words_are_left_breakable() -> None:
     text = _para("au titre de la dotation, pour 2027 et les exercices suivants")
     assert NBSP not in text and "[" not in text
-    assert _para("le Mas de Castelnau-le-Lez") == "le Mas de Castelnau-le-Lez"
+    assert _para("un service médico-social et semi-internat") == (
+        "un service médico-social et semi-internat"
+    )
+
+
+def test_hyphenated_names_never_break_at_their_hyphens() -> None:
+    assert _para("à Castelnau-le-Lez, préfet de la Loire-Atlantique") == (
+        "à [Castelnau-le-Lez], préfet de la [Loire-Atlantique]"
+    )
+    assert _para("le Département d’Ille-et-Vilaine") == "le Département d’[Ille-et-Vilaine]"
 
 
 def test_percent_stays_with_its_number() -> None:
