@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assemble.columns import CELL_PADDING, TEXT_WIDTH, text_width
 from assemble.french import NBSP
 from assemble.pandoc import markdown_to_ast
 from assemble.typography import (
@@ -106,3 +107,27 @@ def test_the_rule_is_idempotent() -> None:
     ast = markdown_to_ast("les articles L. 313-11 et R. 314-43-1\n", 0)
     once = line_breaks(ast)
     assert line_breaks(once) == once
+
+
+def _widths(table: dict[str, Any]) -> list[float]:
+    return [spec[1]["c"] for spec in table["c"][2]]
+
+
+def test_a_column_is_widened_to_its_widest_name() -> None:
+    dashes = "| " + " | ".join(["-" * 40, "-" * 6, "-" * 40]) + " |"
+    row = "| un texte assez long pour prendre la place | Saint-Jean-de-Védas | 2027 |"
+    markdown = f"| Objet | Commune | Année |\n{dashes}\n{row}\n"
+    before = markdown_to_ast(markdown, 0)["blocks"][0]
+    after = _blocks(markdown)[0]["c"][1][0]
+    assert after["t"] == "Table"
+    old, new = _widths(before), _widths(after)
+    name = text_width("Saint-Jean-de-Védas")
+    assert old[1] * TEXT_WIDTH < name + CELL_PADDING <= new[1] * TEXT_WIDTH
+    assert new[0] < old[0] and new[2] < old[2]  # the others give up the width
+    assert abs(sum(new) - sum(old)) < 0.001
+
+
+def test_text_width_follows_the_font() -> None:
+    assert text_width("mmmm") > text_width("iiii") * 2
+    assert text_width("Total", bold=True) > text_width("Total")
+    assert text_width("Évian") == text_width("Evian")
