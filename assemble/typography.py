@@ -79,6 +79,10 @@ _CITING = re.compile(
     re.IGNORECASE,
 )
 _CITED = re.compile(r"^(?:\d|[IVX]+\b|[LRDA]\.$|L\.O\.$)")
+# « 150 000 euros » typed with ordinary spaces: the groups of digits and the unit stay together.
+_GROUP_BEFORE = re.compile(r"(?:^|[^\d,])[−-]?\d{1,3}$")
+_GROUP_AFTER = re.compile(r"^\d{3}(?!\d)")
+_UNIT = re.compile(r"^(?:%|€|euros?\b)")
 # Never broken at their hyphens: numbers (« 314-43-1 », « 2015-1776 ») and names (« Saint-Nazaire »,
 # « d'Ille-et-Vilaine ») everywhere; in table cells every hyphenated word.
 _NUMBERS_AND_NAMES = re.compile(r"\d+(?:-\d+)+|(?<![\w-])[A-ZÀ-ÖØ-Þ]\w*(?:-\w+)+")
@@ -88,7 +92,7 @@ _LISTS_AND_TABLES = ("BulletList", "OrderedList", "Table", "Figure")
 
 def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
     """Keep together what a line must not split: legal citations with their numbers, numbers
-    with « % », hyphenated numbers and names, every word of a table cell (in columns made wide
+    with their groups of digits and « % » or « euros », hyphenated numbers and names, every word of a table cell (in columns made wide
     enough for it), and a label with what it introduces.
 
     Format-neutral: no-break spaces are text; the rest is marked with a Span or Div class that
@@ -170,8 +174,11 @@ def _no_break_spaces(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if item["t"] in ("Space", "SoftBreak") and result and index + 1 < len(items):
             before, after = _text(result[-1]), _first_text(items[index + 1])
             cited = bool(_CITING.search(before) and _CITED.match(after))
-            if cited or (after[:1] == "%" and before[-1:].isdigit()):
+            if cited or (_UNIT.match(after) and before[-1:].isdigit()):
                 result.append(_str(NBSP))
+                continue
+            if _GROUP_BEFORE.search(before) and _GROUP_AFTER.match(after):
+                result.append(_str(NNBSP))
                 continue
         result.append(item)
     return result

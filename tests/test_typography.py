@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assemble.columns import CELL_PADDING, TEXT_WIDTH, text_width
-from assemble.french import NBSP
+from assemble.french import NBSP, NNBSP
 from assemble.pandoc import markdown_to_ast
 from assemble.typography import (
     KEEP_TOGETHER,
@@ -74,8 +74,12 @@ def test_hyphenated_names_never_break_at_their_hyphens() -> None:
     assert _para("le Département d’Ille-et-Vilaine") == "le Département d’[Ille-et-Vilaine]"
 
 
-def test_percent_stays_with_its_number() -> None:
+def test_numbers_stay_with_their_groups_and_units() -> None:
     assert _para("une cible de 95 % en 2029") == f"une cible de 95{NBSP}% en 2029"
+    assert _para("un déficit de −150 000 euros") == f"un déficit de −150{NNBSP}000{NBSP}euros"
+    assert _para("soit 1 250 000 € en 2027 200 places") == (
+        f"soit 1{NNBSP}250{NNBSP}000{NBSP}€ en 2027 200 places"
+    )
 
 
 def test_names_in_table_cells_never_break_at_their_hyphens() -> None:
