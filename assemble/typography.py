@@ -92,8 +92,8 @@ _LISTS_AND_TABLES = ("BulletList", "OrderedList", "Table", "Figure")
 
 def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
     """Keep together what a line must not split: legal citations with their numbers, numbers
-    with their groups of digits and « % » or « euros », hyphenated numbers and names, every word of a table cell (in columns made wide
-    enough for it), and a label with what it introduces.
+    with their digit groups and « % » or « euros », hyphenated numbers and names, every word of
+    a table cell (in columns made wide enough for it), and a label with what it introduces.
 
     Format-neutral: no-break spaces are text; the rest is marked with a Span or Div class that
     each writer renders its own way. Word keeps its ordinary hyphens: its non-breaking hyphen
