@@ -118,6 +118,8 @@ def _breaks(node: Any, in_table: bool) -> Any:
         if kind == "Div" and {KEEP_TOGETHER, KEEP_WITH_NEXT} & set(node["c"][0][1]):
             attributes, blocks = node["c"]  # already marked: its blocks, not marked twice
             return {"t": "Div", "c": [attributes, [_breaks(b, in_table) for b in blocks]]}
+        if kind == "BlockQuote":  # a quoted article keeps Word's « Block Text » style
+            return {"t": kind, "c": [_breaks(b, in_table) for b in node["c"]]}
         inner = in_table or kind == "Table"
         result = {key: _breaks(value, inner) for key, value in node.items()}
         return fit_columns(result) if kind == "Table" else result
