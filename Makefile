@@ -6,7 +6,7 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
-.PHONY: contract contracts check status upgrade avenant redline archive verify list test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade avenant redline archive index verify list test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -17,8 +17,9 @@ help:
 	@echo "make avenant C=<id>      rédige l'avenant en cours et le contrat consolidé"
 	@echo "make redline C=<id> FROM=<v> TO=<v|projet> [PDF=1] [AUTHOR=nom]"
 	@echo "                         Word avec suivi des modifications entre deux versions"
-	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif]"
+	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif] [SCAN=1]"
 	@echo "                         archive la version signée (append-only)"
+	@echo "make index C=<id>        inscrit à l'index les versions archivées avant lui"
 	@echo "make verify              vérifie l'intégrité de toute l'archive"
 	@echo "make list                versions signées et version en vigueur de chaque contrat"
 	@echo "make check               valide la bibliothèque et tous les contrats, sans construire"
@@ -54,7 +55,10 @@ redline: $(STAMP)
 	$(CPOM) redline $(C) --de $(FROM) --a $(or $(TO),projet) $(if $(PDF),--pdf) $(if $(AUTHOR),--auteur "$(AUTHOR)")
 
 archive: $(STAMP)
-	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)")
+	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)") $(if $(SCAN),--scan)
+
+index: $(STAMP)
+	$(CPOM) index $(C)
 
 verify: $(STAMP)
 	$(CPOM) verify

@@ -1,49 +1,41 @@
 """The archive of signed versions: append-only, written atomically, verifiable years later.
 
 `archive/<id>/<version>/` holds the signed file as received, the .md, .docx and .pdf built for
-that version, the data snapshot, the lock and a manifest with the SHA-256 of every file. Each
-manifest also names the previous version's manifest and its hash, so that removing an earlier
-version is noticed too.
+that version, the data snapshot, the lock and a manifest with the SHA-256 of every file; the
+manifest names the previous version's manifest by its hash, and `archive/<id>/index.jsonl`
+names every version's manifest by its hash, chained line to line (see docs/archive.md for the
+whole integrity model). Archived files are read-only for everyone (0444), folders 0755.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
-import io
-import json
 import os
-import re
-import shutil
-import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
 from . import __version__
+from .archive_index import INDEX, entry_for, line_bytes
 from .avenant import AvenantDraft, prepare_avenant
 from .build import Prepared, Project, prepare_draft
 from .errors import CpomError, UsageError
 from .history import sha256
 from .lock import LOCK_FILE, read_lock
+from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
+from .signatures import TRUST_FOLDER, load_trust_roots
+from .signed_file import SignedCheck, check_signed
+from .staging import (
+    locked_folder,
+    make_folder,
+    remove_stale,
+    staging_folder,
+    sync_folder,
+    write_archived_file,
+)
+from .verify import verify_contract
 
-MANIFEST = "manifeste.json"
 DATA_FILE = "contract.yaml"
-SIGNED_STEM = "signe"
-PENDING = ".en-cours"
-PDFA_MARKERS = (b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:conformance>B</pdfaid:conformance>")
-
-
-@dataclass(frozen=True)
-class Check:
-    """What the comparison of the signed file with the built PDF found."""
-
-    statut: str  # conforme, non-verifiable, force
-    detail: str
-    motif: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,8 @@ class Archived:
     contract: str
     version: str
     folder: Path
-    check: Check
+    check: SignedCheck
+    cleaned: tuple[Path, ...]  # staging folders of interrupted archives, removed first
 
 
 def archive_version(
@@ -60,6 +53,8 @@ def archive_version(
     signed: Path,
     date: dt.date | None = None,
     force: str | None = None,
+    *,
+    scan: bool = False,
 ) -> Archived:
     """Archive the current draft as the next signed version; refuse rather than overwrite."""
     if not signed.is_file():
@@ -69,6 +64,8 @@ def archive_version(
             signed,
             hint="SIGNED= désigne le fichier reçu après signature (PDF signé ou numérisé)",
         )
+    cleaned = tuple(remove_stale(project.archive))
+    _refuse_damaged(project, contract_id)
     avenant = _pending_avenant(project, contract_id)
     prepared = avenant.consolidated if avenant else prepare_draft(project, contract_id)
     signed_date_in_data = (
@@ -89,8 +86,9 @@ def archive_version(
         _refuse_unchanged(project, contract_id, prepared)
     version = next_version(project, contract_id)
     signed_pdf = avenant.rendered.pdf if avenant else prepared.rendered.pdf
-    check = check_signed(signed, signed_pdf, force)
-    files = _files(prepared, contract_id, version, signed)
+    trust_roots = load_trust_roots(project.root / TRUST_FOLDER)
+    check = check_signed(signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots)
+    files = _files(prepared, contract_id, version, check.name, signed)
     if avenant is not None:
         stem = f"{contract_id}-avenant-{avenant.number}"
         files.update(
@@ -102,10 +100,17 @@ def archive_version(
             }
         )
     manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
-    files[MANIFEST] = manifest
     folder = project.archive / contract_id / version
-    _write_atomically(project, folder, files)
-    return Archived(contract_id, version, folder, check)
+    _write_atomically(project, folder, files, manifest)
+    return Archived(contract_id, version, folder, check, cleaned)
+
+
+def _refuse_damaged(project: Project, contract_id: str) -> None:
+    """A version is only chained onto an archive that verifies: never onto a tampered one."""
+    _, problems = verify_contract(project, contract_id)
+    errors = [p for p in problems if p.severity == "erreur"]
+    if errors:
+        raise CpomError(errors)
 
 
 def _pending_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
@@ -144,53 +149,13 @@ def next_version(project: Project, contract_id: str) -> str:
     return f"v{max(numbers, default=0) + 1}"
 
 
-def check_signed(signed: Path, built_pdf: bytes, force: str | None) -> Check:
-    """Compare the signed file's text with the built PDF; stamps may be added, nothing removed."""
-    signed_words = _pdf_words(signed.read_bytes()) if signed.suffix.lower() == ".pdf" else None
-    if not signed_words:
-        kind = "un document numérisé" if signed.suffix.lower() == ".pdf" else "un fichier non PDF"
-        return Check("non-verifiable", f"{kind} : le texte ne peut pas être comparé", force)
-    built_words = _pdf_words(built_pdf) or []
-    passage = _first_difference(built_words, signed_words)
-    if passage is None:
-        return Check("conforme", "le texte du fichier signé est celui de la version construite")
-    if force:
-        return Check("force", f"différence acceptée : {passage}", force)
-    raise CpomError.one(
-        "archive.mismatch",
-        f"le fichier signé ne reprend pas le texte de la version construite : {passage}",
-        signed,
-        hint="vérifiez que le bon fichier a été signé ; pour archiver malgré tout, "
-        'FORCE="motif" (le motif est consigné au manifeste)',
-    )
-
-
-def _pdf_words(data: bytes) -> list[str] | None:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        text = " ".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, OSError):
-        return None
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    return re.findall(r"\S+", text)
-
-
-def _first_difference(built: list[str], signed: list[str]) -> str | None:
-    """The first passage of the built text that the signed file lacks or alters, if any."""
-    matcher = difflib.SequenceMatcher(a=built, b=signed, autojunk=False)
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag in ("replace", "delete"):
-            expected = " ".join(built[max(0, a1 - 6) : a2 + 6][:24])
-            found = " ".join(signed[max(0, b1 - 6) : b2 + 6][:24]) or "(rien)"
-            return f"attendu « {expected} », trouvé « {found} »"
-    return None
-
-
-def _files(prepared: Prepared, contract_id: str, version: str, signed: Path) -> dict[str, bytes]:
+def _files(
+    prepared: Prepared, contract_id: str, version: str, signed_name: str, signed: Path
+) -> dict[str, bytes]:
     rendered = prepared.rendered
     lock = dataclasses.replace(prepared.lock, version=version, statut="signe")
     return {
-        f"{SIGNED_STEM}{signed.suffix.lower()}": signed.read_bytes(),
+        signed_name: signed.read_bytes(),
         f"{contract_id}.md": rendered.markdown.encode("utf-8"),
         f"{contract_id}.docx": rendered.docx,
         f"{contract_id}.pdf": rendered.pdf,
@@ -205,81 +170,89 @@ def _manifest(
     version: str,
     signature_date: dt.date,
     signed: Path,
-    check: Check,
+    check: SignedCheck,
     files: dict[str, bytes],
     avenant: AvenantDraft | None,
-) -> bytes:
+) -> ManifestV2:
     doc = prepared.rendered.document
     previous = latest_signed(project, doc.contract_id)
-    content = {
-        "contrat": doc.contract_id,
-        "reference": doc.reference,
-        "version": version,
-        "nature": "avenant" if avenant else "contrat",
-        "avenant": avenant.number if avenant else None,
-        "date_effet": (
-            avenant.document.effective_date if avenant else doc.effective_date
-        ).isoformat(),
-        "date_signature": signature_date.isoformat(),
-        "signataires": [
-            {"partie": p.designation, "nom": p.signatory, "qualite": p.office} for p in doc.parties
-        ],
-        "clauses": [
-            {
-                "article": a.article,
-                "clause": a.clause,
-                "instance": a.instance,
-                "version": a.version,
-                "variante": a.variante,
-            }
+    return ManifestV2(
+        format=2,
+        contrat=doc.contract_id,
+        reference=doc.reference,
+        version=version,
+        nature="avenant" if avenant else "contrat",
+        avenant=avenant.number if avenant else None,
+        date_effet=avenant.document.effective_date if avenant else doc.effective_date,
+        date_signature=signature_date,
+        signataires=tuple(
+            Party(partie=p.designation, nom=p.signatory, qualite=p.office) for p in doc.parties
+        ),
+        clauses=tuple(
+            ClauseUse(
+                article=a.article,
+                clause=a.clause,
+                instance=a.instance,
+                version=a.version,
+                variante=a.variante,
+            )
             for a in prepared.lock.articles
-        ],
-        "outil": __version__,
-        "fichier_signe": {"nom_recu": signed.name, "verification": asdict(check)},
-        "precedent": None
+        ),
+        outil=__version__,
+        fichier_signe=check.record(signed.name),
+        precedent=None
         if previous is None
-        else {
-            "version": previous,
-            "manifeste_sha256": sha256(
+        else Precedent(
+            version=previous,
+            manifeste_sha256=sha256(
                 (project.archive / doc.contract_id / previous / MANIFEST).read_bytes()
             ),
-        },
-        "fichiers": {name: sha256(data) for name, data in sorted(files.items())},
-    }
-    return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _write_atomically(project: Project, folder: Path, files: dict[str, bytes]) -> None:
-    """Write into a pending folder, then rename it into place: a version appears whole or not."""
-    if folder.exists():
-        raise CpomError.one(
-            "archive.exists",
-            f"la version {folder.name} est déjà archivée ; l'archive n'est jamais réécrite",
-            folder,
-            hint="un nouvel accord donne lieu à un avenant, archivé comme version suivante",
-        )
-    pending_root = project.archive / PENDING
-    pending_root.mkdir(parents=True, exist_ok=True)
-    pending = Path(
-        tempfile.mkdtemp(prefix=f"{folder.parent.name}-{folder.name}-", dir=pending_root)
+        ),
+        fichiers={name: sha256(data) for name, data in sorted(files.items())},
     )
-    try:
-        for name, data in files.items():
-            write_archived_file(pending / name, data)
-        pending.chmod(0o755)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(pending, folder)  # atomic; fails if the version appeared meanwhile
-    except BaseException:
-        shutil.rmtree(pending, ignore_errors=True)
-        raise
 
 
-def write_archived_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.chmod(0o444)
+def _write_atomically(
+    project: Project, folder: Path, files: dict[str, bytes], manifest: ManifestV2
+) -> None:
+    """Stage the version and its index, then rename both into place, the version first.
+
+    A kill before the first rename leaves only a staging folder (removed at the next archive);
+    a kill between the two leaves a version the index lacks, which `verify` reports and
+    `cpom index` records after checking it.
+    """
+    contract_folder = folder.parent
+    make_folder(project.archive)
+    make_folder(contract_folder)
+    with locked_folder(contract_folder):
+        if folder.exists() or folder.is_symlink():
+            raise CpomError.one(
+                "archive.exists",
+                f"la version {folder.name} est déjà archivée ; l'archive n'est jamais réécrite",
+                folder,
+                hint="un nouvel accord donne lieu à un avenant, archivé comme version suivante",
+            )
+        index = contract_folder / INDEX
+        lines = index.read_bytes().splitlines(keepends=True) if index.is_file() else []
+        if len(lines) != int(folder.name[1:]) - 1:
+            raise CpomError.one(
+                "archive.index",
+                f"l'index compte {len(lines)} version(s) : la version {folder.name} ne peut "
+                "pas s'y inscrire",
+                index,
+            )
+        data = manifest_bytes(manifest)
+        entry = entry_for(manifest, data, lines[-1] if lines else None)
+        with staging_folder(project.archive, contract_folder.name, folder.name) as pending:
+            staged = pending / "version"
+            staged.mkdir()
+            for name, content in {**files, MANIFEST: data}.items():
+                write_archived_file(staged / name, content)
+            staged.chmod(0o755)
+            write_archived_file(pending / INDEX, b"".join(lines) + line_bytes(entry))
+            os.rename(staged, folder)  # atomic; the version appears whole or not at all
+            os.replace(pending / INDEX, index)
+            sync_folder(contract_folder)
 
 
 def latest_signed(project: Project, contract_id: str) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,12 @@ from .changes import ArticleChange, Changes, compare
 from .compose import compose
 from .contract import validation_problems
 from .document import Article, Document
-from .errors import CpomError, UsageError
+from .errors import CpomError, Problem, UsageError
 from .files import write_files
 from .french import date_fr
 from .library import load_library
 from .limits import DATA_FILE_BYTES
+from .manifest import MANIFEST, parse_manifest
 from .model import AvenantFile
 from .reading import read_text
 from .redline import build_redline
@@ -116,15 +116,15 @@ def precedents(project: Project, contract_id: str) -> list[Precedent]:
     """The contract and the avenants signed so far, from the archive's manifests."""
     acts = []
     for version in project.archived_versions(contract_id):
-        manifest = json.loads(
-            (project.archive / contract_id / version / "manifeste.json").read_text("utf-8")
-        )
-        signed = dt.date.fromisoformat(manifest["date_signature"])
-        if manifest.get("nature") == "avenant":
-            label = f"l'avenant n° {manifest['avenant']} au contrat"
+        path = project.archive / contract_id / version / MANIFEST
+        manifest = parse_manifest(path.read_bytes(), path) if path.is_file() else []
+        if isinstance(manifest, list):
+            raise CpomError(manifest or [Problem("archive.missing", "manifeste absent", path)])
+        if manifest.avenant is not None:
+            label = f"l'avenant n° {manifest.avenant} au contrat"
         else:
-            label = f"le contrat pluriannuel d'objectifs et de moyens n° {manifest['reference']}"
-        acts.append(Precedent(label, signed))
+            label = f"le contrat pluriannuel d'objectifs et de moyens n° {manifest.reference}"
+        acts.append(Precedent(label, manifest.date_signature))
     return acts
 
 

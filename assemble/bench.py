@@ -24,7 +24,7 @@ from .markdown import to_markdown
 from .pandoc import markdown_to_ast, pandoc_path
 from .redline import build_redline
 from .render_docx import render_docx
-from .render_pdf import TYPST_TEMPLATE, compile_typst, render_typst
+from .render_pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
 
 
 def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
@@ -89,6 +89,7 @@ def _bare_toolchain(project: Project, markdown: Path, tmp: Path) -> None:
     typst.compile(
         str(tmp / "bare.typ"),
         output=str(tmp / "bare.pdf"),
+        font_paths=font_folders(project.templates),
         pdf_standards=["a-2b"],
         ignore_system_fonts=True,
     )
@@ -129,7 +130,12 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
             "typst (pandoc)",
             _median_seconds(lambda: render_typst(doc, ast, project.templates, epoch), repetitions),
         ),
-        ("PDF/A (typst)", _median_seconds(lambda: compile_typst(source, epoch), repetitions)),
+        (
+            "PDF/A (typst)",
+            _median_seconds(
+                lambda: compile_typst(source, epoch, font_folders(project.templates)), repetitions
+            ),
+        ),
     ]
 
 

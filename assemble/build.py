@@ -352,7 +352,9 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     _, doc, lock = compose_version(project, contract_id, version)
     with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
         for name, digest in lock.modeles.items():
-            shutil.copyfile(project.history.blob(digest, Path(name).suffix), Path(tmp) / name)
+            target = Path(tmp) / name
+            target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
+            shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
         rendered = render(doc, Path(tmp))
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()

@@ -18,6 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .archive import archive_version
+from .archive_index import INDEX
+from .archive_list import list_archive
 from .arguments import ArgumentsError, FrenchParser
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
@@ -33,6 +35,7 @@ from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
 from .french import date_fr
+from .indexing import index_versions
 from .library import load_library
 from .lint import lint_contract
 from .names import check_arguments
@@ -40,7 +43,7 @@ from .reading import unreadable
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
 from .scope import Scope
-from .verify import list_archive, verify_archive
+from .verify import verify_archive
 from .versions import (
     STATE_LABELS,
     clause_history,
@@ -166,10 +169,17 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument("--signe", required=True, type=Path, help="le fichier reçu signé")
     archive.add_argument("--date", type=dt.date.fromisoformat, help="date de signature AAAA-MM-JJ")
     archive.add_argument("--force", metavar="MOTIF", help="archive malgré une différence de texte")
+    archive.add_argument(
+        "--scan", action="store_true", help="le fichier signé est un document numérisé"
+    )
     archive.set_defaults(func=cmd_archive)
 
     verify = verbs.add_parser("verify", help="vérifie l'intégrité de toute l'archive")
     verify.set_defaults(func=cmd_verify)
+
+    index = verbs.add_parser("index", help="inscrit à l'index les versions archivées avant lui")
+    index.add_argument("contrat")
+    index.set_defaults(func=cmd_index)
 
     listing = verbs.add_parser("list", help="versions signées de chaque contrat")
     listing.set_defaults(func=cmd_list)
@@ -400,52 +410,113 @@ def cmd_redline(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_archive(project: Project, args: argparse.Namespace) -> int:
-    archived = archive_version(project, args.contrat, args.signe.resolve(), args.date, args.force)
+    archived = archive_version(
+        project, args.contrat, args.signe.resolve(), args.date, args.force, scan=args.scan
+    )
+    for path in archived.cleaned:
+        out.print(f"archivage interrompu nettoyé : {_shown(project, path)}", markup=False)
     out.print(
         f"version {archived.version} archivée : {_shown(project, archived.folder)}", markup=False
     )
     check = archived.check
     if check.statut == "non-verifiable":
         out.print(
-            f"fichier signé non vérifié : {check.detail} (consigné au manifeste)", markup=False
+            f"fichier signé non vérifié : {check.verification.detail} (consigné au manifeste)",
+            markup=False,
         )
     elif check.statut == "force":
-        out.print(f"archivé malgré une différence, motif consigné : {check.motif}", markup=False)
+        out.print(
+            f"archivé malgré une différence, motif consigné : {check.verification.motif}",
+            markup=False,
+        )
     else:
-        out.print("fichier signé conforme à la version construite.", markup=False)
+        out.print(f"fichier signé conforme : {check.verification.detail}.", markup=False)
+    for signature in check.signatures:
+        when = signature.date_signature.isoformat() if signature.date_signature else "date inconnue"
+        out.print(
+            f"signature électronique de {signature.signataire} ({when}) : "
+            f"{signature.integrite}, certificat {signature.confiance}",
+            markup=False,
+        )
+    out.print("validez-la dans git : git add archive && git commit", markup=False)
     return 0
 
 
 def cmd_verify(project: Project, args: argparse.Namespace) -> int:
-    count, problems = verify_archive(project)
-    if problems:
-        raise CpomError(problems)
+    report = verify_archive(project)
+    _print_findings(report.problems)
+    if report.errors:
+        count = len(report.errors)
+        err.print(f"{count} problème{'s' if count > 1 else ''} dans l'archive.", markup=False)
+        return 1
+    count = len(report.versions)
+    warnings = len(report.problems)
     out.print(
         f"archive intègre : {count} version{'s' if count > 1 else ''} vérifiée"
-        f"{'s' if count > 1 else ''}.",
+        f"{'s' if count > 1 else ''}"
+        + (f" ({warnings} avertissement{'s' if warnings > 1 else ''})." if warnings else "."),
         markup=False,
     )
     return 0
 
 
+def cmd_index(project: Project, args: argparse.Namespace) -> int:
+    added = index_versions(project, args.contrat)
+    if not added:
+        out.print(f"index de {args.contrat} complet : rien à ajouter.", markup=False)
+        return 0
+    path = project.archive / args.contrat / INDEX
+    out.print(f"{', '.join(added)} inscrite(s) dans {_shown(project, path)}", markup=False)
+    return 0
+
+
 def cmd_list(project: Project, args: argparse.Namespace) -> int:
     table = Table(title="Versions signées")
-    for column in ("Contrat", "Version", "Signée le", "En vigueur", "Fichier signé"):
+    for column in (
+        "Contrat",
+        "Version",
+        "Nature",
+        "Signée le",
+        "En vigueur",
+        "Fichier signé",
+        "Intégrité",
+    ):
         table.add_column(column, no_wrap=True)
     checks = {"conforme": "conforme", "non-verifiable": "non vérifiable", "force": "forcé"}
-    for entry in list_archive(project):
+    entries, report = list_archive(project)
+    for entry in entries:
         table.add_row(
             entry.contract,
             entry.version,
-            date_fr(entry.signature_date),
+            entry.label,
+            date_fr(entry.signature_date) if entry.signature_date else "?",
             "oui" if entry.in_force else "",
-            checks.get(entry.check, entry.check),
+            checks.get(entry.check or "", "?"),
+            "intègre" if entry.intact else "⚠ voir ci-dessous",
         )
     unsigned = [c for c in project.contract_ids() if not project.archived_versions(c)]
     out.print(table)
     if unsigned:
         out.print(f"sans version signée : {', '.join(unsigned)}", markup=False)
+    _print_findings(report.problems)
+    if report.errors:
+        err.print(
+            "l'archive a des problèmes : ce tableau n'est pas fiable (make verify).", markup=False
+        )
+        return 1
     return 0
+
+
+def _print_findings(problems: Sequence[Problem]) -> None:
+    """Errors first, then warnings (which do not fail a verification) under their own heading."""
+    warnings = [p for p in problems if p.severity != "erreur"]
+    for problem in problems:
+        if problem.severity == "erreur":
+            err.print(str(problem), markup=False)
+    if warnings:
+        err.print("avertissements (sans effet sur le résultat) :", markup=False)
+    for problem in warnings:
+        err.print(str(problem), markup=False)
 
 
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:

@@ -545,6 +545,128 @@ CODES: Mapping[str, Code] = _codes(
         "verrou archivé incohérent",
         "restaurez le verrou archivé depuis git ou une sauvegarde",
     ),
+    Code(
+        "archive.index",
+        E,
+        "index des versions mal formé ou incohérent",
+        "restaurez archive/<id>/index.jsonl depuis git ou une sauvegarde : seuls make archive "
+        "et make index l'écrivent",
+    ),
+    Code(
+        "archive.index-missing",
+        E,
+        "index des versions absent",
+        "s'il a existé, restaurez-le depuis git ; pour une archive antérieure à l'index, "
+        "make index C=<id> l'ajoute (sans toucher aux versions)",
+    ),
+    Code(
+        "archive.unindexed",
+        E,
+        "version absente de l'index",
+        "si elle vient d'un archivage interrompu, make index C=<id> l'inscrit après l'avoir "
+        "vérifiée ; sinon retirez-la",
+    ),
+    Code(
+        "archive.unexpected",
+        E,
+        "fichier ou dossier inattendu dans l'archive",
+        "retirez-le : archive/ ne contient que archive/<id>/index.jsonl et les versions "
+        "archive/<id>/vN/",
+    ),
+    Code(
+        "archive.symlink",
+        E,
+        "lien symbolique dans l'archive",
+        "remplacez le lien par le fichier original (git checkout ou sauvegarde) : l'archive ne "
+        "suit aucun lien",
+    ),
+    Code(
+        "archive.renamed",
+        E,
+        "version rangée sous un autre nom",
+        "rendez au dossier le nom de la version que dit son manifeste, ou restaurez l'archive "
+        "depuis git",
+    ),
+    Code(
+        "archive.unreadable",
+        E,
+        "fichier archivé illisible",
+        "rendez-le lisible (chmod a+r) ou restaurez-le depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.staging",
+        W,
+        "archivage interrompu",
+        "le prochain make archive supprime ce dossier temporaire ; vous pouvez aussi le "
+        "supprimer si aucun archivage n'est en cours",
+    ),
+    Code(
+        "archive.git-deleted",
+        E,
+        "fichier archivé validé dans git puis supprimé",
+        "restaurez-le : git checkout HEAD -- <fichier>",
+    ),
+    Code(
+        "archive.git-rewritten",
+        E,
+        "fichier archivé différent de sa version validée dans git",
+        "restaurez-le : git checkout HEAD -- <fichier>",
+    ),
+    Code(
+        "archive.git-history",
+        E,
+        "l'historique git modifie ou supprime un fichier archivé",
+        "examinez ce commit (git show <commit>) : l'archive ne se modifie jamais ; faites "
+        "constater l'incident et restaurez l'original depuis une copie sûre",
+    ),
+    Code(
+        "archive.uncommitted",
+        W,
+        "archive pas encore validée dans git",
+        "validez l'archive : git add archive && git commit",
+    ),
+    # --- signed files and electronic signatures -------------------------------------------------
+    Code(
+        "signature.unreadable",
+        E,
+        "le fichier signé n'est pas un PDF lisible",
+        "SIGNED= désigne le PDF reçu de la plateforme de signature ; un document numérisé se "
+        "déclare avec SCAN=1",
+    ),
+    Code(
+        "signature.no-text",
+        E,
+        "PDF signé sans texte",
+        "si c'est un document numérisé, déclarez-le avec SCAN=1 ; sinon demandez le PDF "
+        "signé électroniquement",
+    ),
+    Code(
+        "signature.scan-format",
+        E,
+        "document numérisé de format non admis",
+        "un document numérisé est un PDF ou une image PNG, JPEG ou TIFF",
+    ),
+    Code(
+        "signature.trust-root",
+        E,
+        "certificat racine illisible dans confiance/",
+        "confiance/ ne contient que des certificats racines, au format PEM ou DER",
+    ),
+    Code(
+        "signature.integrity",
+        E,
+        "signature électronique rompue",
+        "le fichier a été altéré après signature : demandez l'original à la plateforme ; pour "
+        'archiver malgré tout, FORCE="motif"',
+    ),
+    Code(
+        "signature.modified",
+        E,
+        "document modifié après signature",
+        "seuls le remplissage de champs, les annotations et les données de validation peuvent "
+        "suivre une signature : demandez l'original ; pour archiver malgré tout, "
+        'FORCE="motif"',
+    ),
     # --- rendering and tools --------------------------------------------------------------------
     Code(
         "render.signatures",

@@ -25,7 +25,17 @@ from .reading import read_text
 DRAFT = "projet"
 LOCK_FILE = "cpom.lock.json"
 VERSIONS = "versions"
-TEMPLATE_FILES = ("reference.docx", "couverture.docx", "signatures.docx", "contrat.typ")
+FONTS = "fonts"  # under templates/: the typeface of the PDF, recorded like the templates
+FONT_FILES = tuple(
+    f"{FONTS}/LiberationSerif-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic")
+)
+TEMPLATE_FILES = (
+    "reference.docx",
+    "couverture.docx",
+    "signatures.docx",
+    "contrat.typ",
+    *FONT_FILES,
+)
 
 
 @dataclass(frozen=True)

@@ -1,163 +1,205 @@
-"""Checking the archive years later: every file re-hashed, the chain of versions, PDF/A.
+"""Checking the archive years later: nothing missing, added, renamed, linked or altered.
 
-Read-only: nothing here writes. `make verify` reports every missing, added or altered file
-and exits 1 on any problem; `make list` says which version of each contract is in force.
+Read-only: nothing here writes (staging folders' locks are only probed). Every file and folder
+under `archive/` must be expected; symbolic links are reported, never followed. Each version's
+manifest is read as a typed model (a malformed one is a located finding), its files re-hashed,
+its manifest checked against the previous version's (chain) and against the index (which covers
+the latest one too), its PDF/A markers, lock and electronic signatures re-checked; then the
+archive is compared with git when the repository is a checkout (archive_git.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .archive import MANIFEST, PDFA_MARKERS, PENDING
+from .archive_fs import kind_of, listed, read_archived, stray
+from .archive_git import compare_with_git
+from .archive_index import INDEX, Index, read_index
 from .build import Project
-from .errors import CpomError, Problem
+from .errors import Problem
 from .history import sha256
-from .lock import LOCK_FILE, read_lock
+from .manifest import MANIFEST, Manifest
+from .staging import STAGING, stale_staging
+from .verify_version import verify_version
 
-
-def read_manifest(path: Path) -> dict[str, Any]:
-    try:
-        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return manifest
-    except (OSError, ValueError) as exc:
-        raise CpomError.one("archive.manifest", f"manifeste illisible : {exc}", path) from None
-
-
-def verify_archive(project: Project) -> tuple[int, list[Problem]]:
-    """Re-hash every archived file; report missing, added and altered files and broken links."""
-    problems: list[Problem] = []
-    count = 0
-    root = project.archive
-    contracts = (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != PENDING)
-        if (root.is_dir())
-        else []
-    )
-    for contract_id in contracts:
-        previous: tuple[str, str] | None = None
-        for version in project.archived_versions(contract_id):
-            count += 1
-            folder = root / contract_id / version
-            problems += _verify_version(folder, previous)
-            manifest = folder / MANIFEST
-            previous = (version, sha256(manifest.read_bytes())) if manifest.is_file() else None
-    return count, problems
-
-
-def _verify_version(folder: Path, previous: tuple[str, str] | None) -> list[Problem]:
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        return [
-            Problem(
-                "archive.missing",
-                "manifeste absent",
-                manifest_path,
-                hint="restaurez la version depuis git ou une sauvegarde",
-            )
-        ]
-    manifest = read_manifest(manifest_path)
-    problems = []
-    expected: dict[str, str] = manifest.get("fichiers", {})
-    present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST}
-    for name, digest in expected.items():
-        path = folder / name
-        if name not in present:
-            problems.append(
-                Problem(
-                    "archive.missing",
-                    "fichier archivé manquant",
-                    path,
-                    hint="restaurez-le depuis git ou une sauvegarde",
-                )
-            )
-        elif sha256(path.read_bytes()) != digest:
-            problems.append(
-                Problem(
-                    "archive.altered",
-                    "fichier modifié depuis l'archivage (empreinte SHA-256 différente)",
-                    path,
-                    hint="restaurez l'original depuis git ou une sauvegarde",
-                )
-            )
-    for name in sorted(present - set(expected)):
-        problems.append(
-            Problem(
-                "archive.added",
-                "fichier ajouté après l'archivage",
-                folder / name,
-                hint="retirez-le : l'archive n'est jamais complétée",
-            )
-        )
-    link = manifest.get("precedent")
-    if previous is None and link is not None:
-        problems.append(
-            Problem(
-                "archive.chain",
-                f"la version précédente {link['version']} est absente de l'archive",
-                manifest_path,
-            )
-        )
-    elif previous is not None and (
-        link is None
-        or link.get("version") != previous[0]
-        or link.get("manifeste_sha256") != previous[1]
-    ):
-        problems.append(
-            Problem(
-                "archive.chain",
-                f"le manifeste ne désigne plus la version "
-                f"précédente {previous[0]} telle qu'archivée",
-                manifest_path,
-            )
-        )
-    pdf = folder / f"{manifest.get('contrat')}.pdf"
-    if pdf.is_file() and not all(marker in pdf.read_bytes() for marker in PDFA_MARKERS):
-        problems.append(
-            Problem(
-                "archive.pdfa",
-                "le PDF archivé ne se déclare plus PDF/A-2b",
-                pdf,
-                hint="restaurez l'original",
-            )
-        )
-    lock = folder / LOCK_FILE
-    if (
-        lock.is_file()
-        and pdf.is_file()
-        and read_lock(lock).sorties.get("pdf") != sha256(pdf.read_bytes())
-    ):
-        problems.append(
-            Problem("archive.lock", "le verrou ne correspond plus au PDF archivé", lock)
-        )
-    return problems
+CONTRACT_FOLDER = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+VERSION_FOLDER = re.compile(r"^v[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
-class VersionEntry:
+class VersionReport:
     contract: str
     version: str
-    signature_date: dt.date
-    in_force: bool
-    check: str
+    manifest: Manifest | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not any(p.severity == "erreur" for p in self.problems)
 
 
-def list_archive(project: Project) -> list[VersionEntry]:
-    entries = []
-    for contract_id in project.contract_ids():
-        versions = project.archived_versions(contract_id)
-        for version in versions:
-            manifest = read_manifest(project.archive / contract_id / version / MANIFEST)
-            entries.append(
-                VersionEntry(
-                    contract_id,
-                    version,
-                    dt.date.fromisoformat(manifest["date_signature"]),
-                    version == versions[-1],
-                    manifest["fichier_signe"]["verification"]["statut"],
+@dataclass(frozen=True)
+class Report:
+    versions: tuple[VersionReport, ...]
+    problems: tuple[Problem, ...]  # every finding, the versions' included
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "erreur"]
+
+
+def verify_archive(project: Project) -> Report:
+    """Check the whole archive; nothing is written."""
+    root = project.archive
+    versions: list[VersionReport] = []
+    problems: list[Problem] = []
+    kind = kind_of(root)
+    if kind == "dir":
+        for path in listed(root, problems):
+            sub = kind_of(path)
+            if path.name == STAGING and sub == "dir":
+                continue
+            if CONTRACT_FOLDER.match(path.name) and sub == "dir":
+                found, found_problems = verify_contract(project, path.name, git=False)
+                versions += found
+                problems += found_problems
+            else:
+                problems.append(stray(path, sub))
+        problems += [Problem("archive.staging", s.reason, s.path) for s in stale_staging(root)]
+    elif kind is not None:
+        problems.append(stray(root, kind))
+    problems += compare_with_git(root)
+    return Report(tuple(versions), tuple(problems))
+
+
+def verify_contract(
+    project: Project, contract_id: str, *, git: bool = True
+) -> tuple[list[VersionReport], list[Problem]]:
+    """Check one contract's archive: its index, then each version in order."""
+    folder = project.archive / contract_id
+    problems: list[Problem] = []
+    reports: list[VersionReport] = []
+    kind = kind_of(folder)
+    if kind not in (None, "dir"):
+        problems.append(stray(folder, kind))
+    elif kind == "dir":
+        reports, problems = _verify_versions(folder, contract_id)
+    if git:
+        mine = folder.resolve()
+        problems += [
+            p for p in compare_with_git(project.archive) if p.path and p.path.is_relative_to(mine)
+        ]
+    return reports, problems
+
+
+def _verify_versions(folder: Path, contract_id: str) -> tuple[list[VersionReport], list[Problem]]:
+    problems: list[Problem] = []
+    numbered: dict[int, Path] = {}
+    index_path = folder / INDEX
+    for path in listed(folder, problems):
+        kind = kind_of(path)
+        if path.name == INDEX and kind == "file":
+            continue
+        if VERSION_FOLDER.match(path.name) and kind == "dir":
+            numbered[int(path.name[1:])] = path
+        else:
+            problems.append(stray(path, kind))
+    index = _index(index_path, bool(numbered), problems)
+    reports = []
+    previous: bytes | None = None
+    for number in range(1, max([*numbered, index.count if index else 0], default=0) + 1):
+        name = f"v{number}"
+        version_folder = numbered.get(number)
+        if version_folder is None:
+            named = index is not None and number <= index.count
+            message = (
+                f"version {name} inscrite à l'index (ligne {number}) mais absente de l'archive"
+                if named
+                else f"version {name} absente alors que des versions suivantes existent"
+            )
+            found = [Problem("archive.missing", message, folder / name)]
+            reports.append(VersionReport(contract_id, name, None, tuple(found)))
+            previous = None
+            continue
+        manifest, data, found = verify_version(version_folder, contract_id, previous)
+        if index is not None:
+            found += _against_index(index_path, index, number, manifest, data, version_folder)
+        reports.append(VersionReport(contract_id, name, manifest, tuple(found)))
+        previous = data
+    problems += [p for report in reports for p in report.problems]
+    return reports, problems
+
+
+def _index(path: Path, has_versions: bool, problems: list[Problem]) -> Index | None:
+    kind = kind_of(path)
+    if kind is None:
+        if has_versions:
+            problems.append(
+                Problem(
+                    "archive.index-missing",
+                    "index des versions absent : rien ne couvre le manifeste de la dernière "
+                    "version",
+                    path,
+                    hint="s'il a existé, restaurez-le depuis git ; pour une archive antérieure à "
+                    f"l'index, make index C={path.parent.name} l'ajoute (sans toucher aux "
+                    "versions)",
                 )
             )
-    return entries
+        return None
+    if kind != "file":
+        problems.append(stray(path, kind))
+        return None
+    data = read_archived(path, problems)
+    if data is None:
+        return None
+    index = read_index(path, data)
+    problems += index.problems
+    return index
+
+
+def _against_index(
+    index_path: Path,
+    index: Index,
+    number: int,
+    manifest: Manifest | None,
+    data: bytes | None,
+    folder: Path,
+) -> list[Problem]:
+    if number > index.count:
+        return [
+            Problem(
+                "archive.unindexed",
+                "version non inscrite à l'index",
+                folder,
+                hint="si elle vient d'un archivage interrompu, make index "
+                f"C={folder.parent.name} l'inscrit après l'avoir vérifiée ; sinon retirez-la",
+            )
+        ]
+    line = index.lines.get(number)
+    if line is None or data is None:
+        return []  # the malformed line or the missing manifest is already reported
+    if sha256(data) != line.entry.manifeste_sha256:
+        return [
+            Problem(
+                "archive.altered",
+                f"manifeste différent de celui que l'index inscrit (ligne {number}) : l'un ou "
+                "l'autre a été modifié depuis l'archivage",
+                folder / MANIFEST,
+            )
+        ]
+    entry = line.entry
+    if manifest is not None and (
+        (entry.version, entry.nature, entry.avenant, entry.date_signature)
+        != (manifest.version, manifest.nature, manifest.avenant, manifest.date_signature)
+    ):
+        return [
+            Problem(
+                "archive.index",
+                "la ligne ne reprend plus la version, la nature ou la date du manifeste archivé",
+                index_path,
+                number,
+            )
+        ]
+    return []

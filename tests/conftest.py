@@ -158,3 +158,73 @@ def _fingerprint(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except PermissionError:  # a test made it unreadable: its mode is in the state
         return "illisible"
+
+
+def archive_two_versions(target: Path) -> Project:
+    """The sample archived as signed (v1), then its avenant n° 1 archived too (v2)."""
+    import datetime as dt
+
+    from assemble.archive import archive_version
+    from assemble.avenant import build_avenant
+
+    project = copy_project(target, [SAMPLE])
+    signed = target / "CPOM signé.pdf"
+    signed.write_bytes(build_contract(project, SAMPLE).pdf.read_bytes())
+    archive_version(project, SAMPLE, signed, dt.date(2026, 12, 15))
+    edit(project.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 3")
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    signed_avenant = target / "avenant signé.pdf"
+    signed_avenant.write_bytes(draft.rendered.pdf)
+    archive_version(project, SAMPLE, signed_avenant, dt.date(2027, 6, 1))
+    return project
+
+
+@pytest.fixture(scope="session")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A repository whose sample has two archived versions; copy it before changing it."""
+    return archive_two_versions(tmp_path_factory.mktemp("deux-versions") / "depot")
+
+
+def copy_repository(project: Project, target: Path) -> Project:
+    """A copy of a whole repository (archive included, modes and links kept), to tamper with."""
+    shutil.copytree(project.root, target, symlinks=True)
+    return Project(target)
+
+
+def verify_cli(project: Project) -> tuple[int, str]:
+    """`cpom verify` run from the repository, as a drafter does: exit code and error output."""
+    import contextlib
+    import io
+
+    from assemble.cli import main
+
+    err = io.StringIO()
+    with (
+        contextlib.chdir(project.root),
+        contextlib.redirect_stderr(err),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        code = main(["--racine", str(project.root), "verify"])
+    return code, err.getvalue()
+
+
+def located_errors(project: Project) -> set[tuple[str, str]]:
+    """What verify finds, as (code, path from the root); each one printed by `cpom verify`
+    as `path[:line]: message [code]` followed by its fix, and the command exits 1."""
+    import os
+
+    from assemble.verify import verify_archive
+
+    report = verify_archive(project)
+    code, err = verify_cli(project)
+    assert code == (1 if report.errors else 0), err
+    root = Path(os.path.realpath(project.root))
+    found = set()
+    for problem in report.errors:
+        assert problem.path is not None and problem.hint
+        where = str((problem.path.parent.resolve() / problem.path.name).relative_to(root))
+        located = f"{where}:{problem.line}" if problem.line else where
+        assert f"{located}: {problem.message} [{problem.code}]\n    → {problem.hint}" in err
+        found.add((problem.code, where))
+    return found

@@ -55,7 +55,14 @@ def test_lock_records_every_article_and_the_inputs(project: Project) -> None:
         "couverture.docx",
         "signatures.docx",
         "contrat.typ",
+        "fonts/LiberationSerif-Regular.ttf",
+        "fonts/LiberationSerif-Bold.ttf",
+        "fonts/LiberationSerif-Italic.ttf",
+        "fonts/LiberationSerif-BoldItalic.ttf",
     }
+    for name, digest in lock.modeles.items():
+        assert digest == sha256((project.templates / name).read_bytes())
+        assert project.history.blob_path(digest, Path(name).suffix).is_file()
     for kind, path in (("md", outputs.markdown), ("docx", outputs.docx), ("pdf", outputs.pdf)):
         assert lock.sorties[kind] == sha256(path.read_bytes())
 
