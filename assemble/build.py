@@ -239,6 +239,28 @@ def assemble(
     A clause the lock names but the library lacks is an error, unless `retired` (a view of
     the draft as it was, for upgrade), which takes it from the history.
     """
+    draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
+    return draft.contract, draft.document
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft composed, with the clause versions it was composed from (for the lint)."""
+
+    contract: LoadedContract
+    document: Document
+    library: Library
+
+
+def compose_draft(
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    retired: bool = False,
+) -> Draft:
+    """What `assemble` does, keeping the effective library (see `assemble`)."""
     library = library or load_library(project.clauses)
     drift = project.history.drift(library.clauses)
     if drift:
@@ -259,7 +281,7 @@ def assemble(
             f"vérifiez que {project.clauses.name}/ contient les clauses (git status) et que "
             "leurs conditions retiennent des articles pour ce contrat",
         )
-    return contract, doc
+    return Draft(contract, doc, effective)
 
 
 @dataclass(frozen=True)

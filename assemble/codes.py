@@ -50,6 +50,7 @@ FAMILIES: Mapping[str, str] = {
     "clause": "Clauses",
     "template": "Gabarits des clauses et modèles Word ou PDF",
     "xref": "Renvois entre articles",
+    "lint": "Relecture du texte assemblé (make check)",
     "schema": "Schéma JSON des données",
     "lock": "Verrous",
     "history": "Historique des clauses",
@@ -227,6 +228,12 @@ CODES: Mapping[str, Code] = _codes(
         "découpez le texte ou placez-le dans une clause propre au contrat "
         "(contracts/<id>/clauses/)",
     ),
+    Code(
+        "data.ignorer",
+        E,
+        "code à ignorer inconnu ou qui ne s'ignore pas",
+        "ignorer ne liste que des avertissements lint.* (cpom codes) ; une erreur se corrige",
+    ),
     # --- library and clauses --------------------------------------------------------------------
     Code(
         "library.titres",
@@ -371,6 +378,84 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "renvoi à une clause inconnue ou non retenue",
         "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+    ),
+    # --- lint: the drafting review of the assembled text (make check) ----------------------
+    Code(
+        "lint.contraction",
+        W,
+        "« à le », « à les », « de le » ou « de les » devant un nom",
+        "écrivez au, aux, du, des ; dans une clause, les filtres au et du (docs/clauses.md) "
+        "contractent d'eux-mêmes, noms de lieux compris (« au Mans »)",
+    ),
+    Code(
+        "lint.article-double",
+        W,
+        "article doublé devant un nom qui porte le sien",
+        'un nom qui porte son article (« Les Ateliers du Maine ») s\'écrit avec article: "" ; '
+        "dans une clause, imprimez-le avec le filtre le, du ou au",
+    ),
+    Code(
+        "lint.citation",
+        W,
+        "citation d'un texte écrite de façon irrégulière ou coupée",
+        "écrivez « article L. 313-11 », « R. 314-43-1 », « n° 2015-1776 » sur une même ligne "
+        "de la clause : l'assemblage y pose les espaces insécables",
+    ),
+    Code(
+        "lint.terme-inutilise",
+        W,
+        "terme défini par « ci-après » mais jamais employé",
+        "employez le terme défini dans le texte, ou retirez la définition",
+    ),
+    Code(
+        "lint.terme-non-defini",
+        W,
+        "terme employé comme défini (« l'« … » ») mais jamais défini",
+        "définissez-le une fois (ci-après « … ») ou retirez les guillemets",
+    ),
+    Code(
+        "lint.annexe-inconnue",
+        E,
+        "renvoi à un numéro d'annexe que le contrat n'a pas",
+        'renvoyez à l\'annexe par {{ ref("id-de-l-annexe") }} : le numéro suit la numérotation',
+    ),
+    Code(
+        "lint.promesse",
+        E,
+        "l'annexe (ou l'article) ne contient pas ce que le renvoi promet",
+        'complétez le texte visé ou corrigez la promesse de ref(…, promet="…")',
+    ),
+    Code(
+        "lint.promesse-implicite",
+        W,
+        "« figure à l'annexe… » sans renvoi vérifiable",
+        'dans une clause, écrivez {{ ref("id-de-l-annexe", promet="ce qui y figure") }} ; '
+        "dans une donnée, vérifiez l'annexe puis ignorez l'avertissement pour ce contrat",
+    ),
+    Code(
+        "lint.majuscule",
+        W,
+        "majuscule après un deux-points",
+        "après « : », écrivez en minuscule (filtre minuscule pour une donnée), sauf nom propre "
+        "ou citation",
+    ),
+    Code(
+        "lint.intertitre",
+        W,
+        "intertitre en ligne suivi d'un deux-points",
+        "un intertitre en ligne se termine par un point : « **Contexte.** Les projets… »",
+    ),
+    Code(
+        "lint.liste-introduction",
+        W,
+        "« s'engage : » devant une liste d'infinitifs",
+        "écrivez « s'engage à : » devant des éléments qui commencent par un infinitif",
+    ),
+    Code(
+        "lint.liste-ponctuation",
+        W,
+        "élément de liste mal ponctué",
+        "chaque élément se termine par « ; », le dernier par « . » (filtre puces)",
     ),
     Code(
         "schema.stale",
@@ -632,6 +717,22 @@ CODES: Mapping[str, Code] = _codes(
 )
 
 
+def silenceable(code: str) -> str | None:
+    """Why `code` cannot be listed under a contract's `ignorer:`, or None if it can."""
+    entry = CODES.get(code)
+    if entry is None or entry.family != "lint":
+        known = ", ".join(c.code for c in CODES.values() if c.family == "lint" and c.severity == W)
+        return f"« {code} » n'est pas un avertissement de relecture ; codes possibles : {known}"
+    if entry.severity != W:
+        return f"« {code} » est une erreur : elle se corrige, elle ne s'ignore pas"
+    return None
+
+
+def warnings_of(family: str) -> list[str]:
+    """The warning codes of a family, for the data model's list of codes one may silence."""
+    return [c.code for c in CODES.values() if c.family == family and c.severity == W]
+
+
 def lookup(code: str) -> Code:
     """The registered code; an unregistered one is a programming error, caught by the tests."""
     try:
@@ -650,7 +751,9 @@ def codes_markdown() -> str:
         "",
         "Chaque problème est imprimé sous la forme `fichier:ligne: message [code]`, suivi de "
         "« → » et de la correction à apporter. Le code de sortie est 1 pour une donnée, une "
-        "clause ou un fichier à corriger, 2 pour une commande mal employée.",
+        "clause ou un fichier à corriger, 2 pour une commande mal employée. Un avertissement "
+        "est signalé sans changer le code de sortie ; un contrat peut taire les siens "
+        "(`ignorer:`, voir docs/clauses.md).",
         "",
     ]
     for family, title in FAMILIES.items():

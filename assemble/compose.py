@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .contract import LoadedContract
-from .document import Article, Document, Party, Titre
+from .document import Article, Document, Party, Promise, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
@@ -35,7 +35,8 @@ def compose(
     problems.raise_if_any()
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
-    context = {**context, "ref": _ref_function(refs, library)}
+    promises: list[Promise] = []
+    context = {**context, "ref": _ref_function(refs, library, renderer, promises)}
     titres = []
     for titre in numbered:
         articles = []
@@ -46,7 +47,7 @@ def compose(
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
     problems.raise_if_any()
-    return _document(contract, tuple(titres))
+    return _document(contract, tuple(titres), tuple(promises))
 
 
 def base_context(contract: LoadedContract) -> dict[str, Any]:
@@ -141,10 +142,17 @@ def _tidy(body: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
-def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any:
+def _ref_function(
+    refs: Mapping[str, tuple[Slot, ...]],
+    library: Library,
+    renderer: ClauseRenderer,
+    promises: list[Promise],
+) -> Any:
     known = {c.id for c in library.clauses}
 
-    def ref(clause_id: str, instance: str | None = None) -> Markdown:
+    def ref(
+        clause_id: str, instance: str | None = None, promet: str | Sequence[str] | None = None
+    ) -> Markdown:
         slots = refs.get(clause_id, ())
         if instance is not None:
             slots = tuple(s for s in slots if s.selected.instance == instance)
@@ -157,17 +165,38 @@ def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any
             raise ReferenceError_(f"renvoi à « {clause_id} », clause inconnue")
         anchor = anchor_of(slots[0])
         if len(slots) == 1:
-            return Markdown(f"[{slots[0].reference}](#{anchor})")
-        # « annexes 4 à 6 »: the plural of the first reference, then the last number.
-        first, last = slots[0].reference, slots[-1].number
-        plural = first.replace(NBSP, f"s{NBSP}", 1)
-        return Markdown(f"[{plural} à {last}](#{anchor})")
+            label = slots[0].reference
+        else:
+            # « annexes 4 à 6 »: the plural of the first reference, then the last number.
+            first, last = slots[0].reference, slots[-1].number
+            label = f"{first.replace(NBSP, f's{NBSP}', 1)} à {last}"
+        if promet is not None:
+            promises.append(_promise(slots, label, promet, renderer))
+        return Markdown(f"[{label}](#{anchor})")
 
     return ref
 
 
+def _promise(
+    slots: tuple[Slot, ...], label: str, promet: str | Sequence[str], renderer: ClauseRenderer
+) -> Promise:
+    """A promise made by ref(…, promet=…), located at the clause line that makes it."""
+    phrases = (promet,) if isinstance(promet, str) else tuple(promet)
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise TypeError("ref() : promet attend un texte, ou une liste de textes, non vide")
+    where = renderer.current_line()
+    return Promise(
+        targets=tuple(anchor_of(slot) for slot in slots),
+        label=label.replace(NBSP, " "),
+        phrases=phrases,
+        path=where[0] if where else slots[0].selected.clause.path,
+        line=where[1] if where else None,
+    )
+
+
 def anchor_of(slot: Slot) -> str:
-    """The Markdown identifier of an article: its clause id, plus the instance if repeated."""
+    """The Markdown identifier of an article: its clause id, plus the instance if repeated
+    (the key of its Article)."""
     instance = slot.selected.instance
     return slot.selected.clause.id if instance is None else f"{slot.selected.clause.id}-{instance}"
 
@@ -183,7 +212,9 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
     )
 
 
-def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
+def _document(
+    contract: LoadedContract, titres: tuple[Titre, ...], promises: tuple[Promise, ...]
+) -> Document:
     data = contract.data
     parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
@@ -202,6 +233,7 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
         end_date=derive(data).date_fin,
         timestamp=data.contrat.date_signature or data.contrat.date_effet,
         titres=titres,
+        promesses=promises,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .codes import silenceable
 from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
 from .limits import DATA_FILE_BYTES, LENGTH_REASONS, REASONS
@@ -100,6 +101,20 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     problems.extend(_check_years(data, lines))
     problems.extend(_check_investments(data, lines))
     problems.extend(_check_head_office_fees(data, lines))
+    problems.extend(_check_ignorer(data, lines))
+    return problems
+
+
+def _check_ignorer(data: Contract, lines: LineMap) -> list[Problem]:
+    """Only the drafting review's warnings can be silenced, never an error."""
+    problems = []
+    for index, code in enumerate(data.ignorer):
+        reason = silenceable(code)
+        if reason is not None:
+            line = lines.line_of(("ignorer", index))
+            problems.append(
+                Problem("data.ignorer", f"ignorer[{index}]: {reason}", lines.path, line)
+            )
     return problems
 
 

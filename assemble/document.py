@@ -56,6 +56,17 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Promise:
+    """What a cross-reference says the text it points to contains: ref(…, promet="…")."""
+
+    targets: tuple[str, ...]  # keys of the articles referred to (several for « annexes 6 à 8 »)
+    label: str  # « annexe 6 », as printed
+    phrases: tuple[str, ...]  # each must appear in the text referred to
+    path: Path  # the clause that makes the promise
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Document:
     """An assembled contract: metadata for cover and signatures, titres and articles in order."""
 
@@ -73,6 +84,7 @@ class Document:
     kind: str = "contrat"  # "contrat" or "avenant"
     avenant_number: int | None = None
     rendu: int = RENDU  # rendering profile: see RENDU
+    promesses: tuple[Promise, ...] = ()  # checked by the drafting lint, never printed
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")

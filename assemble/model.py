@@ -7,8 +7,17 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    model_validator,
+)
 
+from .codes import warnings_of
 from .departements import DEPARTEMENTS
 from .limits import (
     MAX_AMOUNT,
@@ -165,7 +174,18 @@ class Contrat(Strict):
     )
 
 
-Article = Literal["le", "la", "l'", "les"]
+Article = Literal["le", "la", "l'", "les", ""]
+ARTICLE_HELP = (
+    'Article défini devant le nom : le, la, l\', les ; "" si le nom porte son article '
+    "(« Les Ateliers du Maine ») ou n'en prend pas."
+)
+Genre = Literal["masculin", "feminin"]
+# Codes a contract may list under `ignorer:`, offered by editors that read the schema.
+_SILENCEABLE: list[JsonValue] = list(warnings_of("lint"))
+GENRE_HELP = (
+    "Genre grammatical du nom, pour les accords (« habilitée », « elle »), quand ni l'article "
+    "(le, la) ni le premier mot du nom (« Association », « Groupe »…) ne le donnent."
+)
 
 
 class Membre(Strict):
@@ -173,7 +193,8 @@ class Membre(Strict):
 
     cle: Cle
     raison_sociale: Texte
-    article: Article
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     statut: Texte
     siege: Texte
     representant: Personne
@@ -192,8 +213,12 @@ class Gcsms(Strict):
 
 
 class Organisme(Strict):
-    raison_sociale: Texte = Field(description="Raison sociale, sans article.")
-    article: Article = Field(description="Article défini devant la raison sociale : le, la, l'.")
+    raison_sociale: Texte = Field(
+        description="Raison sociale telle qu'elle est déclarée, avec son article s'il en fait "
+        'partie (« Les Ateliers du Maine », avec article: "").'
+    )
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     forme_juridique: Literal["association", "etablissement_public", "groupe_prive", "gcsms"]
     statut: Texte = Field(
         description="Statut en toutes lettres : « association régie par la loi du 1er juillet "
@@ -219,7 +244,8 @@ class Autorite(Strict):
     cle: Cle
     type: Literal["ars", "departement", "prefet"]
     nom: Texte = Field(description="« Agence régionale de santé Occitanie », sans article.")
-    article: Article = Field(description="Article défini devant le nom : le, la, l'.")
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     nom_court: Texte | None = Field(
         default=None, description="Nom abrégé pour les tableaux : « ARS Occitanie »."
     )
@@ -429,6 +455,12 @@ class Contract(Strict):
     axes: list[Axe] = Field(min_length=1)
     investissements: list[Operation] = Field(
         default_factory=list, description="Tableau prévisionnel des investissements ou PPI."
+    )
+    ignorer: list[str] = Field(
+        default_factory=list,
+        description="Avertissements de relecture (codes lint.*) à ne pas signaler pour ce "
+        "contrat ; une erreur ne s'ignore pas.",
+        json_schema_extra={"items": {"type": "string", "enum": _SILENCEABLE}},
     )
 
 
