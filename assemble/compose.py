@@ -6,13 +6,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .categories import ENVELOPE_LABELS
 from .contract import LoadedContract
+from .departements import DEPARTEMENTS
 from .document import Article, Document, Party, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
+from .model import Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
+from .regimes import REGIMES
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
 
 
@@ -24,7 +28,14 @@ def compose(
 ) -> Document:
     """Assemble one contract (or, with `extra` context, an avenant); report every problem."""
     renderer = renderer or ClauseRenderer()
-    context = {**base_context(contract), **(extra or {})}
+    context = {
+        **base_context(contract),
+        # Which version of each clause this composition uses: a clause added to the library
+        # with a new version of another comes with it (condition on that version), so that
+        # a draft pinned to older versions does not receive it.
+        "bibliotheque": {c.id: c.version for c in library.clauses},
+        **(extra or {}),
+    }
     problems = ProblemCollector()
     selected: list[Selected] = []
     for clause in library.clauses:
@@ -35,7 +46,11 @@ def compose(
     problems.raise_if_any()
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
-    context = {**context, "ref": _ref_function(refs, library)}
+    context = {
+        **context,
+        "ref": _ref_function(refs, library),
+        "liste_annexes": _annex_range(numbered),
+    }
     titres = []
     for titre in numbered:
         articles = []
@@ -59,6 +74,9 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
             "categories": CATEGORY_LABELS,
             "places": PLACE_LABELS,
             "autorites": AUTHORITY_TITLES,
+            "regimes": REGIMES,
+            "enveloppes": ENVELOPE_LABELS,
+            "departements": DEPARTEMENTS,
         },
     }
 
@@ -166,6 +184,18 @@ def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any
     return ref
 
 
+def _annex_range(numbered: tuple[NumberedTitre, ...]) -> Markdown:
+    """« [annexes 1 à 8](#…) »: every annex of the contract, as one reference."""
+    slots = [s for t in numbered if t.titre.genre == "annexes" for s in t.slots]
+    if not slots:
+        return Markdown("")
+    first, last = slots[0], slots[-1]
+    if first is last:
+        return Markdown(f"[{first.reference}](#{anchor_of(first)})")
+    plural = first.reference.replace(NBSP, f"s{NBSP}", 1)
+    return Markdown(f"[{plural} à {last.number}](#{anchor_of(first)})")
+
+
 def anchor_of(slot: Slot) -> str:
     """The Markdown identifier of an article: its clause id, plus the instance if repeated."""
     instance = slot.selected.instance
@@ -185,6 +215,7 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
 
 def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
     data = contract.data
+    facts = derive(data)
     parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
@@ -199,10 +230,26 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
         place=data.contrat.lieu_signature,
         signature_date=data.contrat.date_signature,
         effective_date=data.contrat.date_effet,
-        end_date=derive(data).date_fin,
+        end_date=facts.date_fin,
         timestamp=data.contrat.date_signature or data.contrat.date_effet,
         titres=titres,
+        base_legale=facts.base_legale,
+        qualite_organisme=_quality(data.organisme.gcsms),
+        qualite_membres=ANNEXED_MANAGERS if facts.membres else "",
     )
+
+
+ANNEXED = "des établissements et services désignés en annexe"
+ANNEXED_MANAGERS = f"et ses membres, gestionnaires {ANNEXED}"
+
+
+def _quality(gcsms: Gcsms | None) -> str:
+    """What the organisme is, under its name on the cover."""
+    if gcsms is None:
+        return f"gestionnaire {ANNEXED}"
+    if gcsms.autorisations == "membres":
+        return "groupement de coopération sociale et médico-sociale"
+    return f"groupement de coopération sociale et médico-sociale, gestionnaire {ANNEXED}"
 
 
 def _party(role: str, kind: str, entity: Any, name: str) -> Party:
