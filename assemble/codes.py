@@ -45,6 +45,8 @@ FAMILIES: Mapping[str, str] = {
     "input": "Fichiers d'entrée illisibles ou hors limites",
     "yaml": "Syntaxe YAML",
     "data": "Données d'un contrat",
+    "regime": "Régimes juridiques et financements (projets de contrat)",
+    "siege": "Frais de siège (projets de contrat)",
     "contract": "Dossier d'un contrat",
     "library": "Bibliothèque de clauses",
     "clause": "Clauses",
@@ -127,6 +129,149 @@ CODES: Mapping[str, Code] = _codes(
         "`.venv/bin/cpom --help` ou `make help` liste les commandes et leurs arguments",
     ),
     # --- contract folder, yaml ------------------------------------------------------------------
+    Code(
+        "data.prorata-months",
+        E,
+        "prorata par mois d'un contrat qui ne commence pas un premier du mois",
+        "choisissez contrat.prorata: jours, ou une prise d'effet au premier du mois",
+    ),
+    # --- regime (drafts only: see policy.py) ------------------------------------------------
+    Code(
+        "regime.funder-not-allowed",
+        E,
+        "autorité qui ne finance pas cette catégorie d'établissement",
+        "rattachez le financement à l'autorité compétente (docs/variantes.md, catégories)",
+    ),
+    Code(
+        "regime.envelope-not-allowed",
+        E,
+        "enveloppe de crédits étrangère à cette catégorie ou à ce financeur",
+        "retirez « enveloppe » (l'enveloppe usuelle est déduite) ou choisissez-en une admise",
+    ),
+    Code(
+        "regime.kind-not-allowed",
+        E,
+        "nature de financement étrangère au régime de l'établissement",
+        "EHPAD : forfait_soins (ARS), forfait_dependance et hebergement (Département) ; "
+        "CHRS : dotation et tarif_plafond ; domicile : tarif_horaire ; autres : dotation ou "
+        "prix_de_journee",
+    ),
+    Code(
+        "regime.duplicate-funder",
+        E,
+        "même financeur deux fois pour un établissement",
+        "réunissez ces financements en un seul (un forfait_dependance porte aussi hebergement)",
+    ),
+    Code(
+        "regime.override-refused",
+        E,
+        "régime choisi à la main que la loi ne permet pas",
+        "retirez « regime » : le régime est déduit de la catégorie et des financeurs",
+    ),
+    Code(
+        "regime.ehpad-signatories",
+        E,
+        "contrat d'EHPAD sans l'ARS et le Département du lieu d'implantation",
+        "le contrat du IV ter de l'article L. 313-12 est signé par le directeur général de l'ARS "
+        "et par le président du conseil départemental",
+    ),
+    Code(
+        "regime.ehpad-forfaits",
+        E,
+        "EHPAD sans forfait global relatif aux soins ou à la dépendance",
+        "donnez forfait_soins (financeur ARS) et forfait_dependance (financeur Département)",
+    ),
+    Code(
+        "regime.chrs-funder",
+        E,
+        "CHRS sans financement de l'État",
+        "un CHRS est financé par une dotation de l'État : financeur de type prefet",
+    ),
+    Code(
+        "regime.domicile-funder",
+        E,
+        "service à domicile sans le Département",
+        "le contrat de l'article L. 313-11-1 est conclu avec le président du conseil départemental",
+    ),
+    Code(
+        "regime.sad-mode",
+        E,
+        "service autonomie à domicile sans son 1° ou son 2° de l'article L. 313-1-3",
+        "précisez « sad: aide_et_soins » ou « sad: aide » (SAD seulement)",
+    ),
+    Code(
+        "regime.idle-party",
+        E,
+        "autorité partie au contrat qui ne finance rien",
+        "retirez-la des autorités, ou rattachez-lui le financement qu'elle apporte",
+    ),
+    Code(
+        "regime.activity-objective",
+        E,
+        "objectif d'activité manquant ou sans objet",
+        "avec options.modulation_activite, chaque établissement modulé donne objectif_activite",
+    ),
+    Code(
+        "regime.authorised-places",
+        E,
+        "plus de places habilitées à l'aide sociale que de places d'hébergement",
+        "corrigez places_habilitees ou les capacités",
+    ),
+    Code(
+        "regime.dependance-over-points",
+        E,
+        "forfait dépendance supérieur aux points GIR valorisés",
+        "vérifiez le montant, les points GIR et la valeur du point départemental",
+    ),
+    Code(
+        "regime.convergence-year",
+        E,
+        "échéance de convergence hors de la durée du contrat",
+        "choisissez un exercice du contrat, après le premier",
+    ),
+    Code(
+        "regime.ceiling-arrete",
+        E,
+        "tarif plafond sans l'arrêté annuel qui le fixe",
+        "ajoutez options.tarifs_plafonds : date de l'arrêté et année",
+    ),
+    Code(
+        "regime.pilot-not-party",
+        E,
+        "département désigné par le critère dont le Département n'est pas partie",
+        "ajoutez ce Département aux autorités, ou choisissez un autre critère",
+    ),
+    # --- frais de siège (drafts only) ----------------------------------------------------------
+    Code(
+        "siege.over-ceiling",
+        E,
+        "frais de siège au-delà du plafond",
+        "corrigez le taux initial, le montant ou l'assiette, ou le plafond convenu",
+    ),
+    Code(
+        "siege.floor-above-ceiling",
+        E,
+        "plancher d'évolution supérieur au plafond",
+        "le plancher (taux_plancher) est au plus égal au plafond (taux_plafond)",
+    ),
+    Code(
+        "siege.rate-mismatch",
+        E,
+        "taux initial qui ne correspond pas au montant rapporté à l'assiette",
+        "corrigez taux_initial, montant_annuel ou assiette_montant",
+    ),
+    Code(
+        "siege.incomplete-authorisation",
+        E,
+        "arrêté de frais de siège sans sa date de début ou sa durée",
+        "donnez date_debut et duree_annees (cinq ans au plus), tels que l'arrêté les fixe",
+    ),
+    Code(
+        "siege.expired",
+        E,
+        "autorisation de frais de siège expirée avant la prise d'effet",
+        "joignez l'arrêté de renouvellement : sa date, sa date de début et sa durée",
+    ),
     Code(
         "contract.missing",
         E,

@@ -6,13 +6,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .categories import ENVELOPE_LABELS
 from .contract import LoadedContract
+from .departements import DEPARTEMENTS
 from .document import Article, Document, Party, Promise, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
+from .model import Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
+from .regimes import REGIMES
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
 
 
@@ -24,7 +28,14 @@ def compose(
 ) -> Document:
     """Assemble one contract (or, with `extra` context, an avenant); report every problem."""
     renderer = renderer or ClauseRenderer()
-    context = {**base_context(contract), **(extra or {})}
+    context = {
+        **base_context(contract),
+        # Which version of each clause this composition uses: a clause added to the library
+        # with a new version of another comes with it (condition on that version), so that
+        # a draft pinned to older versions does not receive it.
+        "bibliotheque": {c.id: c.version for c in library.clauses},
+        **(extra or {}),
+    }
     problems = ProblemCollector()
     selected: list[Selected] = []
     for clause in library.clauses:
@@ -36,7 +47,11 @@ def compose(
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
     promises: list[Promise] = []
-    context = {**context, "ref": _ref_function(refs, library, renderer, promises)}
+    context = {
+        **context,
+        "ref": _ref_function(refs, library, renderer, promises),
+        "liste_annexes": _annex_range(numbered),
+    }
     titres = []
     for titre in numbered:
         articles = []
@@ -47,7 +62,7 @@ def compose(
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
     problems.raise_if_any()
-    return _document(contract, tuple(titres), tuple(promises))
+    return _document(contract, tuple(titres), tuple(promises), _states_regimes(library))
 
 
 def base_context(contract: LoadedContract) -> dict[str, Any]:
@@ -60,6 +75,9 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
             "categories": CATEGORY_LABELS,
             "places": PLACE_LABELS,
             "autorites": AUTHORITY_TITLES,
+            "regimes": REGIMES,
+            "enveloppes": ENVELOPE_LABELS,
+            "departements": DEPARTEMENTS,
         },
     }
 
@@ -194,6 +212,18 @@ def _promise(
     )
 
 
+def _annex_range(numbered: tuple[NumberedTitre, ...]) -> Markdown:
+    """« [annexes 1 à 8](#…) »: every annex of the contract, as one reference."""
+    slots = [s for t in numbered if t.titre.genre == "annexes" for s in t.slots]
+    if not slots:
+        return Markdown("")
+    first, last = slots[0], slots[-1]
+    if first is last:
+        return Markdown(f"[{first.reference}](#{anchor_of(first)})")
+    plural = first.reference.replace(NBSP, f"s{NBSP}", 1)
+    return Markdown(f"[{plural} à {last.number}](#{anchor_of(first)})")
+
+
 def anchor_of(slot: Slot) -> str:
     """The Markdown identifier of an article: its clause id, plus the instance if repeated
     (the key of its Article)."""
@@ -212,10 +242,23 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
     )
 
 
+def _states_regimes(library: Library) -> bool:
+    """Whether the contract's text names its regimes (Article 1 from version 2 on): the cover
+    then names them too; a contract pinned to older clauses keeps the cover it was signed with."""
+    return any(c.id == "objet" and c.version >= 2 for c in library.clauses)
+
+
+LEGACY_BASIS = "Articles L. 313-11 et suivants du code de l'action sociale et des familles"
+
+
 def _document(
-    contract: LoadedContract, titres: tuple[Titre, ...], promises: tuple[Promise, ...]
+    contract: LoadedContract,
+    titres: tuple[Titre, ...],
+    promises: tuple[Promise, ...],
+    regimes_in_text: bool,
 ) -> Document:
     data = contract.data
+    facts = derive(data)
     parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
@@ -230,11 +273,31 @@ def _document(
         place=data.contrat.lieu_signature,
         signature_date=data.contrat.date_signature,
         effective_date=data.contrat.date_effet,
-        end_date=derive(data).date_fin,
+        end_date=facts.date_fin,
         timestamp=data.contrat.date_signature or data.contrat.date_effet,
         titres=titres,
         promesses=promises,
+        base_legale=facts.base_legale if regimes_in_text else LEGACY_BASIS,
+        qualite_organisme=_quality(data.organisme.gcsms)
+        if regimes_in_text
+        else f"gestionnaire {ANNEXED}",
+        qualite_membres=(ANNEXED_MANAGERS if regimes_in_text else "et ses membres")
+        if facts.membres
+        else "",
     )
+
+
+ANNEXED = "des établissements et services désignés en annexe"
+ANNEXED_MANAGERS = f"et ses membres, gestionnaires {ANNEXED}"
+
+
+def _quality(gcsms: Gcsms | None) -> str:
+    """What the organisme is, under its name on the cover."""
+    if gcsms is None:
+        return f"gestionnaire {ANNEXED}"
+    if gcsms.autorisations == "membres":
+        return "groupement de coopération sociale et médico-sociale"
+    return f"groupement de coopération sociale et médico-sociale, gestionnaire {ANNEXED}"
 
 
 def _party(role: str, kind: str, entity: Any, name: str) -> Party:

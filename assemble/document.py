@@ -85,6 +85,10 @@ class Document:
     avenant_number: int | None = None
     rendu: int = RENDU  # rendering profile: see RENDU
     promesses: tuple[Promise, ...] = ()  # checked by the drafting lint, never printed
+    # Added for the cover (templates print them from the version that knows them):
+    base_legale: str = ""  # « IV ter de l'article L. 313-12 du code de l'action sociale… »
+    qualite_organisme: str = ""  # « gestionnaire des établissements et services désignés… »
+    qualite_membres: str = ""  # « et ses membres, gestionnaires des… » (GCSMS), else ""
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")

@@ -38,6 +38,9 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         periode=context["periode"],
         **{"titre-document": context["titre_document"]},
         **{"date-signature": context["date"]},
+        **{"base-legale": context["base_legale"]},
+        **{"qualite-organisme": context["qualite_organisme"]},
+        **{"qualite-membres": context["qualite_membres"]},
     )
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
 
