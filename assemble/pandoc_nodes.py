@@ -188,6 +188,11 @@ def str_text(node: Node) -> str | None:
     return None
 
 
+def is_cross_reference(node: Node) -> bool:
+    """A Link to an anchor of the same document (« l'article 12 » → #denonciation)."""
+    return kind(node) == "Link" and str(node["c"][2][0]).startswith("#")
+
+
 def inline_content(node: Node) -> list[Node] | None:
     """The inlines inside an inline container (emphasis, span, link, quote), else None."""
     if kind(node) not in _INLINE_CONTENT:

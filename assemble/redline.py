@@ -193,6 +193,8 @@ def _commented(
 def _change_note(
     change: SectionChange, before: Article | None, after: Article | None, old: Version, new: Version
 ) -> str:
+    """« Article 9 — clause « dotation-globale-commune », version 1 en v1 → version 2 en
+    projet »: which clause produced the article, in which version on each side."""
     article = after or before
     if article is None:
         return f"{change.key} : modifié entre {old.name} et {new.name}"
@@ -200,7 +202,9 @@ def _change_note(
     if after is None or before is None:
         verb = "supprimée" if after is None else "ajoutée"
         return f"{name} version {article.version} : {verb} ({old.name} → {new.name})"
-    return f"{name} : version {before.version} ({old.name}) → version {after.version} ({new.name})"
+    if before.version == after.version:
+        return f"{name}, version {after.version} en {old.name} comme en {new.name}"
+    return f"{name}, version {before.version} en {old.name} → version {after.version} en {new.name}"
 
 
 def _with_comment(block: pn.Node, text: str, number: int, stamp: ooxml.Stamp) -> pn.Node:

@@ -23,8 +23,11 @@ from .redline_words import Marks, diff_inlines, inline_key, inline_tokens
 from .typography import KEEP_TOGETHER, KEEP_WITH_NEXT
 
 # Blocks that share at least half of their words are one block changed, not one deleted and
-# another inserted (Dice coefficient of their words, see align.word_similarity).
+# another inserted (Dice coefficient of their words, see align.word_similarity). Table rows
+# with the same label (first cell) are one row; others must share three quarters of their
+# words, since a row of a few values may share half of them with another establishment's.
 SIMILAR = 0.5
+SIMILAR_ROW = 0.75
 _LAYOUT = {KEEP_TOGETHER, KEEP_WITH_NEXT}  # Divs that only lay out the one block they hold
 
 
@@ -186,7 +189,7 @@ def _diff_rows(old: list[Any], new: list[Any], marks: Marks) -> list[Any]:
     """Rows aligned; a changed row keeps its cells and marks the changed values only."""
     before, after = [_row_item(r) for r in old], [_row_item(r) for r in new]
     result: list[Any] = []
-    for step in align(before, after, lambda i: i.key, _similarity, SIMILAR):
+    for step in align(before, after, lambda i: i.key, _similarity, SIMILAR_ROW):
         if step.old is not None and step.new is not None:
             result.append(_diff_row(old[step.old], new[step.new], marks))
         elif step.old is not None:
@@ -305,7 +308,7 @@ def removed(block: Node, kind: Kind, marks: Marks) -> list[Node]:
     node = pn.kind(block)
     if pn.is_paragraph(block):
         content = pn.inlines(block)
-        marked = [marks.marker("p", kind), *([marks.change(content, kind)] if content else [])]
+        marked = [marks.marker("p", kind), *marks.change(content, kind)]
         if node == "Header" and kind == DELETED:
             block = pn.with_attr(block, ("", *pn.attr(block)[1:]))  # links go to the new one
         return [pn.with_inlines(block, marked)]
@@ -339,7 +342,7 @@ def _removed_row(row: Any, kind: Kind, marks: Marks) -> Any:
 def _words_removed(block: Node, kind: Kind, marks: Marks) -> Node:
     if pn.is_paragraph(block):
         content = pn.inlines(block)
-        return pn.with_inlines(block, [marks.change(content, kind)] if content else [])
+        return pn.with_inlines(block, marks.change(content, kind))
     if pn.kind(block) in pn.LISTS:
         items = [[_words_removed(b, kind, marks) for b in i] for i in pn.list_items(block)]
         return pn.with_list_items(block, items)

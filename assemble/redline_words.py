@@ -28,15 +28,36 @@ class Marks:
         self.stamp = stamp
         self._markers = 0
 
-    def change(self, content: list[Node], kind: Kind) -> Node:
-        """A span of words inserted or deleted (pandoc writes it as tracked runs)."""
+    def change(self, content: list[Node], kind: Kind) -> list[Node]:
+        """Words inserted or deleted, as spans that pandoc writes as tracked runs. A link gets
+        the span inside it: Word has no hyperlink inside a tracked run, and LibreOffice loses
+        the link's words when it rejects one."""
         attributes = [["author", self.stamp.author], ["date", self.stamp.date]]
-        return pn.span(("", [_CLASS[kind]], attributes), content)
+        result: list[Node] = []
+        run: list[Node] = []
+        for inline in [*content, None]:
+            if inline is not None and not _holds_link(inline):
+                run.append(inline)
+                continue
+            if run:
+                result.append(pn.span(("", [_CLASS[kind]], attributes), run))
+                run = []
+            if inline is not None:
+                inner = pn.inline_content(inline) or []
+                result.append(pn.with_inline_content(inline, self.change(inner, kind)))
+        return result
 
     def marker(self, target: Target, kind: Kind) -> Node:
         """An empty span whose bookmark marks its paragraph or table row (see ooxml)."""
         self._markers += 1
         return pn.span((marker_name(target, kind, self._markers), [], []), [])
+
+
+def _holds_link(inline: Node) -> bool:
+    if pn.kind(inline) == "Link":
+        return True
+    inner = pn.inline_content(inline)
+    return inner is not None and any(_holds_link(i) for i in inner)
 
 
 def change_kind(inline: Node) -> Kind | None:
@@ -63,7 +84,7 @@ def end_apart(content: list[Node], marks: Marks) -> list[Node]:
         return [*content[:-2], content[-1], content[-2]]
     if len(content) >= 2 and change_kind(content[-2]) is None:
         word = content[-2]
-        changed = [marks.change([word, *inserted], INSERTED), marks.change([word], DELETED)]
+        changed = [*marks.change([word, *inserted], INSERTED), *marks.change([word], DELETED)]
         return [*content[:-2], *changed]
     return content
 
@@ -91,9 +112,9 @@ def diff_inlines(old: list[Node], new: list[Node], marks: Marks) -> list[Node]:
 
     def flush() -> None:
         if deleted:
-            result.append(marks.change(_inlines(deleted), DELETED))
+            result.extend(marks.change(_inlines(deleted), DELETED))
         if inserted:
-            result.append(marks.change(_inlines(inserted), INSERTED))
+            result.extend(marks.change(_inlines(inserted), INSERTED))
         deleted.clear()
         inserted.clear()
 
@@ -119,7 +140,7 @@ def _same_place(old: _Atom, new: _Atom, marks: Marks) -> list[Node]:
     assert old.node is not None and new.node is not None
     inner_old, inner_new = pn.inline_content(old.node), pn.inline_content(new.node)
     if inner_old is None or inner_new is None:
-        return [marks.change([old.node], DELETED), marks.change([new.node], INSERTED)]
+        return [*marks.change([old.node], DELETED), *marks.change([new.node], INSERTED)]
     return [pn.with_inline_content(new.node, diff_inlines(inner_old, inner_new, marks))]
 
 
@@ -134,8 +155,8 @@ def _spaces_changed(old: str, new: str, marks: Marks) -> list[Node]:
         result += _text_inlines(kept)
         kept = ""
         result += [
-            marks.change(_text_inlines(a), DELETED),
-            marks.change(_text_inlines(b), INSERTED),
+            *marks.change(_text_inlines(a), DELETED),
+            *marks.change(_text_inlines(b), INSERTED),
         ]
     return result + _text_inlines(kept)
 
@@ -201,7 +222,8 @@ def _atoms(content: list[Node]) -> list[_Atom]:
 
 def inline_key(content: list[Node]) -> str:
     """What two runs of inlines must share to be equal: their text with spaces folded, their
-    containers and what those hold."""
+    containers and what those hold; a cross-reference by its target alone, since the number
+    it shows follows the numbering."""
     parts: list[str] = []
     run: list[str] = []
     for inline in content:
@@ -214,6 +236,8 @@ def inline_key(content: list[Node]) -> str:
         inner = pn.inline_content(inline)
         if inner is None:
             parts.append(json.dumps(inline, sort_keys=True, ensure_ascii=False))
+        elif pn.is_cross_reference(inline):
+            parts.append(f"<{_label(inline)}/>")  # « article 12 » renumbered is the same
         else:
             parts.append(f"<{_label(inline)}>{inline_key(inner)}</>")
     parts.append(fold("".join(run)))
