@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -244,22 +245,22 @@ def _is_mark(element: Element) -> bool:
 
 
 def _join_with_next(paragraph: Element) -> None:
-    """A removed paragraph mark: the paragraph's content moves to the start of the next one."""
+    """A removed paragraph mark: the paragraph's content moves to the start of the next one.
+    Before a table, an emptied paragraph goes; the last paragraph of a table cell or of the
+    document stays, since Word never removes that mark."""
     content = [c for c in paragraph if c.tag != w("pPr")]
     following = paragraph.getnext()
-    while following is not None and following.tag != w("p") and not _is_block(following):
-        following = following.getnext()  # bookmarks between paragraphs
-    if following is not None and following.tag == w("p"):
+    while following is not None and following.tag not in (w("p"), w("tbl")):
+        following = following.getnext()  # bookmarks between paragraphs, the section's end
+    if following is None:
+        return
+    if following.tag == w("p"):
         start = 1 if following.find(w("pPr")) is not None else 0
         for offset, child in enumerate(content):
             following.insert(start + offset, child)
         _remove(paragraph)
     elif not _text(content):
-        _remove(paragraph)  # nothing to join with: an emptied paragraph goes
-
-
-def _is_block(element: Element) -> bool:
-    return element.tag in (w("p"), w("tbl"), w("sectPr"), w("sdt"))
+        _remove(paragraph)
 
 
 def paragraph_texts(root: Element) -> list[str]:
@@ -280,3 +281,24 @@ def _text(elements: list[Element]) -> str:
             else:
                 parts.append(node.text or "")
     return "".join(parts)
+
+
+def marked_words(root: Element) -> tuple[int, int]:
+    """How many words the revisions insert and delete (words as a reader counts them)."""
+    counts = {INSERTED: 0, DELETED: 0}
+    for revision in _revision_marks(root):
+        if not _is_mark(revision):
+            counts[etree.QName(revision).localname] += len(_text([revision]).split())
+    return counts[INSERTED], counts[DELETED]
+
+
+def paragraph_mismatch(got: list[str], expected: list[str]) -> tuple[int, int]:
+    """Paragraphs too many and missing in `got`, empty ones included (a paragraph whose text
+    differs counts in both)."""
+    matcher = difflib.SequenceMatcher(a=expected, b=got, autojunk=False)
+    extra = missing = 0
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal":
+            missing += a2 - a1
+            extra += b2 - b1
+    return extra, missing

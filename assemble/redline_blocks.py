@@ -283,7 +283,14 @@ def _row_words(row: Any) -> list[str]:
 
 
 def _block_item(block: Node) -> _Item:
-    return _Item(block, blocks_key([block]), _shape(block), _words(block))
+    """A block; a table is labelled by its heading row, so that a table whose every amount
+    changed (a financial annex) stays one table."""
+    inner = pn.child_blocks(block)[0] if _is_layout(block) else block
+    label = ""
+    if pn.kind(inner) == "Table" and pn.table_row_groups(inner)[0]:
+        head = [_row_canonical(r) for r in pn.table_row_groups(inner)[0]]
+        label = json.dumps(head, ensure_ascii=False)
+    return _Item(block, blocks_key([block]), _shape(block), _words(block), label)
 
 
 def _item_of(blocks: list[Node]) -> _Item:
