@@ -126,6 +126,12 @@ def replaced_item(project: Project) -> None:
     edit(_data(project), IME, SAMSAH)
 
 
+def appended_item(project: Project) -> None:
+    """A SAMSAH after the FAM, last of its département: the FAM's « . » becomes « ; »."""
+    edit(_data(project), '  - finess: "300780335"', SAMSAH + '  - finess: "300780335"')
+    edit(_data(project), "montant_annuel: 271800.00", "montant_annuel: 340700.00")
+
+
 def reordered(project: Project) -> None:
     """The ESAT moved before the IME: the establishments it passes over stay unchanged."""
     edit(_data(project), ESAT, "")
@@ -164,6 +170,7 @@ EDITS: dict[str, Callable[[Project], None]] = {
         removed_annex,
         changed_amount,
         replaced_item,
+        appended_item,
         reordered,
         added_row,
         removed_row,
@@ -260,6 +267,15 @@ def _paragraph_revisions(path: Path, start: str) -> list[str]:
     """The revisions in a paragraph (see `_paragraph`), its mark's included."""
     paragraph = _paragraph(path, start)
     return [etree.QName(e).localname for e in paragraph.iter(w("ins"), w("del"))]
+
+
+def _changes_in(paragraph: etree._Element) -> list[tuple[str, str]]:
+    """The revisions holding words in one paragraph: (ins|del, text)."""
+    return [
+        (etree.QName(e).localname, "".join(t.text or "" for t in e.iter(w("t"), w("delText"))))
+        for e in paragraph.iter(w("ins"), w("del"))
+        if e.getparent().tag != w("rPr")
+    ]
 
 
 def _mark(paragraph: etree._Element) -> list[str]:
@@ -380,6 +396,17 @@ def test_replaced_item_is_a_deletion_and_an_insertion(scenarios: Scenarios) -> N
     assert _mark(_paragraph(built.redline, item_new)) == ["ins"]
 
 
+def test_appended_item_keeps_the_previous_one(scenarios: Scenarios) -> None:
+    built = scenarios["appended_item"]
+    fam = _paragraph(built.redline, "FAM «")
+    assert _mark(fam) == []  # the FAM stays; only its final sign changes
+    # Its insertion comes first: LibreOffice would join an insertion ending the FAM with the
+    # SAMSAH inserted after it, and rejecting both would merge the FAM with what follows.
+    assert _changes_in(fam) == [("ins", "\u202f;"), ("del", ".")]
+    samsah = _paragraph(built.redline, "SAMSAH «")
+    assert _mark(samsah) == ["ins"]
+
+
 def test_reordered_establishments_leave_the_others_unchanged(scenarios: Scenarios) -> None:
     built = scenarios["reordered"]
     for unchanged in ("IME «", "SESSAD «\u00a0Les Tamaris", "FAM «"):
@@ -419,6 +446,13 @@ def test_comments_name_each_changed_article(scenarios: Scenarios) -> None:
     texts = ["".join(c.itertext()) for c in comments.iter(w("comment"))]
     assert texts[0].startswith("Comparaison de la version v1 et de la version projet")
     assert any("clause « confidentialite » version 1 : ajoutée (v1 → projet)" in t for t in texts)
+
+
+def test_the_redline_rebuilds_byte_for_byte(scenarios: Scenarios) -> None:
+    built = scenarios["replaced_item"]
+    first = built.redline.read_bytes()
+    build_redline(built.project, SAMPLE, "v1", "projet", AUTHOR)
+    assert built.redline.read_bytes() == first
 
 
 # --- dates and templates of the TO version ------------------------------------------------

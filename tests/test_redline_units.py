@@ -275,3 +275,11 @@ def test_a_paragraph_before_a_table_passes_its_revision_on() -> None:
     old = [_para(pn.text("a")), _para(pn.text("gone")), table]
     new = [_para(pn.text("a")), table]
     assert _marks(settle(diff_blocks(old, new, marks), marks)[:2]) == ["del", None]
+
+
+def test_an_insertion_ending_a_paragraph_before_an_inserted_one_goes_first() -> None:
+    marks = Marks(STAMP)
+    old = [_para(pn.text("jour.")), _para(pn.text("Le détail"))]
+    new = [_para(pn.text("jour;")), _para(pn.text("SAMSAH.")), _para(pn.text("Le détail"))]
+    settled = settle(diff_blocks(old, new, marks), marks)
+    assert _changes(pn.inlines(settled[0])) == [("insertion", ";"), ("deletion", ".")]
