@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import zipfile
@@ -30,11 +29,22 @@ TABLE_STYLE_ID = "TableText"
 TABLE_HEADING_STYLE_ID = "TableHeading"
 
 
-def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    """The contract as .docx bytes: cover, body, signature page before the annexes."""
+def docx_body(doc: Document, ast: dict[str, Any]) -> dict[str, Any]:
+    """The AST as the Word writer renders it: no cover metadata, the rendering profile's
+    filters applied."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
     if doc.rendu >= LINE_BREAKS:
         body_ast = line_breaks(body_ast)
+    return body_ast
+
+
+def render_docx(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, filtered: bool = False
+) -> bytes:
+    """The contract as .docx bytes: cover, body, signature page before the annexes.
+
+    `filtered`: the AST already went through `docx_body` (a redline merges two that did)."""
+    body_ast = ast if filtered else docx_body(doc, ast)
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))
@@ -196,44 +206,3 @@ def normalize_zip(data: bytes, day: dt.date) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
-
-
-def renumber_revisions(data: bytes) -> bytes:
-    """Give every w:ins and w:del its own id: pandoc reuses them, which Word may reject."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    document = etree.fromstring(source.read("word/document.xml"))
-    used = [
-        int(e.get(f"{W}id"))
-        for e in document.iter()
-        if e.get(f"{W}id", "").isdigit() and e.tag not in (f"{W}ins", f"{W}del")
-    ]
-    next_id = max(used, default=0) + 1
-    for element in document.iter(f"{W}ins", f"{W}del"):
-        element.set(f"{W}id", str(next_id))
-        next_id += 1
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                content = etree.tostring(
-                    document, xml_declaration=True, encoding="UTF-8", standalone=True
-                )
-            target.writestr(info, content)
-    return out.getvalue()
-
-
-def with_comment(ast: dict[str, Any], text: str, author: str, date: str) -> dict[str, Any]:
-    """A Word comment holding `text`, anchored on the first heading (pandoc comment spans)."""
-    blocks = copy.deepcopy(ast["blocks"])
-    for block in blocks:
-        if block["t"] == "Header":
-            attributes = [["id", "0"], ["author", author], ["date", date]]
-            start = {
-                "t": "Span",
-                "c": [["", ["comment-start"], attributes], [{"t": "Str", "c": text}]],
-            }
-            end = {"t": "Span", "c": [["", ["comment-end"], [["id", "0"]]], []]}
-            block["c"][2] = [start, *block["c"][2], end]
-            break
-    return {**ast, "blocks": blocks}
