@@ -151,13 +151,22 @@ def split_and_merged(project: Project) -> None:
     """The first paragraph of a clause split after its first sentence, its second half merged
     with the next paragraph; the clause gets a new version, which the draft takes."""
     path = project.clauses / "06-titre-V-duree" / "30-revision.md"
-    edit(path, "version: 1\n", "version: 2\nmotif: les deux alinéas sont redécoupés\n")
+    # The signed text (version 1, from the history), republished as the next version.
+    latest = max(project.history.versions("revision"))
+    signed = project.history.clause_path("revision", 1).read_text(encoding="utf-8")
+    path.write_text(signed, encoding="utf-8")
+    edit(
+        path,
+        "version: 1\n",
+        f"version: {latest + 1}\nmotif: les deux alinéas sont redécoupés\n",
+    )
     edit(path, "des parties. Toute révision", "des parties.\n\nToute révision")
     edit(path, "l'ensemble des parties.\n\nDonne lieu", "l'ensemble des parties. Donne lieu")
     lock_path = project.lock_path(SAMPLE)
     lock = read_lock(lock_path)
     articles = tuple(
-        dataclasses.replace(a, version=2) if a.clause == "revision" else a for a in lock.articles
+        dataclasses.replace(a, version=latest + 1) if a.clause == "revision" else a
+        for a in lock.articles
     )
     lock_path.write_text(dataclasses.replace(lock, articles=articles).to_json(), encoding="utf-8")
 
