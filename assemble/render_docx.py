@@ -22,7 +22,7 @@ from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
 from .template_files import check_word_template
-from .typography import LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
+from .typography import DATES, LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNATURE_STYLE = "Signatures"
@@ -34,7 +34,7 @@ def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int)
     """The contract as .docx bytes: cover, body, signature page before the annexes."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
     if doc.rendu >= LINE_BREAKS:
-        body_ast = line_breaks(body_ast)
+        body_ast = line_breaks(body_ast, dates=doc.rendu >= DATES)
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))
