@@ -103,6 +103,45 @@ L313_12_2 = frozenset(
         "SSIAD",
     }
 )
+# The article running text puts before a designation (« l'IME « Les Tamaris » », « la MAS… »,
+# « le foyer de vie… »); « le » for the others. Acronyms read letter by letter or as a word
+# beginning with a vowel sound take the elided article.
+CATEGORY_ARTICLES: Mapping[str, str] = {
+    "EHPAD": "l'",
+    "EHPA": "l'",
+    "IME": "l'",
+    "IEM": "l'",
+    "ITEP": "l'",
+    "ESAT": "l'",
+    "EANM": "l'",
+    "HTPH": "l'",
+    "AJA": "l'",
+    "MAS": "la",
+    "PUV": "la",
+    "RA": "la",
+}
+
+
+@dataclass(frozen=True)
+class Designe:
+    """An establishment named as running text names it, for the filters le, du, au:
+    « le foyer de vie « Les Chênes » », « de l'IME « Les Tamaris » », « à la MAS… »."""
+
+    article: str
+    nom: str
+    genre: str
+
+
+def designe(categorie: str, designation: str) -> Designe:
+    article = CATEGORY_ARTICLES.get(categorie, "le")
+    return Designe(article, designation, "feminin" if article == "la" else "masculin")
+
+
+# Categories that are services rather than establishments (« les services suivants »).
+SERVICES = frozenset({"SSIAD", "SESSAD", "SAMSAH", "SAAD", "SAD", "SAVS"})
+# Services at home, whose authorisation may carry no capacity in places.
+WITHOUT_PLACES = frozenset({"SAAD", "SAD"})
+
 # Establishments for children and adolescents, where young adults may stay under L. 242-4.
 CHILDREN = frozenset({"IME", "IEM", "ITEP", "CAFS"})
 EHPAD_LIKE = frozenset({"EHPAD", "PUV"})

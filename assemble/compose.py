@@ -14,7 +14,7 @@ from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
-from .model import Gcsms
+from .model import Autorite, Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
 from .regimes import REGIMES
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
@@ -263,7 +263,7 @@ def _document(
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
         parties += [_party(m.cle, "membre", m, m.raison_sociale) for m in gcsms.membres]
-    parties += [_party(a.cle, "autorite", a, a.nom) for a in data.autorites]
+    parties += [_party(a.cle, "autorite", a, _cover_name(a)) for a in data.autorites]
     return Document(
         contract_id=contract.id,
         reference=data.contrat.reference,
@@ -298,6 +298,14 @@ def _quality(gcsms: Gcsms | None) -> str:
     if gcsms.autorisations == "membres":
         return "groupement de coopération sociale et médico-sociale"
     return f"groupement de coopération sociale et médico-sociale, gestionnaire {ANNEXED}"
+
+
+def _cover_name(autorite: Autorite) -> str:
+    """An authority's name on the cover; the État names the préfet who signs for it
+    (« État (préfet de la Gironde) »), as the annexes do."""
+    if autorite.type == "prefet" and autorite.nom_court:
+        return autorite.nom_court
+    return autorite.nom
 
 
 def _party(role: str, kind: str, entity: Any, name: str) -> Party:

@@ -19,6 +19,9 @@ from .categories import (
     CATEGORY_LABELS,
     CHILDREN,
     PLACE_LABELS,
+    SERVICES,
+    Designe,
+    designe,
 )
 from .departements import DEPARTEMENTS, Departement
 from .exercices import ONE_DAY, Periode, add_years, end_of, periods
@@ -60,6 +63,16 @@ class EstablishmentFacts:
     regime: str = "volontaire"
     designation: str = ""  # « foyer de vie « Les Chênes » »
     financements: tuple[FundingRow, ...] = ()
+
+    @property
+    def terme(self) -> Designe:
+        """The establishment for the filters le, du, au: « le foyer de vie « Les Chênes » »."""
+        return designe(self.etablissement.categorie, self.designation)
+
+    @property
+    def service(self) -> bool:
+        """A service (SAVS, SAMSAH, SSIAD…) rather than an establishment."""
+        return self.etablissement.categorie in SERVICES
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,7 @@ class Facts:
     departements_parties: tuple[DepartementFacts, ...]  # département authorities that sign
     pilote_partie: bool  # the pilot département's Département signs the contract
     siege: SiegeFacts
+    mi_parcours: int  # the exercice in which the middle of the contract falls
 
     @property
     def eprd(self) -> bool:
@@ -212,7 +226,9 @@ def derive(data: Contract) -> Facts:
     departements = tuple(_departement(code, establishments, signing.get(code)) for code in codes)
     pilot = pilot_code(data, establishments)
     funders = tuple(a.cle for a in data.autorites)
-    regimes = _regimes(establishments, len(periodes), funders)
+    gcsms = data.organisme.gcsms
+    members = gcsms.membres if gcsms is not None and gcsms.autorisations == "membres" else []
+    regimes = _regimes(establishments, len(periodes), funders, tuple(members))
     return Facts(
         date_fin=end,
         exercices=exercices,
@@ -245,20 +261,25 @@ def derive(data: Contract) -> Facts:
         ),
         pilote_partie=pilot in signing,
         siege=siege_facts(data),
+        mi_parcours=(start + (end - start) / 2).year,
     )
 
 
 def _regimes(
-    establishments: tuple[EstablishmentFacts, ...], years: int, funders: tuple[str, ...]
+    establishments: tuple[EstablishmentFacts, ...],
+    years: int,
+    funders: tuple[str, ...],
+    members: tuple[Membre, ...] = (),
 ) -> tuple[RegimeFacts, ...]:
+    """Each regime with its funding by funder and envelope, and by member of a GCSMS whose
+    members hold the authorisations (no dotation is common to two legal persons)."""
     result = []
     for key in ORDER:
         own = tuple(f for f in establishments if f.regime == key)
         if own:
             rows = tuple(r for f in own for r in f.financements)
-            result.append(
-                RegimeFacts(key, REGIMES[key], own, envelope_groups(rows, years, funders))
-            )
+            groups = envelope_groups(rows, years, funders, members)
+            result.append(RegimeFacts(key, REGIMES[key], own, groups))
     return tuple(result)
 
 
@@ -370,6 +391,9 @@ def _establishment(
         + ("" if c.type == "places" else f" en {PLACE_LABELS[c.type]}")
         for c in etab.capacites
     ]
+    if not parts:  # a service at home authorised without places
+        zone = etab.zone_intervention
+        parts = ["sans capacité en places" + (f", intervenant sur {zone}" if zone else "")]
     designation = f"{CATEGORIES[etab.categorie].court} « {etab.nom} »"
     rows = tuple(
         funding_row(etab, designation, regime, authorities[f.financeur], f, periodes, rate)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .categories import ENVELOPE_LABELS, ENVELOPE_SHORT, envelopes
+from .categories import ENVELOPE_LABELS, ENVELOPE_SHORT, SERVICES, Designe, designe, envelopes
 from .exercices import Periode
 from .french import CENT
-from .model import Autorite, Etablissement
+from .model import Autorite, Etablissement, Membre
 from .model_financing import Financement
 
 NATURE_LABELS = {
@@ -50,6 +50,15 @@ def tariff(f: Financement) -> Decimal | None:
         return f.tarif_horaire.tarif
     if f.hebergement is not None:
         return f.hebergement.tarif_journalier
+    return None
+
+
+def volume(f: Financement) -> Decimal | None:
+    """The forecast volume (days or hours) a price by the day or the hour applies to."""
+    if f.prix_de_journee is not None:
+        return Decimal(f.prix_de_journee.journees)
+    if f.tarif_horaire is not None:
+        return Decimal(f.tarif_horaire.heures)
     return None
 
 
@@ -102,6 +111,15 @@ class FundingRow:
     convergence: Convergence | None
     plafond: Decimal | None  # CHRS: tarif plafond by place × places
 
+    @property
+    def terme(self) -> Designe:
+        """The establishment for the filters le, du, au: « du CHRS « L'Estran » »."""
+        return designe(self.etablissement.categorie, self.designation)
+
+    @property
+    def service(self) -> bool:
+        return self.etablissement.categorie in SERVICES
+
 
 @dataclass(frozen=True)
 class EnvelopeGroup:
@@ -114,6 +132,8 @@ class EnvelopeGroup:
     lignes: tuple[FundingRow, ...]
     annuel: Decimal
     totaux: tuple[Decimal, ...]
+    # A GCSMS whose members hold the authorisations: the member paid, when grouped by member.
+    membre: Membre | None = None
 
     @property
     def commune(self) -> bool:
@@ -144,6 +164,11 @@ def funding_row(
     elif f.forfait_soins is not None or f.forfait_dependance is not None:
         # Forfaits follow the yearly point values fixed by arrêté: shown at constant value.
         annuels = tuple(base for _ in periodes)
+    elif (days_or_hours := volume(f)) is not None:
+        # A price by the day or the hour: each year's product is that year's tariff, as the
+        # authority fixes it to the cent, times the forecast volume.
+        unit_prices = project(tariff(f) or base, rate, len(periodes))
+        annuels = tuple(_cents(t * days_or_hours) for t in unit_prices)
     else:
         annuels = project(base, rate, len(periodes))
         if plafond is not None:
@@ -208,34 +233,47 @@ def linear(
 
 
 def envelope_groups(
-    rows: tuple[FundingRow, ...], years: int, funders: tuple[str, ...] = ()
+    rows: tuple[FundingRow, ...],
+    years: int,
+    funders: tuple[str, ...] = (),
+    members: tuple[Membre, ...] = (),
 ) -> tuple[EnvelopeGroup, ...]:
-    """Rows with an amount, grouped by funder (in the order of `funders`) and envelope."""
-    keys: list[tuple[str, str]] = []
+    """Rows with an amount, grouped by funder (in the order of `funders`) and envelope; and,
+    when `members` are given (a GCSMS whose members hold the authorisations), by member too:
+    a dotation globalisée is common only to establishments of one legal person (R. 314-43-1)."""
+    by_key = {m.cle: m for m in members}
+
+    def key_of(row: FundingRow) -> tuple[str, str, str]:
+        member = row.etablissement.membre if members else None
+        return (row.autorite.cle, row.enveloppe, member or "")
+
+    keys: list[tuple[str, str, str]] = []
     for row in rows:
-        key = (row.autorite.cle, row.enveloppe)
+        key = key_of(row)
         if row.annuel is not None and key not in keys:
             keys.append(key)
     order = list(ENVELOPE_LABELS)
+    member_order = [m.cle for m in members]
     keys.sort(
-        key=lambda k: (funders.index(k[0]) if k[0] in funders else len(funders), order.index(k[1]))
+        key=lambda k: (
+            funders.index(k[0]) if k[0] in funders else len(funders),
+            order.index(k[1]),
+            member_order.index(k[2]) if k[2] in member_order else len(member_order),
+        )
     )
     groups = []
-    for cle, envelope in keys:
-        own = tuple(
-            r
-            for r in rows
-            if (r.autorite.cle, r.enveloppe) == (cle, envelope) and r.annuel is not None
-        )
+    for key in keys:
+        own = tuple(r for r in rows if key_of(r) == key and r.annuel is not None)
         groups.append(
             EnvelopeGroup(
                 autorite=own[0].autorite,
-                enveloppe=envelope,
-                libelle=ENVELOPE_LABELS[envelope],
-                court=ENVELOPE_SHORT[envelope],
+                enveloppe=key[1],
+                libelle=ENVELOPE_LABELS[key[1]],
+                court=ENVELOPE_SHORT[key[1]],
                 lignes=own,
                 annuel=sum((r.annuel or Decimal(0) for r in own), Decimal(0)),
                 totaux=tuple(sum((r.montants[i] for r in own), Decimal(0)) for i in range(years)),
+                membre=by_key.get(key[2]),
             )
         )
     return tuple(groups)

@@ -399,13 +399,17 @@ _ITEM = re.compile(r"^[-*+]" + _SPACE + r"+")
 
 
 def list_punctuation(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
-    """Items of a list end with « ; », the last with « . »."""
+    """Items of a list end with « ; », the last with « . », or with « , » when the sentence
+    goes on after the list in lower case (« …, ci-après ensemble « les membres », »)."""
     for passage in passages:
         for items in _lists(passage.text):
+            after = passage.text[items[-1][1] :].lstrip()
+            goes_on = after[:1].islower()
             for number, (start, end) in enumerate(items, 1):
                 item = passage.text[start:end].rstrip()
                 last = number == len(items)
-                good = item.endswith((".", ":")) if last else item.endswith((";", "; et", "; ou"))
+                endings = (".", ":", ",") if goes_on else (".", ":")
+                good = item.endswith(endings) if last else item.endswith((";", "; et", "; ou"))
                 if not good:
                     expected = "« . »" if last else "« ; »"
                     yield Finding(

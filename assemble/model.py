@@ -145,6 +145,9 @@ class Membre(Strict):
     engagements: list[Texte] = Field(
         default_factory=list, description="Engagements particuliers repris dans son annexe."
     )
+    deliberation: DeliberationOrganisme | None = Field(
+        default=None, description="Délibération ou décision qui autorise sa signature (visas)."
+    )
 
 
 class Gcsms(Strict):
@@ -228,7 +231,11 @@ class Etablissement(Strict):
     categorie: Categorie
     departement: Departement
     commune: Texte
-    capacites: list[Capacite] = Field(min_length=1)
+    capacites: list[Capacite] = Field(
+        default_factory=list,
+        description="Capacités autorisées par type de places ; un service à domicile (SAAD, "
+        "SAD) peut n'en avoir aucune.",
+    )
     financements: list[Financement] = Field(min_length=1)
     membre: Cle | None = Field(
         default=None, description="GCSMS sans autorisation : clé du membre gestionnaire."
@@ -249,6 +256,20 @@ class Etablissement(Strict):
     objectif_activite: ObjectifActivite | None = Field(
         default=None, description="Objectif d'activité, pour la modulation selon l'activité."
     )
+    zone_intervention: Texte | None = Field(
+        default=None,
+        description="Service à domicile sans capacité en places : le territoire où il intervient "
+        "(« les cantons de Mayenne et d'Ernée »).",
+    )
+
+    @model_validator(mode="after")
+    def _capacity(self) -> Etablissement:
+        if not self.capacites and self.categorie not in ("SAAD", "SAD"):
+            raise ValueError(
+                "capacites : au moins une capacité autorisée (seul un service à domicile, SAAD "
+                "ou SAD, peut n'en avoir aucune)"
+            )
+        return self
 
 
 class FraisDeSiege(Strict):

@@ -21,7 +21,7 @@ from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
 from .template_files import check_word_template
-from .typography import LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
+from .typography import DATES, LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNATURE_STYLE = "Signatures"
@@ -34,7 +34,7 @@ def docx_body(doc: Document, ast: dict[str, Any]) -> dict[str, Any]:
     filters applied."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
     if doc.rendu >= LINE_BREAKS:
-        body_ast = line_breaks(body_ast)
+        body_ast = line_breaks(body_ast, dates=doc.rendu >= DATES)
     return body_ast
 
 

@@ -14,7 +14,14 @@ from .lock import FONTS
 from .pandoc import ast_to, with_meta
 from .parts import template_context
 from .template_files import typst_error
-from .typography import KEEP_TOGETHER, KEEP_WITH_NEXT, LINE_BREAKS, UNBREAKABLE, line_breaks
+from .typography import (
+    DATES,
+    KEEP_TOGETHER,
+    KEEP_WITH_NEXT,
+    LINE_BREAKS,
+    UNBREAKABLE,
+    line_breaks,
+)
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -23,7 +30,7 @@ TYPST_TEMPLATE = "contrat.typ"
 def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
     """The typst source of the contract, from the same AST as the .docx."""
     if doc.rendu >= LINE_BREAKS:
-        ast = typst_line_breaks(line_breaks(ast))
+        ast = typst_line_breaks(line_breaks(ast, dates=doc.rendu >= DATES))
     context = template_context(doc)
     meta = with_meta(
         ast,

@@ -147,6 +147,17 @@ def puces(items: Iterable[Any], fin: str = ".") -> Markdown:
     return Markdown("\n".join(f"- {item}" for item in grammar.ponctue(values, fin)))
 
 
+def suivants(items: Iterable[Any]) -> str:
+    """« les établissements suivants », « les services suivants », or « les établissements et
+    services suivants », after what the listed items are (their `service` attribute)."""
+    kinds = {bool(getattr(item, "service", False)) for item in items}
+    if kinds == {True}:
+        return "les services suivants"
+    if kinds == {False}:
+        return "les établissements suivants"
+    return "les établissements et services suivants"
+
+
 def minuscule(text: str) -> str:
     """After a colon: « Un taux… » becomes « un taux… »; a proper noun or an acronym is kept."""
     return grammar.minuscule(str(text))
@@ -172,6 +183,7 @@ FILTERS: Mapping[str, Callable[..., Any]] = {
     "il": il,
     "puces": puces,
     "minuscule": minuscule,
+    "suivants": suivants,
 }
 
 TESTS: Mapping[str, Callable[[Any], bool]] = {

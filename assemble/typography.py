@@ -88,9 +88,17 @@ _UNIT = re.compile(r"^(?:%|€|euros?\b)")
 _NUMBERS_AND_NAMES = re.compile(r"\d+(?:-\d+)+|(?<![\w-])[A-ZÀ-ÖØ-Þ]\w*(?:-\w+)+")
 _COMPOUNDS = re.compile(r"\w+(?:-\w+)+")
 _LISTS_AND_TABLES = ("BulletList", "OrderedList", "Table", "Figure")
+# « 12 novembre 2021 » typed with ordinary spaces: the day, the month and the year stay on one
+# line, as the `date` filter writes them (rendering profile 3).
+DATES = 3
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_DAY = re.compile(r"(?:^|[\s'’(«])(?:1er|[12]?\d|3[01])$")
+_MONTH_AFTER = re.compile(rf"^(?:{_MONTHS})(?![\w-])")
+_MONTH_BEFORE = re.compile(rf"(?:^|[\s'’(«])(?:{_MONTHS})$")
+_YEAR_AFTER = re.compile(r"^\d{4}(?!\d)")
 
 
-def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
+def line_breaks(ast: dict[str, Any], dates: bool = False) -> dict[str, Any]:
     """Keep together what a line must not split: legal citations with their numbers, numbers
     with their digit groups and « % » or « euros », hyphenated numbers and names, every word of
     a table cell (in columns made wide enough for it), and a label with what it introduces.
@@ -99,16 +107,20 @@ def line_breaks(ast: dict[str, Any]) -> dict[str, Any]:
     each writer renders its own way. Word keeps its ordinary hyphens: its non-breaking hyphen
     reads back as U+2011 (pandoc) and escapes Word's search for « - »; typst boxes the span,
     which leaves the PDF's text as written.
+
+    With `dates` (rendering profile 3), a date typed in a clause (« 12 novembre 2021 ») is
+    kept on one line too.
     """
-    return {**ast, "blocks": _label_blocks(_breaks(ast["blocks"], in_table=False))}
+    blocks = _breaks(ast["blocks"], in_table=False, dates=dates)
+    return {**ast, "blocks": _label_blocks(blocks)}
 
 
-def _breaks(node: Any, in_table: bool) -> Any:
+def _breaks(node: Any, in_table: bool, dates: bool = False) -> Any:
     if isinstance(node, list):
-        items = [_breaks(item, in_table) for item in node]
+        items = [_breaks(item, in_table, dates) for item in node]
         if items and all(isinstance(i, dict) and "t" in i for i in items):
             if _is_inline(items[0]):
-                return _unbreakable(_no_break_spaces(items), in_table)
+                return _unbreakable(_no_break_spaces(items, dates), in_table)
             return _label_blocks(items)
         return items
     if isinstance(node, dict):
@@ -117,11 +129,11 @@ def _breaks(node: Any, in_table: bool) -> Any:
             return node
         if kind == "Div" and {KEEP_TOGETHER, KEEP_WITH_NEXT} & set(node["c"][0][1]):
             attributes, blocks = node["c"]  # already marked: its blocks, not marked twice
-            return {"t": "Div", "c": [attributes, [_breaks(b, in_table) for b in blocks]]}
+            return {"t": "Div", "c": [attributes, [_breaks(b, in_table, dates) for b in blocks]]}
         if kind == "BlockQuote":  # a quoted article keeps Word's « Block Text » style
-            return {"t": kind, "c": [_breaks(b, in_table) for b in node["c"]]}
+            return {"t": kind, "c": [_breaks(b, in_table, dates) for b in node["c"]]}
         inner = in_table or kind == "Table"
-        result = {key: _breaks(value, inner) for key, value in node.items()}
+        result = {key: _breaks(value, inner, dates) for key, value in node.items()}
         return fit_columns(result) if kind == "Table" else result
     return node
 
@@ -170,13 +182,17 @@ def _first_text(node: dict[str, Any] | None) -> str:
     return _text(node)
 
 
-def _no_break_spaces(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _no_break_spaces(items: list[dict[str, Any]], dates: bool = False) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         if item["t"] in ("Space", "SoftBreak") and result and index + 1 < len(items):
             before, after = _text(result[-1]), _first_text(items[index + 1])
             cited = bool(_CITING.search(before) and _CITED.match(after))
-            if cited or (_UNIT.match(after) and before[-1:].isdigit()):
+            dated = dates and bool(
+                (_DAY.search(before) and _MONTH_AFTER.match(after))
+                or (_MONTH_BEFORE.search(before) and _YEAR_AFTER.match(after))
+            )
+            if cited or dated or (_UNIT.match(after) and before[-1:].isdigit()):
                 result.append(_str(NBSP))
                 continue
             if _GROUP_BEFORE.search(before) and _GROUP_AFTER.match(after):

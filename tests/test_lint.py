@@ -360,3 +360,27 @@ def test_a_member_whose_name_carries_its_article_is_written_right_and_not_report
     for wrong in ("à Les Ateliers", "à les Ateliers", "de Les Ateliers", "Les Les"):
         assert wrong not in annex.body
     assert "Ateliers du Maine détiennent" in annex.body, annex.body
+
+
+def test_a_list_may_end_with_a_comma_only_when_the_sentence_goes_on(
+    scratch_project: Callable[..., Project],
+) -> None:
+    # The parties of a GCSMS: « et ses membres : - l'Association… ; - la Fondation…, ci-après
+    # ensemble « les membres », » — the documented puces(",") form, never reported.
+    project = scratch_project()
+    goes_on = "Ses membres :\n\n- l'un ;\n- l'autre,\n\nci-après ensemble « les membres ».\n"
+    write_clause(project, goes_on)
+    assert [p for p in lint(project) if p.code == "lint.liste-ponctuation"] == []
+    # A list that ends the sentence with a comma, followed by a new sentence, is reported.
+    path = write_clause(project, "Ses membres :\n\n- l'un ;\n- l'autre,\n\nIls signent.\n")
+    problem = only(lint(project), "lint.liste-ponctuation", path)
+    assert problem.line == FIRST + 3 and "« . »" in problem.message
+
+
+@pytest.mark.parametrize(
+    "contract", ["association-bocage", "chrs-gironde", "gcsms-estuaire", "groupe-ker-avel"]
+)
+def test_the_unsigned_samples_read_without_a_single_warning(contract: str) -> None:
+    # Promises made without a reference (« inscrit à l'annexe financière ») and lists closed by
+    # the wrong sign are reworded at their source, not silenced with `ignorer`.
+    assert [str(p) for p in lint(Project(ROOT), contract)] == []

@@ -135,3 +135,14 @@ def test_text_width_follows_the_font() -> None:
     assert text_width("mmmm") > text_width("iiii") * 2
     assert text_width("Total", bold=True) > text_width("Total")
     assert text_width("Évian") == text_width("Evian")
+
+
+def test_dates_typed_in_a_clause_stay_on_one_line_from_profile_3() -> None:
+    markdown = "Vu le décret du 12 novembre 2021 et l'arrêté du 1er juillet 2025 ; en mai, rien."
+    ast = markdown_to_ast(markdown, 0)
+    joined = _flat(line_breaks(ast, dates=True)["blocks"][0]["c"])
+    assert f"du 12{NBSP}novembre{NBSP}2021 et" in joined
+    assert f"du 1er{NBSP}juillet{NBSP}2025" in joined
+    assert "en mai, rien" in joined  # a month without a day nor a year is left alone
+    # Profile 2 (signed versions) renders as it did: the date may break.
+    assert "du 12 novembre 2021" in _flat(line_breaks(ast)["blocks"][0]["c"])

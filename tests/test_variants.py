@@ -159,7 +159,8 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
             Choice(
                 "reprise",
                 {"options.affectation_resultats.reprise_creton": True},
-                "sont reprises par l'autorité de tarification, sauf engagement spécifique",
+                "sont reprises par l'autorité de tarification de l'établissement qui les "
+                "perçoit, sauf engagement spécifique",
                 "affectation-resultats",
             ),
             Choice(
