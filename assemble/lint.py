@@ -1,10 +1,10 @@
 """The drafting lint: what a legal reviewer would mark in the assembled text of a contract.
 
-Each rule (lint_rules.py) reads the rendered Markdown of the articles (or, for promises and
-annex numbers, the Document) and reports a Finding: a code of the `lint` family, a message, and
-the passage. The passage is then traced back to the clause line or the data value that produced
-it (provenance.py). Warnings listed under the contract's `ignorer:` are dropped; errors never
-are.
+Each rule (lint_rules.py, lint_references.py) reads the rendered Markdown of the articles
+(or, for promises and annex numbers, the Document) and reports a Finding: a code of the `lint`
+family, a message, and the passage. The passage is then traced back to the clause line or the
+data value that produced it (provenance.py). Warnings listed under the contract's `ignorer:`
+are dropped; errors never are.
 """
 
 from __future__ import annotations
@@ -12,12 +12,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import lint_references as references
+from . import lint_rules as words
 from .contract import LoadedContract
 from .document import Document
 from .errors import Problem
 from .library import Library
-from .lint_rules import NBSP, RULES, Finding, Passage
+from .lint_rules import NBSP, Finding, Passage, Rule
 from .provenance import Provenance
+
+RULES: tuple[Rule, ...] = (
+    words.contractions,
+    words.doubled_articles,
+    words.citations,
+    references.defined_terms,
+    references.annex_numbers,
+    references.promises,
+    references.implicit_promises,
+    words.capitals_after_colons,
+    words.run_in_headings,
+    words.list_introductions,
+    words.list_punctuation,
+)
 
 
 def lint_contract(contract: LoadedContract, doc: Document, library: Library) -> list[Problem]:

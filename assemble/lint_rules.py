@@ -1,7 +1,8 @@
-"""The rules of the drafting lint: each reads the assembled articles and yields Findings.
+"""The rules of the drafting lint on words: contractions, citations, capitals, lists.
 
 A rule is a function of the passages (heading and body of every article, as rendered Markdown)
-and the Document; lint.py runs them all and locates what they find.
+and the Document; lint.py runs them all and locates what they find. The rules that compare one
+passage with another (defined terms, annexes, promises) are in lint_references.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .document import Article, Document
 from .provenance import Part
 
 NBSP = "\u00a0"
-_SPACE = r"[ \u00a0\u202f]"
+SPACE = r"[ \u00a0\u202f]"
 
 
 @dataclass(frozen=True)
@@ -162,171 +163,10 @@ def citations(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]
                 )
 
 
-# --- defined terms ---------------------------------------------------------------------------
-
-_DEFINITION = re.compile(
-    r"(?:ci-après(?:" + _SPACE + r"+(?:dénommée?s?|désignée?s?|appelée?s?))?|ensemble)"
-    r",?" + _SPACE + r"*(?:«" + _SPACE + r"*(?P<term>[^»\n]{2,80}?)" + _SPACE + r"*»"
-    r"|\"(?P<straight>[^\"\n]{2,80})\")"
-)
-_DEFINED_USE = re.compile(
-    r"(?<![\w'’])(?:[dD]e la |[dD]e l['’]|[lL]['’]|[lL]es |[lL]e |[lL]a |[dD]u |[dD]es "
-    r"|[aA]ux |[aA]u )" + _SPACE + r"*«" + _SPACE + r"*(?P<term>[^»\n]{2,80}?)" + _SPACE + r"*»"
-)
-_LEADING_ARTICLE = re.compile(r"^(?:les|le|la|l['’])\s*", re.I)
-
-
-def _core(term: str) -> str:
-    return _LEADING_ARTICLE.sub("", " ".join(term.replace(NBSP, " ").split()))
-
-
-def _term_pattern(core: str) -> re.Pattern[str]:
-    # « autorités de tarification » is also used as « autorité de tarification ».
-    words = [
-        re.escape(w.rstrip("sx")) + r"[sx]?" if len(w) > 3 else re.escape(w) for w in core.split()
-    ]
-    return re.compile(r"(?<!\w)" + (_SPACE + "+").join(words) + r"(?!\w)", re.I)
-
-
-def defined_terms(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
-    """A term defined by « ci-après » that the text never uses, and a term quoted as defined
-    (« l'« organisme gestionnaire » ») that no « ci-après » defines."""
-    definitions = [
-        (passage, found) for passage in passages for found in _DEFINITION.finditer(passage.text)
-    ]
-    cores = [_core(found.group("term") or found.group("straight")) for _, found in definitions]
-    for (passage, found), core in zip(definitions, cores, strict=True):
-        pattern = _term_pattern(core)
-        used = any(
-            not (other is passage and found.start() <= use.start() < found.end())
-            for other in passages
-            for use in pattern.finditer(other.text)
-        )
-        if not used:
-            yield Finding(
-                "lint.terme-inutilise",
-                "terme défini mais jamais employé",
-                passage,
-                found.start(),
-                found.end(),
-            )
-    defined = [_term_pattern(core) for core in cores]
-    for passage in passages:
-        for found in _DEFINED_USE.finditer(passage.text):
-            core = _core(found.group("term"))
-            if any(pattern.fullmatch(core) for pattern in defined):
-                continue
-            yield Finding(
-                "lint.terme-non-defini",
-                "terme employé comme défini, jamais défini (ci-après « … »)",
-                passage,
-                found.start(),
-                found.end(),
-            )
-
-
-# --- annexes and promises --------------------------------------------------------------------
-
-_ANNEX_NUMBER = re.compile(
-    r"(?<![\w-])[aA]nnexes?" + _SPACE + r"+(?:n°" + _SPACE + r"*)?"
-    r"(?P<numbers>\d+(?:" + _SPACE + r"*(?:,|à|et)" + _SPACE + r"*\d+)*)(?![\d-])"
-)
-# « annexe 3 de l'arrêté du 3 mars 2017 »: an annex of another text.
-_OTHER_TEXT = re.compile(
-    _SPACE + r"+(?:de l['’]arrêté|du décret|du code|de la loi|de la circulaire|du règlement|"
-    r"de l['’]instruction|de la convention)"
-)
-_LABEL_NUMBER = re.compile(r"^Annexe" + _SPACE + r"+(\d+)")
-
-
-def annex_numbers(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
-    """« annexe 7 » when the contract has six annexes."""
-    known = {
-        int(found.group(1))
-        for article in doc.articles()
-        if (found := _LABEL_NUMBER.match(article.label))
-    }
-    for passage in passages:
-        for found in _ANNEX_NUMBER.finditer(passage.text):
-            if _OTHER_TEXT.match(passage.text, found.end()):
-                continue
-            missing = [n for n in _numbers(found.group("numbers")) if n not in known]
-            if missing:
-                have = ", ".join(str(n) for n in sorted(known)) or "aucune"
-                yield Finding(
-                    "lint.annexe-inconnue",
-                    f"le contrat n'a pas d'annexe {', '.join(str(n) for n in missing)} "
-                    f"(annexes : {have})",
-                    passage,
-                    found.start(),
-                    found.end(),
-                )
-
-
-def _numbers(text: str) -> list[int]:
-    numbers: list[int] = []
-    for part in re.split(r"\s*(?:,|et)\s*", text.replace(NBSP, " ")):
-        low, _, high = part.partition("à")
-        first = int(low.strip())
-        numbers += range(first, int(high.strip()) + 1) if high.strip() else [first]
-    return numbers
-
-
-def promises(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
-    """ref(…, promet="…"): the text referred to must contain each promised phrase."""
-    texts = {a.key: f"{a.heading}\n{a.body}" for a in doc.articles()}
-    for promise in doc.promesses:
-        target = " ".join(_plain(texts.get(key, "")) for key in promise.targets)
-        for phrase in promise.phrases:
-            if _plain(phrase) not in target:
-                yield Finding(
-                    "lint.promesse",
-                    f"l'{promise.label} ne contient pas « {phrase} », que promet ce renvoi",
-                    None,
-                    at=(promise.path, promise.line),
-                )
-
-
-def _plain(markdown: str) -> str:
-    """Text compared for a promise: no Markdown marks, links as their label, case and spaces
-    folded, typographic apostrophes straightened."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"[*_`]", "", text).replace("’", "'")
-    return " ".join(text.lower().split())
-
-
-_IMPLICIT_PROMISE = re.compile(
-    r"(?<!\w)(?:figur\w*|inscrite?s?|prévue?s?|détaillée?s?|retracée?s?|récapitulée?s?|"
-    r"précisée?s?|décrite?s?|fixée?s?|jointe?s?)"
-    + _SPACE
-    + r"+(?:à|en|dans)"
-    + _SPACE
-    + r"+(?:l['’]|une"
-    + _SPACE
-    + r"+)?annexes?(?!"
-    + _SPACE
-    + r"*(?:\d|n°))[^.;\n]{0,40}"
-)
-
-
-def implicit_promises(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
-    """« inscrite à l'annexe financière »: a promise about an annex that nothing checks."""
-    for passage in passages:
-        for found in _IMPLICIT_PROMISE.finditer(passage.text):
-            yield Finding(
-                "lint.promesse-implicite",
-                "promesse que rien ne vérifie (annexe citée sans renvoi)",
-                passage,
-                found.start(),
-                found.end(),
-            )
-
-
 # --- capitals, run-in headings, lists --------------------------------------------------------
 
 _AFTER_COLON = re.compile(
-    r"(?<=\S)" + _SPACE + r"*:(?:" + _SPACE + r"+|" + _SPACE + r"*\n" + _SPACE + r"*)"
+    r"(?<=\S)" + SPACE + r"*:(?:" + SPACE + r"+|" + SPACE + r"*\n" + SPACE + r"*)"
     r"(?:\*\*|\*|_)?(?P<word>[A-ZÀ-ÖØ-Þ][\w]*(?:['’]|\b))"
 )
 
@@ -354,8 +194,8 @@ def capitals_after_colons(passages: tuple[Passage, ...], doc: Document) -> Itera
 
 
 _RUN_IN_COLON = re.compile(
-    r"(?m)^(?:\*\*|__)(?P<label>[^*_\n]+?)" + _SPACE + r"*:" + _SPACE + r"*(?:\*\*|__)"
-    r"|^(?:\*\*|__)(?P<bare>[^*_\n]+?)(?:\*\*|__)" + _SPACE + r"*:"
+    r"(?m)^(?:\*\*|__)(?P<label>[^*_\n]+?)" + SPACE + r"*:" + SPACE + r"*(?:\*\*|__)"
+    r"|^(?:\*\*|__)(?P<bare>[^*_\n]+?)(?:\*\*|__)" + SPACE + r"*:"
 )
 
 
@@ -376,7 +216,7 @@ def run_in_headings(passages: tuple[Passage, ...], doc: Document) -> Iterator[Fi
 
 
 _ENGAGE = re.compile(
-    r"s['’]engagen?t?" + _SPACE + r"*:" + _SPACE + r"*\n\s*[-*+]" + _SPACE + r"+(?P<word>\w+)"
+    r"s['’]engagen?t?" + SPACE + r"*:" + SPACE + r"*\n\s*[-*+]" + SPACE + r"+(?P<word>\w+)"
 )
 
 
@@ -395,7 +235,7 @@ def list_introductions(passages: tuple[Passage, ...], doc: Document) -> Iterator
                 )
 
 
-_ITEM = re.compile(r"^[-*+]" + _SPACE + r"+")
+_ITEM = re.compile(r"^[-*+]" + SPACE + r"+")
 
 
 def list_punctuation(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
@@ -439,18 +279,3 @@ def _lists(text: str) -> Iterator[list[tuple[int, int]]]:
         position = end + 1
     if items:
         yield items
-
-
-RULES: tuple[Rule, ...] = (
-    contractions,
-    doubled_articles,
-    citations,
-    defined_terms,
-    annex_numbers,
-    promises,
-    implicit_promises,
-    capitals_after_colons,
-    run_in_headings,
-    list_introductions,
-    list_punctuation,
-)
