@@ -18,13 +18,14 @@ from pathlib import Path
 from . import __version__
 from .archive_index import INDEX, entry_for, line_bytes
 from .avenant import AvenantDraft, prepare_avenant
-from .build import Prepared, Project, prepare_draft
 from .errors import CpomError, UsageError
 from .history import sha256
-from .lock import LOCK_FILE, read_lock
+from .lock import read_lock
 from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
+from .project import LOCK_FILE, Project
 from .signatures import TRUST_FOLDER, load_trust_roots
 from .signed_file import SignedCheck, check_signed
+from .stages import Prepared, prepare_draft
 from .staging import (
     locked_folder,
     make_folder,
@@ -101,6 +102,7 @@ def archive_version(
         )
     manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
     folder = project.archive / contract_id / version
+    prepared.publish(project.history)  # the archived lock names nothing the history lacks
     _write_atomically(project, folder, files, manifest)
     return Archived(contract_id, version, folder, check, cleaned)
 

@@ -17,15 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .build import (
-    Prepared,
-    Project,
-    Rendered,
-    build_contract,
-    compose_version,
-    prepare_draft,
-    render,
-)
+from .build import build_contract
 from .changes import ArticleChange, Changes, compare
 from .compose import compose
 from .contract import validation_problems
@@ -37,9 +29,11 @@ from .library import load_library
 from .limits import DATA_FILE_BYTES
 from .manifest import MANIFEST, parse_manifest
 from .model import AvenantFile
+from .project import Project
 from .reading import read_text
 from .redline import build_redline
 from .sources import load_yaml
+from .stages import Prepared, Rendered, compose_version, prepare_draft, render
 from .templating import ClauseRenderer, Markdown
 
 AVENANTS = "avenants"
@@ -165,6 +159,7 @@ def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     stem = f"{contract_id}-avenant-{draft.number}"
     files = draft.rendered.files(avenant_folder(project, contract_id, draft.number), stem)
     consolidated = draft.consolidated
+    consolidated.publish(project.history)
     files.update(consolidated.rendered.files(project.build / contract_id, contract_id))
     files[project.lock_path(contract_id)] = consolidated.lock.to_json().encode("utf-8")
     write_files(files, project.draft_scope(contract_id))

@@ -17,15 +17,17 @@ from rich.console import Console
 from rich.table import Table
 
 from . import ooxml
-from .build import Project, build_contract, epoch_of, rebuild_version
+from .build import build_contract, rebuild_version
 from .compose import compose
 from .contract import load_contract
 from .library import load_library
 from .markdown import to_markdown
 from .office import Job, office, run_jobs
 from .pandoc import markdown_to_ast, pandoc_path
+from .project import Project
 from .render_docx import render_docx
 from .render_pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
+from .stages import epoch_of
 
 
 def _median_seconds(action: Callable[[], object], repetitions: int) -> float:

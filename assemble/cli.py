@@ -24,13 +24,7 @@ from .arguments import ArgumentsError, FrenchParser
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
 from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
-from .build import (
-    Project,
-    build_contract,
-    compose_draft,
-    rebuild_version,
-    record_version,
-)
+from .build import build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
@@ -39,10 +33,12 @@ from .indexing import index_versions
 from .library import load_library
 from .lint import lint_contract
 from .names import check_arguments
+from .project import Project
 from .reading import unreadable
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
 from .scope import Scope
+from .stages import compose_draft
 from .verify import verify_archive
 from .versions import (
     STATE_LABELS,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from .archive_index import INDEX, entry_for, line_bytes
-from .build import Project
 from .errors import CpomError, UsageError
 from .manifest import MANIFEST
+from .project import Project
 from .staging import locked_folder, staging_folder, sync_folder, write_archived_file
 from .verify import verify_contract
 

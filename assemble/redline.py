@@ -23,19 +23,19 @@ from typing import Any
 
 from . import ooxml
 from . import pandoc_nodes as pn
-from .build import Project, assemble, compose_version, epoch_of
 from .document import Article, Document
 from .errors import UsageError
 from .files import write_files
-from .lock import DRAFT
 from .manifest import MANIFEST, parse_manifest
 from .markdown import to_markdown
 from .pandoc import markdown_to_ast
+from .project import DRAFT, Project
 from .redline_blocks import SectionChange, merge_body
 from .redline_settle import is_marker
 from .redline_words import Marks
 from .render_docx import docx_body, render_docx
 from .render_pdf import render_pdf, visible_changes
+from .stages import assemble, compose_version, epoch_of
 from .typography import UNBREAKABLE
 
 ALIASES = {"draft": DRAFT, "projet": DRAFT}

@@ -10,10 +10,9 @@ import typst
 
 from .document import Document
 from .errors import ToolError
-from .lock import FONTS
 from .pandoc import ast_to, with_meta
 from .parts import template_context
-from .template_files import typst_error
+from .template_files import FONTS, typst_error
 from .typography import (
     DATES,
     KEEP_TOGETHER,

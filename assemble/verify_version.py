@@ -13,8 +13,9 @@ from pathlib import Path
 from .archive_fs import kind_of, listed, read_archived, stray
 from .errors import CpomError, Problem
 from .history import sha256
-from .lock import LOCK_FILE, read_lock
+from .lock import read_lock
 from .manifest import MANIFEST, Manifest, parse_manifest
+from .project import LOCK_FILE
 from .signatures import UnreadableSignatures, read_signatures
 
 RESTORE = "restaurez le fichier signé original depuis git ou une sauvegarde"

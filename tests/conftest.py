@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.library import Library, load_library
 from assemble.lock import read_lock
+from assemble.project import Outputs, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "association-horizons"

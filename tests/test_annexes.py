@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from assemble.build import Project, assemble
 from assemble.contract import LoadedContract
 from assemble.document import Document
 from assemble.facts import derive
 from assemble.financing import annual_amount
 from assemble.library import Library
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import ROOT
 

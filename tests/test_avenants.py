@@ -10,9 +10,10 @@ from pypdf import PdfReader
 
 from assemble.archive import archive_version
 from assemble.avenant import avenant_folder, build_avenant, prepare_avenant
-from assemble.build import Project, assemble
 from assemble.errors import CpomError
 from assemble.french import NBSP, NNBSP
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import LOZERE, ROOT, SAMPLE, copy_project, edit, signed_copy
 

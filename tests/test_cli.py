@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from assemble.build import Project
 from assemble.cli import main
+from assemble.project import Project
 from assemble.schema import SCHEMA_FILE, schema_text
 
 from conftest import ROOT, SAMPLE, edit

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project, assemble
 from assemble.document import Document
 from assemble.errors import CpomError
 from assemble.french import NBSP
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import SAMPLE, drop_lines, edit
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from assemble.build import Project
 from assemble.contract import load_contract
 from assemble.errors import CpomError
+from assemble.project import Project
 
 from conftest import SAMPLE, edit
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from assemble.avenant import avenant_folder, build_avenant
-from assemble.build import Outputs
+from assemble.project import Outputs
 
 from conftest import ROOT, SAMPLE, copy_project
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project, compose_draft
 from assemble.cli import main
 from assemble.errors import CpomError, Problem
 from assemble.lint import lint_contract
+from assemble.project import Project
+from assemble.stages import compose_draft
 
 from conftest import ROOT, SAMPLE, edit
 

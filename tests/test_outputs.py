@@ -8,8 +8,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.build import Outputs
 from assemble.french import NBSP, NNBSP
+from assemble.project import Outputs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

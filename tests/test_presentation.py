@@ -14,11 +14,13 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.build import Outputs, Project, assemble, epoch_of, render
-from assemble.lock import FONT_FILES, read_lock
+from assemble.lock import read_lock
 from assemble.markdown import to_markdown
 from assemble.pandoc import markdown_to_ast
+from assemble.project import Outputs, Project
 from assemble.render_pdf import render_typst
+from assemble.stages import assemble, epoch_of, render
+from assemble.template_files import FONT_FILES
 
 from conftest import ROOT, SAMPLE, copy_project
 

@@ -24,11 +24,12 @@ from pypdf import PdfReader
 
 from assemble import ooxml
 from assemble.avenant import build_everything
-from assemble.build import Project, build_contract, rebuild_version
+from assemble.build import build_contract, rebuild_version
 from assemble.errors import UsageError
 from assemble.lock import read_lock
 from assemble.office import Job, office, run_jobs
 from assemble.ooxml import w
+from assemble.project import Project
 from assemble.redline import Summary, build_redline
 
 from conftest import LOZERE, SAMPLE, copy_repository, drop_lines, edit, signed_copy

@@ -14,11 +14,12 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.build import Outputs, Project, assemble
 from assemble.document import Document
 from assemble.french import NBSP, NNBSP
 from assemble.library import Library
 from assemble.parts import template_context
+from assemble.project import Outputs, Project
+from assemble.stages import assemble
 
 from conftest import ROOT
 

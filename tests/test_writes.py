@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError, UsageError
 from assemble.files import check_targets, write_files
+from assemble.project import Project
 from assemble.scope import Scope
 from assemble.temporaries import clean_stale_temporaries
 
