@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from .codes import CODES, lookup
 from .contract import LoadedContract
 from .document import Document
 from .errors import Problem
@@ -28,7 +29,8 @@ def lint_contract(contract: LoadedContract, doc: Document, library: Library) -> 
     """
     passages = tuple(_passages(doc))
     provenance = Provenance(library, contract)
-    ignored = set(contract.data.ignorer)
+    # The data model refuses an error under `ignorer:`; an error is never dropped here either.
+    ignored = {code for code in contract.data.ignorer if code in CODES and lookup(code).silenceable}
     grouped: dict[tuple[str, str, Path | None, int | None], list[Finding]] = {}
     for rule in RULES:
         for finding in rule(passages, doc):
