@@ -7,6 +7,7 @@ message a drafter reads ends with what to do. `docs/erreurs.md` is generated fro
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,9 @@ class Code:
     severity: Severity
     title: str  # what went wrong, in a few French words
     fix: str  # the default fix, printed after « → »
+    # A warning a contract may list under `ignorer:` once a drafter has examined it. Only
+    # warnings about the text of one contract qualify; an error never does.
+    silenceable: bool = False
 
     @property
     def family(self) -> str:
@@ -33,6 +37,8 @@ def _codes(*entries: Code) -> Mapping[str, Code]:
     for entry in entries:
         if entry.code in table:
             raise ValueError(f"code declared twice: {entry.code}")
+        if entry.silenceable and entry.severity != W:
+            raise ValueError(f"an error cannot be silenced: {entry.code}")
         table[entry.code] = entry
     return table
 
@@ -348,23 +354,72 @@ CODES: Mapping[str, Code] = _codes(
         "corrigez la valeur ; mettez-la entre guillemets si c'est un texte",
     ),
     # --- data -----------------------------------------------------------------------------------
+    # One code per rule of the data model (model.py, fields.py) and of its cross-checks
+    # (contract.py); the message names the field, the hint what to write instead.
     Code(
-        "data.invalid",
+        "data.missing",
         E,
-        "donnée non conforme au modèle",
-        "corrigez la valeur ; contracts/schema.json et docs/donnees.md décrivent les champs admis",
+        "champ obligatoire manquant",
+        "ajoutez ce champ ; contracts/schema.json et docs/donnees.md décrivent les champs admis",
+    ),
+    Code(
+        "data.unknown-field",
+        E,
+        "champ inconnu",
+        "vérifiez l'orthographe et l'indentation du champ ; contracts/schema.json liste les "
+        "champs admis à chaque niveau",
+    ),
+    Code(
+        "data.type",
+        E,
+        "valeur d'un autre type que celui attendu",
+        "écrivez ce que le champ attend : un texte, un nombre, une liste (« - ») ou un bloc de "
+        "champs ; docs/donnees.md décrit chaque champ",
+    ),
+    Code(
+        "data.choice",
+        E,
+        "valeur qui n'est pas l'une des valeurs admises",
+        "choisissez l'une des valeurs possibles, écrite exactement comme dans la liste",
+    ),
+    Code(
+        "data.format",
+        E,
+        "identifiant qui n'a pas la forme attendue",
+        "une clé s'écrit en minuscules, chiffres et tirets (« ars-occitanie ») ; un SIREN "
+        "compte 9 chiffres",
+    ),
+    Code(
+        "data.empty",
+        E,
+        "texte, liste ou choix vide",
+        "écrivez le texte ou ajoutez au moins un élément ; retirez le champ s'il est facultatif",
+    ),
+    Code(
+        "data.number",
+        E,
+        "nombre ou montant illisible",
+        "écrivez le nombre sans espace ni symbole, avec un point décimal (1234567.89) ; "
+        "docs/donnees.md décrit chaque champ",
+    ),
+    Code(
+        "data.decimals",
+        E,
+        "trop de décimales",
+        "deux décimales au plus pour un montant, trois pour un taux, quatre pour une valeur "
+        "de point",
+    ),
+    Code(
+        "data.date",
+        E,
+        "date illisible ou qui n'existe pas",
+        "écrivez une date du calendrier, AAAA-MM-JJ (le 30 février n'existe pas)",
     ),
     Code(
         "data.out-of-range",
         E,
         "valeur hors des limites plausibles",
         "vérifiez la valeur (unité, zéros en trop) ; les limites sont dans docs/donnees.md",
-    ),
-    Code(
-        "data.date",
-        E,
-        "date qui n'existe pas",
-        "écrivez une date du calendrier, AAAA-MM-JJ (le 30 février n'existe pas)",
     ),
     Code(
         "data.text-too-long",
@@ -374,10 +429,88 @@ CODES: Mapping[str, Code] = _codes(
         "(contracts/<id>/clauses/)",
     ),
     Code(
-        "data.ignorer",
+        "data.finess",
         E,
-        "code à ignorer inconnu ou qui ne s'ignore pas",
-        "ignorer ne liste que des avertissements lint.* (cpom codes) ; une erreur se corrige",
+        "numéro FINESS invalide",
+        "recopiez le numéro FINESS depuis le répertoire FINESS : 9 caractères, département en "
+        "tête et clé de contrôle en dernier",
+    ),
+    Code(
+        "data.departement",
+        E,
+        "code de département inconnu",
+        'écrivez le code du département entre guillemets : "34", "2A", "974"',
+    ),
+    Code(
+        "data.finess-departement",
+        E,
+        "département qui ne correspond pas au numéro FINESS",
+        "le FINESS commence par le code du département de l'établissement : corrigez l'un ou "
+        "l'autre",
+    ),
+    Code(
+        "data.requires",
+        E,
+        "champ exigé, ou sans objet, selon un autre champ",
+        "ajoutez le champ que le message dit exigé, ou retirez celui qu'il dit sans objet",
+    ),
+    Code(
+        "data.financing-kind",
+        E,
+        "financement sans nature, ou de plusieurs natures",
+        "un financement a une seule nature : dotation (avec tarif_plafond pour un CHRS), "
+        "forfait_soins, forfait_dependance (avec hebergement), prix_de_journee ou tarif_horaire",
+    ),
+    Code(
+        "data.duplicate",
+        E,
+        "clé ou numéro FINESS en double",
+        "chaque autorité, établissement et objectif a une clé (ou un FINESS) unique : retirez "
+        "le doublon ou renommez-le",
+    ),
+    Code(
+        "data.unknown-reference",
+        E,
+        "renvoi à une autorité, un membre ou un établissement que le contrat ne déclare pas",
+        "reprenez la clé (ou le FINESS) d'un élément déclaré plus haut dans le fichier",
+    ),
+    Code(
+        "data.unused",
+        E,
+        "membre du groupement qui ne gère aucun établissement du périmètre",
+        "rattachez-lui un établissement (champ membre) ou retirez-le des membres",
+    ),
+    Code(
+        "data.year-outside",
+        E,
+        "exercice hors de la durée du contrat",
+        "choisissez un exercice couvert par le contrat, de sa prise d'effet à son terme",
+    ),
+    Code(
+        "data.period-order",
+        E,
+        "période qui finit avant de commencer",
+        "l'année de fin est au plus tôt l'année de début",
+    ),
+    Code(
+        "data.sum-mismatch",
+        E,
+        "montant total qui ne concorde pas avec la somme de ses parts",
+        "corrigez le total ou les parts pour qu'ils concordent",
+    ),
+    Code(
+        "data.ignorer-unknown",
+        E,
+        "code inconnu sous ignorer",
+        "recopiez le code d'un avertissement tel que make check l'imprime entre crochets "
+        "(liste dans docs/erreurs.md)",
+    ),
+    Code(
+        "data.ignorer-refused",
+        E,
+        "code qui ne s'ignore pas sous ignorer",
+        "une erreur se corrige, elle ne s'ignore pas ; ignorer ne tait que les avertissements "
+        "marqués « ignorable » dans docs/erreurs.md",
     ),
     # --- library and clauses --------------------------------------------------------------------
     Code(
@@ -405,6 +538,12 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "en-tête de clause absent ou mal fermé",
         "la clause commence par un bloc --- id, version, titre, ordre, intitule ---",
+    ),
+    Code(
+        "clause.motif",
+        E,
+        "nouvelle version de clause sans motif, ou motif de plusieurs lignes",
+        "ajoutez à l'en-tête « motif: » et une ligne qui dit ce qui change dans cette version",
     ),
     Code(
         "clause.titre",
@@ -531,6 +670,7 @@ CODES: Mapping[str, Code] = _codes(
         "« à le », « à les », « de le » ou « de les » devant un nom",
         "écrivez au, aux, du, des ; dans une clause, les filtres au et du (docs/clauses.md) "
         "contractent d'eux-mêmes, noms de lieux compris (« au Mans »)",
+        silenceable=True,
     ),
     Code(
         "lint.article-double",
@@ -538,6 +678,7 @@ CODES: Mapping[str, Code] = _codes(
         "article doublé devant un nom qui porte le sien",
         'un nom qui porte son article (« Les Ateliers du Maine ») s\'écrit avec article: "" ; '
         "dans une clause, imprimez-le avec le filtre le, du ou au",
+        silenceable=True,
     ),
     Code(
         "lint.citation",
@@ -545,18 +686,21 @@ CODES: Mapping[str, Code] = _codes(
         "citation d'un texte écrite de façon irrégulière ou coupée",
         "écrivez « article L. 313-11 », « R. 314-43-1 », « n° 2015-1776 » sur une même ligne "
         "de la clause : l'assemblage y pose les espaces insécables",
+        silenceable=True,
     ),
     Code(
         "lint.terme-inutilise",
         W,
         "terme défini par « ci-après » mais jamais employé",
         "employez le terme défini dans le texte, ou retirez la définition",
+        silenceable=True,
     ),
     Code(
         "lint.terme-non-defini",
         W,
         "terme employé comme défini (« l'« … » ») mais jamais défini",
         "définissez-le une fois (ci-après « … ») ou retirez les guillemets",
+        silenceable=True,
     ),
     Code(
         "lint.annexe-inconnue",
@@ -576,6 +720,7 @@ CODES: Mapping[str, Code] = _codes(
         "« figure à l'annexe… » sans renvoi vérifiable",
         'dans une clause, écrivez {{ ref("id-de-l-annexe", promet="ce qui y figure") }} ; '
         "dans une donnée, vérifiez l'annexe puis ignorez l'avertissement pour ce contrat",
+        silenceable=True,
     ),
     Code(
         "lint.majuscule",
@@ -583,24 +728,28 @@ CODES: Mapping[str, Code] = _codes(
         "majuscule après un deux-points",
         "après « : », écrivez en minuscule (filtre minuscule pour une donnée), sauf nom propre "
         "ou citation",
+        silenceable=True,
     ),
     Code(
         "lint.intertitre",
         W,
         "intertitre en ligne suivi d'un deux-points",
         "un intertitre en ligne se termine par un point : « **Contexte.** Les projets… »",
+        silenceable=True,
     ),
     Code(
         "lint.liste-introduction",
         W,
         "« s'engage : » devant une liste d'infinitifs",
         "écrivez « s'engage à : » devant des éléments qui commencent par un infinitif",
+        silenceable=True,
     ),
     Code(
         "lint.liste-ponctuation",
         W,
         "élément de liste mal ponctué",
         "chaque élément se termine par « ; », le dernier par « . » (filtre puces)",
+        silenceable=True,
     ),
     Code(
         "schema.stale",
@@ -862,20 +1011,36 @@ CODES: Mapping[str, Code] = _codes(
 )
 
 
-def silenceable(code: str) -> str | None:
-    """Why `code` cannot be listed under a contract's `ignorer:`, or None if it can."""
+def refusal_to_silence(code: str) -> tuple[str, str, str | None] | None:
+    """Why `code` cannot be listed under a contract's `ignorer:`: problem code, message, hint.
+
+    None when it can: a registered warning about the text of one contract.
+    """
     entry = CODES.get(code)
-    if entry is None or entry.family != "lint":
-        known = ", ".join(c.code for c in CODES.values() if c.family == "lint" and c.severity == W)
-        return f"« {code} » n'est pas un avertissement de relecture ; codes possibles : {known}"
+    if entry is None:
+        close = difflib.get_close_matches(code, silenceable_codes(), n=1)
+        guess = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+        known = ", ".join(silenceable_codes())
+        return (
+            "data.ignorer-unknown",
+            f"« {code} » n'est pas un code connu{guess}",
+            f"avertissements qui s'ignorent : {known}",
+        )
     if entry.severity != W:
-        return f"« {code} » est une erreur : elle se corrige, elle ne s'ignore pas"
+        message = f"« {code} » est une erreur : elle se corrige, elle ne s'ignore pas"
+        return "data.ignorer-refused", message, f"corrigez-la : {entry.fix}"
+    if not entry.silenceable:
+        message = (
+            f"« {code} » est un avertissement qui ne porte pas sur le texte d'un contrat : il "
+            "ne s'ignore pas"
+        )
+        return "data.ignorer-refused", message, f"faites-le disparaître : {entry.fix}"
     return None
 
 
-def warnings_of(family: str) -> list[str]:
-    """The warning codes of a family, for the data model's list of codes one may silence."""
-    return [c.code for c in CODES.values() if c.family == family and c.severity == W]
+def silenceable_codes() -> list[str]:
+    """The warnings a contract may list under `ignorer:`, for the data model's JSON schema."""
+    return [c.code for c in CODES.values() if c.silenceable]
 
 
 def lookup(code: str) -> Code:
@@ -897,8 +1062,22 @@ def codes_markdown() -> str:
         "Chaque problème est imprimé sous la forme `fichier:ligne: message [code]`, suivi de "
         "« → » et de la correction à apporter. Le code de sortie est 1 pour une donnée, une "
         "clause ou un fichier à corriger, 2 pour une commande mal employée. Un avertissement "
-        "est signalé sans changer le code de sortie ; un contrat peut taire les siens "
-        "(`ignorer:`, voir docs/clauses.md).",
+        "est signalé sans changer le code de sortie.",
+        "",
+        "## Taire un avertissement pour un contrat",
+        "",
+        "Un avertissement marqué « ignorable » ci-dessous, une fois examiné et accepté, se tait "
+        "pour un contrat en listant son code sous `ignorer:` dans son `contract.yaml` :",
+        "",
+        "```yaml",
+        "ignorer:",
+        "  - lint.promesse-implicite",
+        "```",
+        "",
+        "Le code est tu pour ce contrat seulement, partout où il apparaît. Une erreur ne "
+        "s'ignore pas : la lister est une erreur (`data.ignorer-refused`), à la ligne du code "
+        "listé ; un code inconnu aussi (`data.ignorer-unknown`). Les avertissements de "
+        "l'archive ne portent pas sur le texte d'un contrat et ne s'ignorent pas.",
         "",
     ]
     for family, title in FAMILIES.items():
@@ -909,6 +1088,7 @@ def codes_markdown() -> str:
         lines.append("| --- | --- | --- | --- |")
         for entry in entries:
             fix = entry.fix.replace("|", "\\|")
-            lines.append(f"| `{entry.code}` | {entry.severity} | {entry.title} | {fix} |")
+            severity = f"{entry.severity} (ignorable)" if entry.silenceable else entry.severity
+            lines.append(f"| `{entry.code}` | {severity} | {entry.title} | {fix} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -10,15 +10,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .codes import silenceable
+from .codes import refusal_to_silence
 from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
-from .limits import DATA_FILE_BYTES, LENGTH_REASONS, REASONS
+from .french import montant
+from .limits import DATA_FILE_BYTES
 from .model import Contract
 from .policy import policy_problems
 from .reading import read_text
-from .safe_yaml import dotted_path
 from .sources import LineMap, Loc, load_yaml
+
+# Re-exported: avenant.py validates its avenant files with it.
+from .validation import validation_problems as validation_problems
 
 CONTRACT_FILE = "contract.yaml"
 
@@ -58,7 +61,12 @@ def validate_contract(
     """
     if not isinstance(raw, dict):
         raise CpomError.one(
-            "data.invalid", "le fichier doit être un dictionnaire YAML", lines.path, 1
+            "data.type",
+            "le fichier doit être un dictionnaire YAML",
+            lines.path,
+            1,
+            hint="le fichier se compose des blocs contrat:, organisme:, autorites:… (voir "
+            "docs/donnees.md)",
         )
     try:
         data = Contract.model_validate(raw)
@@ -76,18 +84,21 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     """Checks that span several fields: references between keys, duplicates, FINESS départements."""
     problems: list[Problem] = []
 
-    def add(loc: Loc, message: str, hint: str) -> None:
-        problems.append(Problem("data.invalid", message, lines.path, lines.line_of(loc), hint))
+    def add(code: str, loc: Loc, message: str, hint: str) -> None:
+        problems.append(_problem(code, lines, loc, message, hint))
 
     authorities = {a.cle for a in data.autorites}
     for loc, key in _duplicates([a.cle for a in data.autorites], ("autorites",), "cle"):
-        add(loc, f"autorites: la clé « {key} » est déjà utilisée", "donnez une clé unique")
+        message = f"autorites: la clé « {key} » est déjà utilisée"
+        add("data.duplicate", loc, message, "donnez une clé unique")
     finess = [e.finess for e in data.etablissements]
     for loc, key in _duplicates(finess, ("etablissements",), "finess"):
-        add(loc, f"etablissements: le FINESS {key} figure deux fois", "retirez le doublon")
+        message = f"etablissements: le FINESS {key} figure deux fois"
+        add("data.duplicate", loc, message, "retirez le doublon")
     for i, etab in enumerate(data.etablissements):
         if not etab.finess.startswith(etab.departement):
             add(
+                "data.finess-departement",
                 ("etablissements", i, "departement"),
                 f"etablissements[{i}].departement: {etab.departement} ne correspond pas "
                 f"au FINESS {etab.finess}",
@@ -96,6 +107,7 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
         for j, fin in enumerate(etab.financements):
             if fin.financeur not in authorities:
                 add(
+                    "data.unknown-reference",
                     ("etablissements", i, "financements", j, "financeur"),
                     f"etablissements[{i}].financements[{j}].financeur: « {fin.financeur} » "
                     "n'est pas une autorité du contrat",
@@ -104,7 +116,8 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     objectives = [o.cle for axe in data.axes for o in axe.objectifs]
     for key, count in Counter(objectives).items():
         if count > 1:
-            add(("axes",), f"axes: l'objectif « {key} » est défini {count} fois", "clé unique")
+            message = f"axes: l'objectif « {key} » est défini {count} fois"
+            add("data.duplicate", ("axes",), message, "donnez une clé unique")
     problems.extend(_check_departements(data, lines))
     problems.extend(_check_members(data, lines))
     problems.extend(_check_years(data, lines))
@@ -115,20 +128,20 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
 
 
 def _check_ignorer(data: Contract, lines: LineMap) -> list[Problem]:
-    """Only the drafting review's warnings can be silenced, never an error."""
+    """Only warnings on a contract's text can be silenced, never an error nor an unknown code."""
     problems = []
     for index, code in enumerate(data.ignorer):
-        reason = silenceable(code)
-        if reason is not None:
+        refusal = refusal_to_silence(code)
+        if refusal is not None:
+            problem_code, reason, hint = refusal
             line = lines.line_of(("ignorer", index))
-            problems.append(
-                Problem("data.ignorer", f"ignorer[{index}]: {reason}", lines.path, line)
-            )
+            message = f"ignorer[{index}]: {reason}"
+            problems.append(Problem(problem_code, message, lines.path, line, hint))
     return problems
 
 
-def _problem(lines: LineMap, loc: Loc, message: str, hint: str) -> Problem:
-    return Problem("data.invalid", message, lines.path, lines.line_of(loc), hint)
+def _problem(code: str, lines: LineMap, loc: Loc, message: str, hint: str) -> Problem:
+    return Problem(code, message, lines.path, lines.line_of(loc), hint)
 
 
 def _check_departements(data: Contract, lines: LineMap) -> list[Problem]:
@@ -136,6 +149,7 @@ def _check_departements(data: Contract, lines: LineMap) -> list[Problem]:
     if several and data.options.multi_departements is None:
         return [
             _problem(
+                "data.requires",
                 lines,
                 ("options",),
                 "options.multi_departements: exigé, le périmètre couvre plusieurs départements",
@@ -154,6 +168,7 @@ def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
     if by_members and not members:
         problems.append(
             _problem(
+                "data.requires",
                 lines,
                 ("organisme", "gcsms"),
                 "organisme.gcsms.membres: liste vide",
@@ -165,6 +180,7 @@ def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
         if by_members and etab.membre not in members:
             problems.append(
                 _problem(
+                    "data.unknown-reference",
                     lines,
                     loc if etab.membre else ("etablissements", i),
                     f"etablissements[{i}].membre: « {etab.membre or ''} » n'est pas un "
@@ -175,6 +191,7 @@ def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
         elif not by_members and etab.membre is not None:
             problems.append(
                 _problem(
+                    "data.requires",
                     lines,
                     loc,
                     f"etablissements[{i}].membre: sans objet ici",
@@ -188,6 +205,7 @@ def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
             if member.cle not in used:
                 problems.append(
                     _problem(
+                        "data.unused",
                         lines,
                         ("organisme", "gcsms", "membres", j),
                         f"organisme.gcsms.membres[{j}]: « {member.cle} » ne gère aucun "
@@ -213,6 +231,7 @@ def _check_years(data: Contract, lines: LineMap) -> list[Problem]:
                     if not first <= year <= last:
                         problems.append(
                             _problem(
+                                "data.year-outside",
                                 lines,
                                 (*base, field),
                                 f"axes[{a}].objectifs[{o}].indicateurs[{n}].{field}: "
@@ -230,6 +249,7 @@ def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
         if operation.finess not in known:
             problems.append(
                 _problem(
+                    "data.unknown-reference",
                     lines,
                     ("investissements", i, "finess"),
                     f"investissements[{i}].finess: {operation.finess} n'est pas un "
@@ -240,6 +260,7 @@ def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
         if operation.annee_fin < operation.annee_debut:
             problems.append(
                 _problem(
+                    "data.period-order",
                     lines,
                     ("investissements", i, "annee_fin"),
                     f"investissements[{i}].annee_fin: antérieure à annee_debut",
@@ -251,6 +272,7 @@ def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
         ):
             problems.append(
                 _problem(
+                    "data.requires",
                     lines,
                     ("investissements", i, "surcout_exploitation"),
                     f"investissements[{i}].surcout_exploitation: un surcoût "
@@ -271,6 +293,7 @@ def _check_head_office_fees(data: Contract, lines: LineMap) -> list[Problem]:
     if fees.modalite == "aucun":
         return [
             _problem(
+                "data.requires",
                 lines,
                 ("etablissements", i, "quote_part_frais_de_siege"),
                 f"etablissements[{i}].quote_part_frais_de_siege: sans frais de siège autorisés",
@@ -279,13 +302,14 @@ def _check_head_office_fees(data: Contract, lines: LineMap) -> list[Problem]:
             for i, _ in shares
         ]
     total = sum((share for _, share in shares if share is not None), Decimal(0))
-    if shares and total != fees.montant_annuel:
+    if shares and fees.montant_annuel is not None and total != fees.montant_annuel:
         return [
             _problem(
+                "data.sum-mismatch",
                 lines,
                 ("options", "frais_de_siege", "montant_annuel"),
-                f"options.frais_de_siege.montant_annuel: {fees.montant_annuel} € "
-                f"autorisés, mais les quotes-parts des établissements totalisent {total} €",
+                f"options.frais_de_siege.montant_annuel: {montant(fees.montant_annuel)} "
+                f"autorisés, mais les quotes-parts des établissements totalisent {montant(total)}",
                 "corrigez le montant ou les quotes-parts pour qu'ils concordent",
             )
         ]
@@ -300,99 +324,3 @@ def _duplicates(values: list[str], base: Loc, field: str) -> list[tuple[Loc, str
             found.append(((*base, index, field), value))
         seen.add(value)
     return found
-
-
-def validation_problems(exc: ValidationError, lines: LineMap) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        loc: Loc = tuple(error["loc"])
-        dotted = dotted_path(loc)
-        message, hint = _french_message(error)
-        code = "data.out-of-range" if error["type"] in _OUT_OF_RANGE else "data.invalid"
-        problems.append(Problem(code, f"{dotted}: {message}", lines.path, lines.line_of(loc), hint))
-    return problems
-
-
-_RANGE_KINDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
-_OUT_OF_RANGE = _RANGE_KINDS | {"finite_number", "int_parsing_size", "too_long", "list_too_long"}
-
-
-def _french_message(error: Any) -> tuple[str, str | None]:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    if kind == "missing":
-        return "champ obligatoire manquant", "ajoutez ce champ (voir contracts/schema.json)"
-    if kind == "extra_forbidden":
-        return "champ inconnu", "vérifiez l'orthographe ; le schéma liste les champs admis"
-    if kind == "literal_error":
-        return f"valeur « {value} » non admise", f"valeurs possibles : {ctx.get('expected')}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"])), None
-    if kind == "string_pattern_mismatch":
-        return f"« {value} » n'a pas la forme attendue", _PATTERN_HINTS.get(str(ctx.get("pattern")))
-    if kind in ("too_short", "list_too_short", "string_too_short") and isinstance(value, str):
-        return "texte vide", "écrivez le texte, ou retirez le champ s'il est facultatif"
-    if kind in ("too_short", "list_too_short"):
-        return "la liste est vide", "ajoutez au moins un élément"
-    if kind in ("too_long", "list_too_long"):
-        limit = str(ctx.get("max_length"))
-        why = LENGTH_REASONS.get(limit)
-        return f"{ctx.get('actual_length')} éléments, au plus {limit}" + (
-            f" ({why})" if why else ""
-        ), "vérifiez la liste : des éléments répétés ?"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"« {value} » n'est pas un nombre entier", None
-    if kind in ("decimal_parsing", "decimal_type"):
-        return f"« {value} » n'est pas un montant", "écrivez par exemple 1234567.89"
-    if kind == "decimal_max_places":
-        return f"« {value} » a trop de décimales", "deux décimales au plus pour un montant"
-    if kind.startswith("date"):
-        return f"« {value} » n'est pas une date", "écrivez la date sous la forme AAAA-MM-JJ"
-    if kind in _RANGE_KINDS:
-        return _out_of_range(value, ctx)
-    if kind == "finite_number":
-        return f"« {value} » n'est pas un nombre fini", "écrivez un nombre, par exemple 1234567.89"
-    if kind == "int_parsing_size":
-        return "nombre bien trop grand", "vérifiez la valeur : des chiffres en trop ?"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"« {value} » n'est pas oui/non", "écrivez true ou false"
-    if kind in ("float_parsing", "float_type"):
-        return f"« {value} » n'est pas un nombre", "écrivez par exemple 1.5"
-    if kind in ("string_type", "model_type", "dict_type", "list_type"):
-        expected = {
-            "string_type": "un texte",
-            "model_type": "un bloc de champs",
-            "dict_type": "un bloc de champs",
-            "list_type": "une liste",
-        }[kind]
-        return f"type inattendu : {expected} est attendu", None
-    return f"valeur non admise (« {str(value)[:40]} »)", None
-
-
-_BOUNDS = {"ge": "au moins", "le": "au plus", "gt": "plus de", "lt": "moins de"}
-
-
-def _out_of_range(value: Any, ctx: dict[str, Any]) -> tuple[str, str]:
-    """Which bound a value exceeds, and why the bound exists (see limits.py)."""
-    key, bound = next(((k, ctx[k]) for k in _BOUNDS if k in ctx), ("le", "?"))
-    why = REASONS.get(str(bound))
-    message = f"« {value} » hors limites : {_BOUNDS[key]} {_number(bound)}"
-    if why:
-        message += f" ({why})"
-    return (
-        message,
-        "vérifiez la valeur (unité, zéros en trop, année) ; docs/donnees.md donne les limites",
-    )
-
-
-def _number(bound: object) -> str:
-    if isinstance(bound, int | Decimal) and not isinstance(bound, bool) and bound >= 10_000:
-        return f"{bound:,}".replace(",", "\u202f")
-    return str(bound)
-
-
-_PATTERN_HINTS = {
-    r"^[0-9]{9}$": "un SIREN compte 9 chiffres",
-    r"^[a-z0-9][a-z0-9-]*$": "minuscules, chiffres et tirets, par exemple « ars-occitanie »",
-}

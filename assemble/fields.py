@@ -9,8 +9,18 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from .codes import lookup
 from .departements import DEPARTEMENTS
 from .limits import MAX_AMOUNT, MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR
+
+
+class RuleError(ValueError):
+    """A validator's refusal, naming the problem code of the rule it enforces (codes.py)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = lookup(code).code
+
 
 FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
 
@@ -18,16 +28,20 @@ FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
 def _finess(value: str) -> str:
     value = value.replace(" ", "")
     if len(value) != 9:
-        raise ValueError(
-            f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}"
+        raise RuleError(
+            "data.finess",
+            f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}",
         )
     if not re.match(FINESS_PATTERN, value) or not value[2:].isdigit():
-        raise ValueError(
+        raise RuleError(
+            "data.finess",
             f"« {value} » n'est pas un numéro FINESS : deux caractères de département "
-            "(01 à 95, 2A, 2B, 971 à 976) suivis de chiffres"
+            "(01 à 95, 2A, 2B, 971 à 976) suivis de chiffres",
         )
     if value[:2].isdigit() and not _luhn_valid(value):
-        raise ValueError(f"la clé de contrôle du numéro FINESS « {value} » est fausse")
+        raise RuleError(
+            "data.finess", f"la clé de contrôle du numéro FINESS « {value} » est fausse"
+        )
     return value
 
 
@@ -50,8 +64,9 @@ Finess = Annotated[
 
 def _departement(code: str) -> str:
     if code not in DEPARTEMENTS:
-        raise ValueError(
-            f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)"
+        raise RuleError(
+            "data.departement",
+            f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)",
         )
     return code
 
@@ -86,7 +101,9 @@ def _whole_number_as_text(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        raise ValueError(f'« {value} » : écrivez ce nombre entre guillemets, « "11,4 %" »')
+        raise RuleError(
+            "data.type", f'« {value} » : écrivez ce nombre entre guillemets, « "11,4 %" »'
+        )
     return value
 
 

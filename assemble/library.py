@@ -10,12 +10,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .contract import validation_problems
 from .errors import CpomError, Problem, ProblemCollector
+from .fields import RuleError
 from .limits import CLAUSE_FILE_BYTES
 from .names import within
 from .reading import read_text
 from .sources import LineMap, load_yaml, split_front_matter
+from .validation import validation_problems
 
 TITRES_FILE = "titres.yaml"
 VARIANT_OPEN = re.compile(r"^:::\s*variante\s+([a-z0-9_-]+)\s*$")
@@ -54,11 +55,12 @@ class ClauseHeader(BaseModel):
     @model_validator(mode="after")
     def _reason_for_new_versions(self) -> ClauseHeader:
         if self.version > 1 and not self.motif:
-            raise ValueError(
-                f"la version {self.version} exige un « motif: » d'une ligne qui dit ce qui change"
+            raise RuleError(
+                "clause.motif",
+                f"la version {self.version} exige un « motif: » d'une ligne qui dit ce qui change",
             )
         if self.motif and "\n" in self.motif.strip():
-            raise ValueError("le motif tient en une ligne")
+            raise RuleError("clause.motif", "le motif tient en une ligne")
         return self
 
 

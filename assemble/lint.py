@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import lint_references as references
 from . import lint_rules as words
+from .codes import CODES, lookup
 from .contract import LoadedContract
 from .document import Document
 from .errors import Problem
@@ -44,7 +45,8 @@ def lint_contract(contract: LoadedContract, doc: Document, library: Library) -> 
     """
     passages = tuple(_passages(doc))
     provenance = Provenance(library, contract)
-    ignored = set(contract.data.ignorer)
+    # The data model refuses an error under `ignorer:`; an error is never dropped here either.
+    ignored = {code for code in contract.data.ignorer if code in CODES and lookup(code).silenceable}
     grouped: dict[tuple[str, str, Path | None, int | None], list[Finding]] = {}
     for rule in RULES:
         for finding in rule(passages, doc):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, JsonValue, model_validator
 
-from .codes import warnings_of
+from .codes import silenceable_codes
 from .fields import (
     Annee,
     Article,
@@ -16,6 +16,7 @@ from .fields import (
     Departement,
     Finess,
     Montant,
+    RuleError,
     Strict,
     Taux,
     Texte,
@@ -99,7 +100,7 @@ ARTICLE_HELP = (
 )
 Genre = Literal["masculin", "feminin"]
 # Codes a contract may list under `ignorer:`, offered by editors that read the schema.
-_SILENCEABLE: list[JsonValue] = list(warnings_of("lint"))
+_SILENCEABLE: list[JsonValue] = list(silenceable_codes())
 GENRE_HELP = (
     "Genre grammatical du nom, pour les accords (« habilitée », « elle »), quand ni l'article "
     "(le, la) ni le premier mot du nom (« Association », « Groupe »…) ne le donnent."
@@ -186,7 +187,9 @@ class Organisme(Strict):
     @model_validator(mode="after")
     def _gcsms_block(self) -> Organisme:
         if (self.forme_juridique == "gcsms") != (self.gcsms is not None):
-            raise ValueError("le bloc « gcsms » est exigé pour un GCSMS et seulement pour lui")
+            raise RuleError(
+                "data.requires", "le bloc « gcsms » est exigé pour un GCSMS et seulement pour lui"
+            )
         return self
 
 
@@ -265,9 +268,10 @@ class Etablissement(Strict):
     @model_validator(mode="after")
     def _capacity(self) -> Etablissement:
         if not self.capacites and self.categorie not in ("SAAD", "SAD"):
-            raise ValueError(
+            raise RuleError(
+                "data.requires",
                 "capacites : au moins une capacité autorisée (seul un service à domicile, SAAD "
-                "ou SAD, peut n'en avoir aucune)"
+                "ou SAD, peut n'en avoir aucune)",
             )
         return self
 
@@ -312,10 +316,13 @@ class FraisDeSiege(Strict):
         }.get(self.modalite, ())
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
-            raise ValueError(f"la modalité « {self.modalite} » exige : {', '.join(missing)}")
+            raise RuleError(
+                "data.requires",
+                f"la modalité « {self.modalite} » exige : {', '.join(missing)}",
+            )
         for name in ("date_autorisation", "montant_annuel"):
             if self.modalite != "aucun" and getattr(self, name) is None:
-                raise ValueError(f"la modalité « {self.modalite} » exige : {name}")
+                raise RuleError("data.requires", f"la modalité « {self.modalite} » exige : {name}")
         return self
 
 
@@ -333,7 +340,9 @@ class DotationGlobaleCommune(Strict):
             or self.convergence
             or self.reduction_ecarts
         ):
-            raise ValueError("retenez au moins un objet de la dotation globale commune")
+            raise RuleError(
+                "data.empty", "retenez au moins un objet de la dotation globale commune"
+            )
         return self
 
 

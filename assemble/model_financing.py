@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .fields import Annee, Cle, Date, Montant, Strict, Texte
+from .fields import Annee, Cle, Date, Montant, RuleError, Strict, Texte
 from .limits import MAX_PLACES
 
 Enveloppe = Literal[
@@ -68,11 +68,14 @@ class ForfaitSoins(Strict):
     @model_validator(mode="after")
     def _convergence(self) -> ForfaitSoins:
         if self.convergence_echeance is not None and self.resultat_equation is None:
-            raise ValueError("convergence_echeance exige resultat_equation (la cible)")
+            raise RuleError(
+                "data.requires", "convergence_echeance exige resultat_equation (la cible)"
+            )
         if self.financements_complementaires and self.objet_complementaires is None:
-            raise ValueError(
+            raise RuleError(
+                "data.requires",
                 "des financements complémentaires exigent objet_complementaires : le contrat "
-                "définit ce qu'ils financent"
+                "définit ce qu'ils financent",
             )
         return self
 
@@ -138,7 +141,9 @@ class ObjectifActivite(Strict):
     @model_validator(mode="after")
     def _rate(self) -> ObjectifActivite:
         if self.indicateur == "taux_occupation" and self.valeur > 100:
-            raise ValueError("un taux d'occupation s'exprime en pour cent, 100 au plus")
+            raise RuleError(
+                "data.out-of-range", "un taux d'occupation s'exprime en pour cent, 100 au plus"
+            )
         return self
 
 
@@ -171,15 +176,21 @@ class Financement(Strict):
     def _one_kind(self) -> Financement:
         kinds = [k for k in AMOUNT_KINDS if getattr(self, k) is not None]
         if len(kinds) > 1:
-            raise ValueError(f"un financement est d'une seule nature, pas {' et '.join(kinds)}")
+            raise RuleError(
+                "data.financing-kind",
+                f"un financement est d'une seule nature, pas {' et '.join(kinds)}",
+            )
         if not kinds and self.hebergement is None:
-            raise ValueError(
-                "précisez la nature du financement : " + ", ".join((*AMOUNT_KINDS, "hebergement"))
+            raise RuleError(
+                "data.financing-kind",
+                "précisez la nature du financement : " + ", ".join((*AMOUNT_KINDS, "hebergement")),
             )
         if self.hebergement is not None and kinds not in ([], ["forfait_dependance"]):
-            raise ValueError("hebergement ne s'ajoute qu'à un forfait_dependance")
+            raise RuleError(
+                "data.financing-kind", "hebergement ne s'ajoute qu'à un forfait_dependance"
+            )
         if self.tarif_plafond is not None and self.dotation is None:
-            raise ValueError("tarif_plafond accompagne une dotation")
+            raise RuleError("data.financing-kind", "tarif_plafond accompagne une dotation")
         return self
 
     @property

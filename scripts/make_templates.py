@@ -17,7 +17,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.parfmt import CT_PPr
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle, CharacterStyle
+from docx.text.paragraph import Paragraph
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Times New Roman in Word; the PDF uses Liberation Serif (templates/fonts), its metric twin.
@@ -61,15 +66,19 @@ def _page_setup(document: docx.document.Document) -> None:
 
 
 def _font(
-    style: object, size: float, bold: bool = False, italic: bool = False, color: RGBColor = BLACK
+    style: CharacterStyle,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    color: RGBColor = BLACK,
 ) -> None:
-    font = style.font  # type: ignore[attr-defined]
+    font = style.font
     font.name = FONT
     font.size = Pt(size)
     font.bold = bold
     font.italic = italic
     font.color.rgb = color
-    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -80,15 +89,15 @@ def _font(
         fonts.attrib.pop(qn(theme), None)
 
 
-def _lang_fr(style: object) -> None:
-    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+def _lang_fr(style: BaseStyle) -> None:
+    rpr = style.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "fr-FR")
     lang.set(qn("w:eastAsia"), "fr-FR")
     rpr.append(lang)
 
 
-def _field(paragraph: docx.text.paragraph.Paragraph, instr: str, cached: str) -> None:
+def _field(paragraph: Paragraph, instr: str, cached: str) -> None:
     simple = OxmlElement("w:fldSimple")
     simple.set(qn("w:instr"), f" {instr} ")
     run = OxmlElement("w:r")
@@ -99,19 +108,18 @@ def _field(paragraph: docx.text.paragraph.Paragraph, instr: str, cached: str) ->
     paragraph._p.append(simple)
 
 
-def _border(paragraph_format_element: object, side: str) -> None:
-    ppr = paragraph_format_element
+def _border(ppr: CT_PPr, side: str) -> None:
     borders = OxmlElement("w:pBdr")
     edge = OxmlElement(f"w:{side}")
     for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"), ("w:color", "808080")):
         edge.set(qn(key), value)
     borders.append(edge)
     # CT_PPr children have a fixed order: the border goes before the justification.
-    justification = ppr.find(qn("w:jc"))  # type: ignore[attr-defined]
+    justification = ppr.find(qn("w:jc"))
     if justification is not None:
         justification.addprevious(borders)
     else:
-        ppr.append(borders)  # type: ignore[attr-defined]
+        ppr.append(borders)
 
 
 def _defaults(document: docx.document.Document) -> None:
@@ -189,7 +197,7 @@ def make_reference(path: Path) -> None:
     document.save(str(path))
 
 
-def _borders() -> OxmlElement:
+def _borders() -> BaseOxmlElement:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
@@ -204,8 +212,8 @@ def _borders() -> OxmlElement:
     return borders
 
 
-def _table_borders(style: object) -> None:
-    element = style.element  # type: ignore[attr-defined]
+def _table_borders(style: BaseStyle) -> None:
+    element = style.element
     tblpr = element.find(qn("w:tblPr"))
     if tblpr is None:
         tblpr = OxmlElement("w:tblPr")
@@ -220,9 +228,9 @@ def _table_borders(style: object) -> None:
     tblpr.append(margins)
 
 
-def _table_borders_direct(table: object) -> None:
+def _table_borders_direct(table: CT_Tbl) -> None:
     # Direct borders: the signature table keeps its frame whatever the document's table style.
-    tblpr = table.tblPr  # type: ignore[attr-defined]
+    tblpr = table.tblPr
     borders = _borders()
     layout = tblpr.find(qn("w:tblLayout"))
     if layout is not None:
@@ -231,8 +239,8 @@ def _table_borders_direct(table: object) -> None:
         tblpr.append(borders)
 
 
-def _bold_header_row(style: object) -> None:
-    element = style.element  # type: ignore[attr-defined]
+def _bold_header_row(style: BaseStyle) -> None:
+    element = style.element
     for existing in element.findall(qn("w:tblStylePr")):
         if existing.get(qn("w:type")) == "firstRow":
             element.remove(existing)

@@ -7,7 +7,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import docx.document
 import pytest
+from docx.text.paragraph import Paragraph
 
 from assemble.build import build_contract
 from assemble.library import Library, load_library
@@ -247,3 +249,8 @@ def located_errors(project: Project) -> set[tuple[str, str]]:
         assert f"{located}: {problem.message} [{problem.code}]\n    → {problem.hint}" in err
         found.add((problem.code, where))
     return found
+
+
+def styled(document: docx.document.Document, *styles: str) -> list[Paragraph]:
+    """The paragraphs of a Word document whose style is one of `styles`, in order."""
+    return [p for p in document.paragraphs if p.style is not None and p.style.name in styles]

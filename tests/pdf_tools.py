@@ -20,10 +20,22 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import signers
 from pyhanko.stamp import TextStamp, TextStampStyle
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 
 
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def font_names(reader: PdfReader) -> set[str]:
+    """The base names of the fonts the pages use, without their subset prefix (ABCDEF+)."""
+    fonts: set[str] = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        for font in resources.get("/Font", DictionaryObject()).get_object().values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return fonts
 
 
 def insert_page(pdf: bytes, source: bytes, source_page: int, at: int) -> bytes:
@@ -89,7 +101,7 @@ def stamp_every_page(pdf: bytes, text: str) -> bytes:
         params = {"texte": text.format(page=index + 1, pages=pages)}
         TextStamp(writer=writer, style=style, text_params=params).apply(index, 20, 10)
     output = io.BytesIO()
-    writer.write(output)
+    writer.write(output)  # type: ignore[no-untyped-call]  # pyhanko leaves write() unannotated
     return output.getvalue()
 
 
@@ -135,7 +147,10 @@ def self_signed(folder: Path, name: str, organisation: str) -> signers.SimpleSig
         )
     )
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    signer = signers.SimpleSigner.load(str(key_file), str(cert_file))
+    # pyhanko leaves load() unannotated: the annotation here is what it documents it returns.
+    signer: signers.SimpleSigner | None = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
+        str(key_file), str(cert_file)
+    )
     assert signer is not None
     return signer
 
@@ -143,7 +158,8 @@ def self_signed(folder: Path, name: str, organisation: str) -> signers.SimpleSig
 def sign(pdf: bytes, signer: signers.SimpleSigner, field: str) -> bytes:
     """A PAdES signature appended as an incremental update, as a signing platform does."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    output = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field), signer=signer)
+    metadata = signers.PdfSignatureMetadata(field_name=field)
+    output: io.BytesIO = signers.sign_pdf(writer, metadata, signer=signer)
     return output.getvalue()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_head_office_fees_annex(contract: tuple[LoadedContract, Document]) -> No
     priced = [row for row in body if "€" in row[2]]
     assert sum(_euros(row[2]) for row in priced) == _euros(table[-1][2]) == fees.montant_annuel
     shares = [Decimal(row[3].replace("\u00a0%", "").replace(",", ".")) for row in priced]
-    assert abs(sum(shares) - 100) <= Decimal("0.05")
+    assert abs(sum(shares, Decimal(0)) - 100) <= Decimal("0.05")
     if not _legacy(doc):
         # Every establishment is listed: its share, or the statement that it bears none.
         assert len(body) == len(data.etablissements)
@@ -196,7 +197,7 @@ def test_member_annexes_add_up_to_the_contract(library: Library) -> None:
     sorted((ROOT / "clauses").rglob("*.md")) + sorted((ROOT / "contracts").rglob("*.yaml")),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_no_placeholder_text(path: object) -> None:
-    text = path.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+def test_no_placeholder_text(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
     found = PLACEHOLDERS.search(text)
     assert found is None, f"texte provisoire « {found.group()} »" if found else ""

@@ -265,7 +265,10 @@ def test_cli_archive_verify_and_list(
 ) -> None:
     monkeypatch.chdir(fresh.root)
     signed = fresh.root / "CPOM signé.pdf"
-    run = lambda *a: main(["--racine", str(fresh.root), *a])  # noqa: E731
+
+    def run(*arguments: str) -> int:
+        return main(["--racine", str(fresh.root), *arguments])
+
     assert run("archive", SAMPLE, "--signe", str(signed), "--date", "2026-12-15") == 0
     assert "conforme" in capsys.readouterr().out
     assert run("verify") == 0

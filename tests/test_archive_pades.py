@@ -174,7 +174,9 @@ def test_a_certificate_under_a_root_the_repository_trusts_is_recognised(
 ) -> None:
     folder = tmp_path / TRUST_FOLDER
     folder.mkdir()
-    (folder / "ars-occitanie.cer").write_bytes(keys["ars"].signing_cert.dump())
+    certificate = keys["ars"].signing_cert
+    assert certificate is not None
+    (folder / "ars-occitanie.cer").write_bytes(certificate.dump())
     [record] = read_signatures(signed, load_trust_roots(folder))
     assert (record.confiance, record.integrite) == ("reconnu", "intacte")
     (folder / "notes.txt").write_text("pas un certificat", encoding="utf-8")

@@ -68,15 +68,19 @@ def _compare(built_pages: list[Words], signed: bytes) -> Comparison:
     return compare(built_pages, pages)
 
 
-def _check(tmp_path: Path, data: bytes, built: bytes, **options: object) -> SignedCheck:
+def _check(
+    tmp_path: Path, data: bytes, built: bytes, *, scan: bool = False, force: str | None = None
+) -> SignedCheck:
     path = tmp_path / "signé.pdf"
     path.write_bytes(data)
-    return check_signed(path, built, **options)  # type: ignore[arg-type]
+    return check_signed(path, built, scan=scan, force=force)
 
 
-def _refused(tmp_path: Path, data: bytes, built: bytes, **options: object) -> tuple[str, str, str]:
+def _refused(
+    tmp_path: Path, data: bytes, built: bytes, *, scan: bool = False, force: str | None = None
+) -> tuple[str, str, str]:
     with pytest.raises(CpomError) as caught:
-        _check(tmp_path, data, built, **options)
+        _check(tmp_path, data, built, scan=scan, force=force)
     [problem] = caught.value.problems
     assert problem.path == tmp_path / "signé.pdf"
     return problem.code, problem.message, problem.hint or ""

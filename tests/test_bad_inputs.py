@@ -366,7 +366,7 @@ CASES = [
         write(DATA, "- un\n- deux\n"),
         DATA,
         1,
-        "data.invalid",
+        "data.type",
         "docs/donnees.md",
     ),
     # --- contract data: values ---------------------------------------------------------------
@@ -391,7 +391,7 @@ CASES = [
         replace(DATA, "date_effet: 2027-01-01", 'date_effet: "2027-02-30"'),
         DATA,
         "2027-02-30",
-        "data.invalid",
+        "data.date",
         "AAAA-MM-JJ",
     ),
     Bad(
@@ -447,7 +447,7 @@ CASES = [
         replace(DATA, "dotation: 2870000.00", "dotation: 2870000.005"),
         DATA,
         "2870000.005",
-        "data.invalid",
+        "data.decimals",
         "deux décimales",
     ),
     Bad(
@@ -471,7 +471,7 @@ CASES = [
         replace(DATA, "places: 24}", "places: 12.5}"),
         DATA,
         "12.5",
-        "data.invalid",
+        "data.number",
         "docs/donnees.md",
     ),
     Bad(
@@ -479,7 +479,7 @@ CASES = [
         replace(DATA, "places: 24}", "places: beaucoup}"),
         DATA,
         "beaucoup",
-        "data.invalid",
+        "data.number",
         "docs/donnees.md",
     ),
     Bad(
@@ -519,7 +519,7 @@ CASES = [
         replace(DATA, "lieu_signature: Montpellier", 'lieu_signature: ""'),
         DATA,
         "lieu_signature",
-        "data.invalid",
+        "data.empty",
         "retirez le champ",
     ),
     Bad(
@@ -527,7 +527,7 @@ CASES = [
         replace(DATA, "preavis_mois: 6", "preavis_mois: oui"),
         DATA,
         "preavis_mois",
-        "data.invalid",
+        "data.number",
         "docs/donnees.md",
     ),
     Bad(
@@ -552,7 +552,7 @@ CASES = [
         replace(DATA, "places: 24}", "places: '[bold red]x[/bold red]'}"),
         DATA,
         "bold red",
-        "data.invalid",
+        "data.number",
         "docs/donnees.md",
         shows="« [bold red]x[/bold red] »",
     ),

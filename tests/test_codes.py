@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from assemble.codes import CODES, codes_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-# A code is the first argument of Problem, CpomError.one & co.: a quoted "family.name" that
-# opens a call or stands alone on its line.
 FAMILIES = "|".join(sorted({c.split(".")[0] for c in CODES}))
-USED = re.compile(r'(?:^\s*|\(\s*)"((?:' + FAMILIES + r')\.[a-z][a-z-]*)",', re.M)
+# A code in the source is a quoted "family.name"; "contract.yaml" and the like are file names.
+QUOTED = re.compile(r'"((?:' + FAMILIES + r')\.[a-z][a-z-]*)"')
+FILE_NAME = re.compile(r"\.(yaml|json|md|py|txt|pdf)$")
 
 
-def _used_codes() -> dict[str, Path]:
-    found: dict[str, Path] = {}
+def _quoted_codes() -> Counter[tuple[str, str]]:
+    """How often each code is quoted, by module: (code, module name) → count."""
+    found: Counter[tuple[str, str]] = Counter()
     for path in sorted((ROOT / "assemble").rglob("*.py")):
-        if path.name == "codes.py":
-            continue
-        for code in USED.findall(path.read_text(encoding="utf-8")):
-            found.setdefault(code, path)
+        for code in QUOTED.findall(path.read_text(encoding="utf-8")):
+            if not FILE_NAME.search(code):
+                found[code, path.name] += 1
     return found
 
 
 def test_every_code_used_in_the_source_is_registered() -> None:
-    unknown = {code: str(path) for code, path in _used_codes().items() if code not in CODES}
+    unknown = {code: module for code, module in _quoted_codes() if code not in CODES}
     assert not unknown
+
+
+def test_every_registered_code_is_used() -> None:
+    # Quoted once in codes.py to declare it, and at least once more where it is raised.
+    found = _quoted_codes()
+    uses = Counter[str]()
+    for (code, module), count in found.items():
+        uses[code] += count - 1 if module == "codes.py" else count
+    assert [code for code in CODES if uses[code] < 1] == []
 
 
 def test_every_registered_code_has_a_french_fix() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assemble.pandoc import run_pandoc
@@ -31,9 +33,9 @@ def test_pandoc_reads_escaped_value_as_written(value: str) -> None:
     assert _plain(escape_markdown(value)).strip() == value
 
 
-def test_template_prints_data_escaped_and_never_evaluates_it(tmp_path: object) -> None:
+def test_template_prints_data_escaped_and_never_evaluates_it(tmp_path: Path) -> None:
     renderer = ClauseRenderer()
-    source = Source("Nom : {{ nom }}.", tmp_path, 1)  # type: ignore[arg-type]
+    source = Source("Nom : {{ nom }}.", tmp_path, 1)
     out = renderer.render("t", source, {"nom": "{{ 7 * 7 }} *x*"})
     assert out == "Nom : \\{\\{ 7 \\* 7 \\}\\} \\*x\\*."
     assert "49" not in out

@@ -289,14 +289,15 @@ def test_a_contract_can_silence_a_warning_but_not_an_error(
         lint(project)
     problems = [(p.code, p.line, p.message) for p in caught.value.problems]
     assert problems[0] == (
-        "data.ignorer",
+        "data.ignorer-refused",
         line,
         "ignorer[1]: « lint.annexe-inconnue » est une erreur : elle se corrige, "
         "elle ne s'ignore pas",
     )
-    assert problems[1][:2] == ("data.ignorer", line + 1)
-    assert problems[1][2].startswith("ignorer[2]: « lint.inexistant » n'est pas un avertissement")
-    assert "lint.majuscule" in problems[1][2] and "lint.annexe-inconnue" not in problems[1][2]
+    assert problems[1][:2] == ("data.ignorer-unknown", line + 1)
+    assert problems[1][2].startswith("ignorer[2]: « lint.inexistant » n'est pas un code connu")
+    hint = caught.value.problems[1].hint or ""
+    assert "lint.majuscule" in hint and "lint.annexe-inconnue" not in hint
     assert len(problems) == 2
 
 

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from assemble.french import NBSP, NNBSP
 from assemble.project import Outputs
 
+from conftest import styled
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -29,13 +31,19 @@ def pdf_text(sample_outputs: Outputs) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(sample_outputs.pdf).pages)
 
 
+def _first_number(text: str) -> int:
+    found = re.search(r"\d+", text)
+    assert found is not None, text
+    return int(found.group())
+
+
 def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -> None:
-    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    headings = [p.text for p in styled(word, "Heading 2")]
     numbered = [h for h in headings if h.startswith("Article")]
     assert numbered[0] == f"Article{NBSP}1 – Objet du contrat"
     assert numbered[-1] == f"Article{NBSP}21 – Règlement des litiges"
-    assert [int(re.search(r"\d+", h).group()) for h in numbered] == list(range(1, 22))  # type: ignore[union-attr]
-    titres = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert [_first_number(h) for h in numbered] == list(range(1, 22))
+    titres = [p.text for p in styled(word, "Heading 1")]
     assert f"Titre{NBSP}III – Moyens financiers" in titres
     assert titres[-1].startswith(f"Annexe{NBSP}6 – ")
 

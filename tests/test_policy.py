@@ -13,7 +13,7 @@ import pytest
 
 from assemble.contract import validate_contract
 from assemble.errors import CpomError, Problem
-from assemble.sources import load_yaml
+from assemble.sources import LineMap, load_yaml
 
 from conftest import ROOT
 
@@ -26,7 +26,7 @@ class Case:
     marker: str  # text of the line the problem must point at
 
 
-def _edited(contract: str, edits: tuple[tuple[str, str], ...]) -> tuple[object, object, list[str]]:
+def _edited(contract: str, edits: tuple[tuple[str, str], ...]) -> tuple[object, LineMap, list[str]]:
     """The sample's data with the drafter's edits: parsed value, line map, and its lines."""
     path = ROOT / "contracts" / contract / "contract.yaml"
     text = path.read_text(encoding="utf-8")
@@ -39,13 +39,13 @@ def _edited(contract: str, edits: tuple[tuple[str, str], ...]) -> tuple[object, 
 
 def _validate(contract: str, edits: tuple[tuple[str, str], ...], draft: bool = True) -> None:
     raw, lines, _ = _edited(contract, edits)
-    validate_contract(contract, raw, lines, draft=draft)  # type: ignore[arg-type]
+    validate_contract(contract, raw, lines, draft=draft)
 
 
 def _problems(case: Case) -> tuple[list[Problem], list[str]]:
     raw, lines, text = _edited(case.contract, case.edits)
     with pytest.raises(CpomError) as caught:
-        validate_contract(case.contract, raw, lines, draft=True)  # type: ignore[arg-type]
+        validate_contract(case.contract, raw, lines, draft=True)
     return list(caught.value.problems), text
 
 

@@ -22,7 +22,8 @@ from assemble.render_pdf import render_typst
 from assemble.stages import assemble, epoch_of, render
 from assemble.template_files import FONT_FILES
 
-from conftest import ROOT, SAMPLE, copy_project
+from conftest import ROOT, SAMPLE, copy_project, styled
+from pdf_tools import font_names
 
 SAMPLES = [
     "association-horizons",
@@ -60,10 +61,7 @@ def _word_text(document: docx.document.Document) -> str:
 
 def test_pdf_uses_only_the_shipped_typeface(all_outputs: dict[str, Outputs]) -> None:
     for contract_id in SAMPLES:
-        fonts = set()
-        for page in PdfReader(all_outputs[contract_id].pdf).pages:
-            for font in page["/Resources"].get_object().get("/Font", {}).values():
-                fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        fonts = font_names(PdfReader(all_outputs[contract_id].pdf))
         assert fonts, contract_id
         assert all(name.startswith(PDF_FONT) for name in fonts), (contract_id, fonts)
         assert {PDF_FONT, f"{PDF_FONT}-Bold", f"{PDF_FONT}-Italic"} <= fonts
@@ -88,7 +86,7 @@ def test_headings_are_kept_with_what_follows(sample_outputs: Outputs) -> None:
     document = docx.Document(str(sample_outputs.docx))
     for style in ("Heading 1", "Heading 2", "Heading 3", "Intertitre"):
         assert document.styles[style].paragraph_format.keep_with_next, style
-    labels = [p.text for p in document.paragraphs if p.style.name == "Intertitre"]
+    labels = [p.text for p in styled(document, "Intertitre")]
     assert "4. Actions." in labels and "8. Indicateurs de suivi." in labels
 
 
@@ -97,8 +95,8 @@ def test_no_page_ends_with_a_heading(contract_id: str, all_outputs: dict[str, Ou
     document = docx.Document(str(all_outputs[contract_id].docx))
     headings = [
         _flat(p.text)
-        for p in document.paragraphs
-        if p.style.name in ("Heading 2", "Heading 3", "Intertitre") and p.text.strip()
+        for p in styled(document, "Heading 2", "Heading 3", "Intertitre")
+        if p.text.strip()
     ]
     assert len(headings) > 20
     pages = _pages(all_outputs[contract_id].pdf)
@@ -181,11 +179,7 @@ def test_old_recorded_templates_work_with_profile_2(tmp_path: Path) -> None:
         shutil.copyfile(Project(ROOT).history.blob(digest, Path(name).suffix), templates / name)
     rendered = render(assemble(project, SAMPLE)[1], templates)
     reader = PdfReader(io.BytesIO(rendered.pdf))
-    fonts = {
-        str(f.get_object()["/BaseFont"]).split("+")[-1]
-        for page in reader.pages
-        for f in page["/Resources"].get_object().get("/Font", {}).values()
-    }
+    fonts = font_names(reader)
     assert fonts and all(name.startswith("LibertinusSerif") for name in fonts)
     assert "Règlement des litiges" in _flat(" ".join(p.extract_text() for p in reader.pages))
     text = _word_text(docx.Document(io.BytesIO(rendered.docx)))

@@ -337,7 +337,9 @@ def office_results(scenarios: Scenarios, tmp_path_factory: pytest.TempPathFactor
 # LibreOffice cannot remove a paragraph that stands between two tables, tracked as deleted
 # or not: the heading of an annex that followed another annex's table and opened its own
 # table stays behind, empty (python-redlines/Docxodus leaves it the same). Word removes it.
-LIBREOFFICE_KEEPS = {"removed_annex": (["insert: [] → ['']"], [])}
+LIBREOFFICE_KEEPS: dict[str, tuple[list[str], list[str]]] = {
+    "removed_annex": (["insert: [] → ['']"], [])
+}
 
 
 @pytest.mark.parametrize("name", list(EDITS))
