@@ -9,18 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from .codes import lookup
 from .departements import DEPARTEMENTS
 from .limits import MAX_AMOUNT, MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR
-
-
-class RuleError(ValueError):
-    """A validator's refusal, naming the problem code of the rule it enforces (codes.py)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = lookup(code).code
-
+from .validation import RuleError
 
 FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
 

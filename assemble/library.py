@@ -11,12 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import CpomError, Problem, ProblemCollector
-from .fields import RuleError
 from .limits import CLAUSE_FILE_BYTES
 from .names import within
 from .reading import read_text
 from .sources import LineMap, load_yaml, split_front_matter
-from .validation import validation_problems
+from .validation import RuleError, validation_problems
 
 TITRES_FILE = "titres.yaml"
 VARIANT_OPEN = re.compile(r"^:::\s*variante\s+([a-z0-9_-]+)\s*$")

@@ -16,13 +16,13 @@ from .fields import (
     Departement,
     Finess,
     Montant,
-    RuleError,
     Strict,
     Taux,
     Texte,
 )
 from .limits import MAX_ESTABLISHMENTS, MAX_PLACES
 from .model_financing import ArreteTarifsPlafonds, Financement, ObjectifActivite, RegimeCle
+from .validation import RuleError
 
 __all__ = ["Annee", "Article", "Cle", "Date", "Departement", "Finess", "Montant", "Taux", "Texte"]
 

@@ -14,8 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .fields import Annee, Cle, Date, Montant, RuleError, Strict, Texte
+from .fields import Annee, Cle, Date, Montant, Strict, Texte
 from .limits import MAX_PLACES
+from .validation import RuleError
 
 Enveloppe = Literal[
     "assurance_maladie_ph",

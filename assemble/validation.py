@@ -14,11 +14,19 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from .codes import lookup
 from .errors import Problem
-from .fields import RuleError
 from .limits import LENGTH_REASONS, REASONS
 from .safe_yaml import dotted_path
 from .sources import LineMap, Loc
+
+
+class RuleError(ValueError):
+    """A validator's refusal, naming the problem code of the rule it enforces (codes.py)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = lookup(code).code
 
 
 def validation_problems(exc: ValidationError, lines: LineMap) -> list[Problem]:
