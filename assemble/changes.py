@@ -16,7 +16,7 @@ from .contract import LoadedContract
 from .document import Article, Document
 from .facts import CATEGORY_LABELS, PLACE_LABELS, Facts, derive
 from .financing import annual_amount
-from .model import Contract, Etablissement
+from .model import ContractData, Etablissement
 from .templating import du, le, liste
 
 _REFERENCE = re.compile(r"\[(articles?|annexes?)\u00a0[^\]]*\]\(#([^)]+)\)")
@@ -118,8 +118,8 @@ def comparable(body: str) -> str:
 
 
 def _establishments(
-    old: Contract,
-    new: Contract,
+    old: ContractData,
+    new: ContractData,
     old_facts: Facts,
     new_facts: Facts,
     closures: dict[str, dt.date],
@@ -179,8 +179,8 @@ def _capacities(before: Etablissement, after: Etablissement) -> tuple[CapacityCh
     )
 
 
-def _allocations(old: Contract, new: Contract) -> tuple[AllocationChange, ...]:
-    def table(data: Contract) -> dict[tuple[str, str], Decimal]:
+def _allocations(old: ContractData, new: ContractData) -> tuple[AllocationChange, ...]:
+    def table(data: ContractData) -> dict[tuple[str, str], Decimal]:
         return {
             (e.finess, f.financeur): annual_amount(f) or Decimal(0)
             for e in data.etablissements
@@ -254,7 +254,7 @@ def _articles(before: Document, after: Document, annexes: bool) -> tuple[Article
     return tuple(changes)
 
 
-def _manual(old: Contract, new: Contract) -> tuple[str, ...]:
+def _manual(old: ContractData, new: ContractData) -> tuple[str, ...]:
     """Changes of identity that no generated article can word: a drafter must write them."""
     found = []
     identity = (

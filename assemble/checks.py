@@ -10,13 +10,13 @@ from pydantic import BaseModel
 
 from .errors import CpomError, Problem
 from .library import Clause, Library
-from .model import Contract
+from .model import ContractData
 from .templating import ClauseRenderer, Source
 
 # Names a clause may use besides the data's top-level keys (see compose.base_context).
 CONTEXT_NAMES = frozenset(
     {"calcul", "libelles", "ref", "article", "bibliotheque", "liste_annexes"}
-) | frozenset(Contract.model_fields)
+) | frozenset(ContractData.model_fields)
 
 
 def check_library(
@@ -105,7 +105,7 @@ def _unselectable_variants(clause: Clause) -> Iterable[Problem]:
 
 def _literal_values(path: str) -> tuple[str, ...] | None:
     """The allowed values of a dotted path of the data model, when it is a Literal field."""
-    model: type[BaseModel] = Contract
+    model: type[BaseModel] = ContractData
     parts = path.split(".")
     for index, part in enumerate(parts):
         field = model.model_fields.get(part)

@@ -14,7 +14,7 @@ from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
-from .model import Autorite, Gcsms
+from .model_parties import Autorite, Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
 from .regimes import REGIMES
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule

@@ -15,7 +15,7 @@ from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
 from .french import montant
 from .limits import DATA_FILE_BYTES
-from .model import Contract
+from .model import ContractData
 from .policy import policy_problems
 from .reading import read_text
 from .sources import LineMap, Loc, load_yaml
@@ -32,7 +32,7 @@ class LoadedContract:
 
     id: str
     path: Path
-    data: Contract
+    data: ContractData
     lines: LineMap
     raw: dict[str, Any]
 
@@ -69,7 +69,7 @@ def validate_contract(
             "docs/donnees.md)",
         )
     try:
-        data = Contract.model_validate(raw)
+        data = ContractData.model_validate(raw)
     except ValidationError as exc:
         raise CpomError(validation_problems(exc, lines)) from None
     problems = cross_check(data, lines)
@@ -80,7 +80,7 @@ def validate_contract(
     return LoadedContract(contract_id, lines.path, data, lines, raw)
 
 
-def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
+def cross_check(data: ContractData, lines: LineMap) -> list[Problem]:
     """Checks that span several fields: references between keys, duplicates, FINESS départements."""
     problems: list[Problem] = []
 
@@ -127,7 +127,7 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     return problems
 
 
-def _check_ignorer(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_ignorer(data: ContractData, lines: LineMap) -> list[Problem]:
     """Only warnings on a contract's text can be silenced, never an error nor an unknown code."""
     problems = []
     for index, code in enumerate(data.ignorer):
@@ -144,7 +144,7 @@ def _problem(code: str, lines: LineMap, loc: Loc, message: str, hint: str) -> Pr
     return Problem(code, message, lines.path, lines.line_of(loc), hint)
 
 
-def _check_departements(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_departements(data: ContractData, lines: LineMap) -> list[Problem]:
     several = len({e.departement for e in data.etablissements}) > 1
     if several and data.options.multi_departements is None:
         return [
@@ -160,7 +160,7 @@ def _check_departements(data: Contract, lines: LineMap) -> list[Problem]:
     return []
 
 
-def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_members(data: ContractData, lines: LineMap) -> list[Problem]:
     gcsms = data.organisme.gcsms
     members = {m.cle for m in gcsms.membres} if gcsms else set()
     by_members = gcsms is not None and gcsms.autorisations == "membres"
@@ -216,7 +216,7 @@ def _check_members(data: Contract, lines: LineMap) -> list[Problem]:
     return problems
 
 
-def _check_years(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_years(data: ContractData, lines: LineMap) -> list[Problem]:
     first = data.contrat.date_effet.year
     last = (add_years(data.contrat.date_effet, data.contrat.duree_annees) - ONE_DAY).year
     problems = []
@@ -242,7 +242,7 @@ def _check_years(data: Contract, lines: LineMap) -> list[Problem]:
     return problems
 
 
-def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_investments(data: ContractData, lines: LineMap) -> list[Problem]:
     known = {e.finess for e in data.etablissements}
     problems = []
     for i, operation in enumerate(data.investissements):
@@ -283,7 +283,7 @@ def _check_investments(data: Contract, lines: LineMap) -> list[Problem]:
     return problems
 
 
-def _check_head_office_fees(data: Contract, lines: LineMap) -> list[Problem]:
+def _check_head_office_fees(data: ContractData, lines: LineMap) -> list[Problem]:
     fees = data.options.frais_de_siege
     shares = [
         (i, e.quote_part_frais_de_siege)

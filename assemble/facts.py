@@ -28,7 +28,8 @@ from .exercices import ONE_DAY, Periode, add_years, end_of, periods
 from .financing import EnvelopeGroup, FundingRow, annual_amount, envelope_groups, funding_row
 from .financing import project as project
 from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
-from .model import Autorite, Contract, Etablissement, Membre
+from .model import ContractData, Etablissement
+from .model_parties import Autorite, Membre
 from .regimes import ORDER, REGIMES, Regime, cover_line, regime_of
 
 __all__ = [
@@ -196,7 +197,7 @@ class Facts:
         return tuple(r for r in self.financements if r.tarifs)
 
 
-def derive(data: Contract) -> Facts:
+def derive(data: ContractData) -> Facts:
     """Compute every derived value once; clauses print them, never recompute them."""
     start = data.contrat.date_effet
     end = end_of(start, data.contrat.duree_annees)
@@ -297,7 +298,7 @@ def _departement(
     )
 
 
-def _manager_term(data: Contract) -> Terme:
+def _manager_term(data: ContractData) -> Terme:
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
         return Terme("", "chaque membre")
@@ -323,7 +324,7 @@ def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[Categor
 
 
 def _members(
-    data: Contract,
+    data: ContractData,
     establishments: tuple[EstablishmentFacts, ...],
     years: int,
     funders: tuple[str, ...],
@@ -346,7 +347,7 @@ def _members(
     return tuple(result)
 
 
-def pilot_code(data: Contract, establishments: tuple[EstablishmentFacts, ...]) -> str:
+def pilot_code(data: ContractData, establishments: tuple[EstablishmentFacts, ...]) -> str:
     """The département whose authorities sign for a perimeter spread over several."""
     rule = data.options.multi_departements
     if rule is None or rule.critere == "siege":

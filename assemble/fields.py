@@ -106,7 +106,7 @@ Cle = Annotated[
         description="Identifiant court en minuscules et tirets, repris ailleurs dans le fichier.",
     ),
 ]
-Article = Literal["le", "la", "l'", "les", ""]
+DefiniteArticle = Literal["le", "la", "l'", "les", ""]
 
 
 class Strict(BaseModel):

@@ -14,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from .categories import ENVELOPE_LABELS, ENVELOPE_SHORT, SERVICES, Designe, designe, envelopes
 from .exercices import Periode
 from .french import CENT
-from .model import Autorite, Etablissement, Membre
+from .model import Etablissement
 from .model_financing import Financement
+from .model_parties import Autorite, Membre
 
 NATURE_LABELS = {
     "dotation": "dotation globale",

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .exercices import end_of
 from .french import CENT
-from .model import Contract, Etablissement
+from .model import ContractData, Etablissement
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,14 @@ class SiegeFacts:
     fin: dt.date | None  # last day of the authorisation, when the arrêté's dates are given
 
 
-def siege_facts(data: Contract) -> SiegeFacts:
+def siege_facts(data: ContractData) -> SiegeFacts:
     fees = data.options.frais_de_siege
     if fees.date_debut is None or fees.duree_annees is None:
         return SiegeFacts(None)
     return SiegeFacts(end_of(fees.date_debut, fees.duree_annees))
 
 
-def fee_shares(data: Contract) -> tuple[FeeShare, ...]:
+def fee_shares(data: ContractData) -> tuple[FeeShare, ...]:
     shares = [
         (e, e.quote_part_frais_de_siege)
         for e in data.etablissements

@@ -22,7 +22,7 @@ from .categories import (
 from .errors import Problem
 from .exercices import end_of, month_aligned
 from .facts import derive, pilot_code
-from .model import Contract, Etablissement
+from .model import ContractData, Etablissement
 from .model_financing import Financement
 from .regimes import override_refusal, regime_of
 from .safe_yaml import dotted_path
@@ -34,7 +34,7 @@ FORFAITS = {"forfait_soins": ARS, "forfait_dependance": DEPARTEMENT, "hebergemen
 TWO_PLACES = Decimal("0.01")
 
 
-def policy_problems(data: Contract, lines: LineMap) -> list[Problem]:
+def policy_problems(data: ContractData, lines: LineMap) -> list[Problem]:
     """Every rule of the regimes and of the frais de siège this draft breaks."""
     checker = _Checker(data, lines)
     for check in (
@@ -54,7 +54,7 @@ def policy_problems(data: Contract, lines: LineMap) -> list[Problem]:
 
 
 class _Checker:
-    def __init__(self, data: Contract, lines: LineMap) -> None:
+    def __init__(self, data: ContractData, lines: LineMap) -> None:
         self.data = data
         self.lines = lines
         self.types = {a.cle: a.type for a in data.autorites}

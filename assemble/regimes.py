@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .categories import ARS, DEPARTEMENT, DOMICILE, EHPAD_LIKE, L313_12_2, PREFET
-from .model import Contract, Etablissement
+from .model import ContractData, Etablissement
 
 CODE = "code de l'action sociale et des familles"
 
@@ -64,7 +64,9 @@ def regime_of(etab: Etablissement, funder_types: Mapping[str, str]) -> str:
     return etab.regime or derived_regime(etab, funder_types)
 
 
-def override_refusal(etab: Etablissement, data: Contract, funder_types: Mapping[str, str]) -> str:
+def override_refusal(
+    etab: Etablissement, data: ContractData, funder_types: Mapping[str, str]
+) -> str:
     """Why `etab.regime` cannot be chosen, or "" when the law allows it."""
     wanted = etab.regime
     derived = derived_regime(etab, funder_types)

@@ -9,7 +9,7 @@ from typing import Any
 from .errors import CpomError, Problem
 from .files import write_files
 from .limits import TOOL_FILE_BYTES
-from .model import Contract
+from .model import ContractData
 from .reading import read_text
 from .scope import Scope
 
@@ -17,7 +17,7 @@ SCHEMA_FILE = "schema.json"
 
 
 def contract_schema() -> dict[str, Any]:
-    schema = Contract.model_json_schema()
+    schema = ContractData.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Données d'un CPOM (contracts/<id>/contract.yaml)"
     return schema
