@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import names
+from .body import read_document, to_pandoc
 from .compose import compose
 from .contract import CONTRACT_FILE, LoadedContract, load_contract, validate_contract
 from .document import Document
@@ -31,7 +32,6 @@ from .lock import (
     read_lock,
 )
 from .markdown import to_markdown
-from .pandoc import markdown_to_ast
 from .reading import read_text
 from .render_docx import render_docx
 from .render_pdf import render_pdf
@@ -40,6 +40,7 @@ from .sources import load_yaml
 from .template_files import check_templates
 from .templating import ClauseRenderer
 from .temporaries import clean_stale_temporaries
+from .typography import french_typography
 
 
 @dataclass(frozen=True)
@@ -215,9 +216,10 @@ def epoch_of(day: dt.date) -> int:
 def render(doc: Document, templates: Path) -> Rendered:
     """Markdown, Word and PDF of a composed contract, in memory."""
     check_templates(templates)
+    doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
-    ast = markdown_to_ast(markdown, epoch)
+    ast = french_typography(to_pandoc(doc))
     return Rendered(
         doc,
         markdown,
@@ -240,7 +242,7 @@ def assemble(
     the draft as it was, for upgrade), which takes it from the history.
     """
     draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
-    return draft.contract, draft.document
+    return draft.contract, read_document(draft.document)
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,7 @@ def compose_version(
     raw, lines = load_yaml(read_text(data_path, TOOL_FILE_BYTES), data_path)
     contract = validate_contract(contract_id, raw, lines)
     doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
-    return contract, doc, lock
+    return contract, read_document(doc), lock
 
 
 def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
