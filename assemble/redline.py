@@ -90,6 +90,7 @@ class Redline:
     after: str
     stamp: ooxml.Stamp  # the reviser and the TO version's date, on every revision
     templates: dict[str, str] | None  # the TO version's recorded templates
+    changes: tuple[SectionChange, ...] = ()  # each article and annex changed, added, removed
 
 
 def load_version(project: Project, contract_id: str, version: str) -> Version:
@@ -153,7 +154,9 @@ def make_redline(
     summary = Summary.of(changes)
     blocks = _commented(blocks, changes, old, new, summary, stamp)
     merged = {**new_ast, "blocks": blocks}
-    return Redline(new.document, merged, summary, old.name, new.name, stamp, new.templates)
+    return Redline(
+        new.document, merged, summary, old.name, new.name, stamp, new.templates, tuple(changes)
+    )
 
 
 def _word_ast(doc: Document) -> dict[str, Any]:
