@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from . import ast
+from .ast_json import block_of, blocks_json, blocks_of
 from .document import Article, Document, Reference, Titre
 from .errors import ToolError
 from .markdown import SIGNATURES_ID, to_markdown
@@ -71,7 +72,7 @@ def read_document(doc: Document) -> Document:
         titres=tuple(titres),
         api=tuple(raw["pandoc-api-version"]),
         meta=json.dumps(raw["meta"], ensure_ascii=False),
-        signatures=ast.blocks_of(signatures),
+        signatures=blocks_of(signatures),
     )
 
 
@@ -92,7 +93,7 @@ def to_pandoc(doc: Document) -> dict[str, Any]:
     return {
         "pandoc-api-version": list(doc.api),
         "meta": json.loads(doc.meta),
-        "blocks": ast.blocks_json(tuple(blocks)),
+        "blocks": blocks_json(tuple(blocks)),
     }
 
 
@@ -118,7 +119,7 @@ def _identifier(block: Any) -> str | None:
 
 
 def _header(value: Any) -> ast.Header:
-    header = ast.block_of(value)
+    header = block_of(value)
     assert isinstance(header, ast.Header)
     return header
 
@@ -126,7 +127,7 @@ def _header(value: Any) -> ast.Header:
 def _typed(article: Article, header: Any, body: list[Any]) -> Article:
     references = [p for p in article.text if isinstance(p, Reference)]
     marked = _mark_references(body, references)
-    return dataclasses.replace(article, header=_header(header), blocks=ast.blocks_of(marked))
+    return dataclasses.replace(article, header=_header(header), blocks=blocks_of(marked))
 
 
 def _mark_references(node: Any, references: list[Reference]) -> Any:
