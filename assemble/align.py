@@ -18,6 +18,13 @@ from typing import Literal, TypeVar
 T = TypeVar("T")
 Op = Literal["equal", "change", "delete", "insert"]
 
+# Blocks that share at least half of their words are one block changed, not one deleted and
+# another inserted (Dice coefficient of their words, see word_similarity). Table rows with the
+# same label (first cell) are one row; others must share three quarters of their words, since
+# a row of a few values may share half of them with another establishment's.
+SIMILAR = 0.5
+SIMILAR_ROW = 0.75
+
 
 @dataclass(frozen=True)
 class Step:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .body import read_document
 from .build import build_contract
 from .changes import ArticleChange, Changes, compare
 from .compose import compose
@@ -37,7 +37,6 @@ from .stages import Prepared, Rendered, compose_version, prepare_draft, render
 from .templating import ClauseRenderer, Markdown
 
 AVENANTS = "avenants"
-_INTERNAL_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]+\)")
 LIBRARY = "clauses-avenant"
 # Names an avenant clause sees besides the contract's (see _context).
 CONTEXT_NAMES = frozenset(
@@ -145,7 +144,7 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     acts = precedents(project, contract_id)
     context = _context(number, avenant, changes, acts, before_doc, after_doc)
     composed = compose(library, after, ClauseRenderer(), extra=context)
-    document = _as_avenant(composed, number, avenant, before_doc, acts)
+    document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
     project.history.publish(library.clauses)
     return AvenantDraft(number, path, changes, document, rendered, consolidated)
@@ -201,8 +200,7 @@ def _view(article: Article | None, label: str | None = None) -> ArticleView | No
     if article is None:
         return None
     # Cross-references point into the contract, not into the avenant: keep their text only.
-    body = _INTERNAL_LINK.sub(r"\1", article.body)
-    article = dataclasses.replace(article, body=body, label=label or article.label)
+    article = dataclasses.replace(article, body=article.plain_body(), label=label or article.label)
     title = f"**{article.label} – {article.heading}**" if article.label else ""
     quoted_lines = (
         [title, "", *article.body.rstrip().split("\n")]
@@ -295,6 +293,13 @@ def describe_changes(changes: Changes) -> list[str]:
         if article is not None:
             label = article.label or article.heading
             lines.append(f"{label} ({article.clause_id}) : {verbs[change.kind]}")
+    for change in changes.preambule:
+        article = change.before or change.after
+        if article is not None:
+            lines.append(
+                f"{article.heading} ({article.clause_id}) : {verbs[change.kind]}, "
+                "à relire (aucun article d'avenant ne le reprend)"
+            )
     return lines
 
 

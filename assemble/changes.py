@@ -1,25 +1,24 @@
 """What changed between the signed version of a contract and its current draft.
 
 Works on two Documents and their data, never on files: establishments added, closed or
-resized, allocations before and after, articles replaced, inserted or removed (ignoring mere
-renumbering of cross-references), annexes replaced, and the changes only a drafter can word.
+resized, allocations before and after, articles replaced, inserted or removed and annexes
+replaced (as the article diff finds them, `article_diff`), and the changes only a drafter can
+word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .article_diff import ArticleDiff, Part, changed, diff_documents
 from .contract import LoadedContract
 from .document import Article, Document
 from .facts import CATEGORY_LABELS, PLACE_LABELS, Facts, derive
 from .financing import annual_amount
 from .model import ContractData, Etablissement
 from .templating import du, le, liste
-
-_REFERENCE = re.compile(r"\[(articles?|annexes?)\u00a0[^\]]*\]\(#([^)]+)\)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +76,9 @@ class Changes:
     articles: tuple[ArticleChange, ...]
     annexes: tuple[ArticleChange, ...]
     manuels: tuple[str, ...]  # changes that need an article written by hand
+    # Unnumbered blocks (visas, parties) whose text follows the data: no article replaces
+    # them, the drafter reviews them.
+    preambule: tuple[ArticleChange, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -100,21 +102,18 @@ def compare(
     old, new = before.data, after.data
     old_facts, new_facts = derive(old), derive(new)  # computed once, read by every part
     allocations = _allocations(old, new)
+    diffs = changed(diff_documents(before_doc, after_doc))
     return Changes(
         etablissements=_establishments(old, new, old_facts, new_facts, closures),
         dotations=allocations,
         financeurs=_funder_totals(old_facts, new_facts) if allocations else (),
         total_avant=old_facts.total_dotation,
         total_apres=new_facts.total_dotation,
-        articles=_articles(before_doc, after_doc, annexes=False),
-        annexes=_articles(before_doc, after_doc, annexes=True),
+        articles=_articles(diffs, "articles"),
+        annexes=_articles(diffs, "annexes"),
         manuels=_manual(old, new),
+        preambule=_articles(diffs, "preambule"),
     )
-
-
-def comparable(body: str) -> str:
-    """An article body with cross-reference numbers left out: renumbering is no change."""
-    return _REFERENCE.sub(lambda m: f"[{m.group(1)}](#{m.group(2)})", body)
 
 
 def _establishments(
@@ -225,33 +224,15 @@ def _funder_totals(old: Facts, new: Facts) -> tuple[FunderTotal, ...]:
     return tuple(t for t in totals if t.before or t.after)
 
 
-def _articles(before: Document, after: Document, annexes: bool) -> tuple[ArticleChange, ...]:
-    def kept(doc: Document) -> list[Article]:
-        return [
-            a
-            for t in doc.titres
-            if (t.kind == "annexes") == annexes
-            for a in t.articles
-            if a.number is not None or annexes
-        ]
+_NATURES = {"changed": "remplacement", "added": "insertion", "removed": "suppression"}
 
-    old, new = kept(before), kept(after)
-    old_by_key = {a.key: a for a in old}
-    new_keys = {a.key for a in new}
-    changes = []
-    previous: Article | None = None
-    for article in new:
-        earlier = old_by_key.get(article.key)
-        if earlier is None:
-            changes.append(ArticleChange("insertion", None, article, previous))
-        elif comparable(earlier.body) != comparable(article.body) or (
-            earlier.heading != article.heading
-        ):
-            changes.append(ArticleChange("remplacement", earlier, article, None))
-        if earlier is not None:
-            previous = earlier
-    changes += [ArticleChange("suppression", a, None, None) for a in old if a.key not in new_keys]
-    return tuple(changes)
+
+def _articles(diffs: tuple[ArticleDiff, ...], part: Part) -> tuple[ArticleChange, ...]:
+    """The changes of one part, as the avenant words them: replacements and insertions in the
+    order of the contract, then removals."""
+    mine = [d for d in diffs if d.part == part]
+    ordered = [d for d in mine if d.kind != "removed"] + [d for d in mine if d.kind == "removed"]
+    return tuple(ArticleChange(_NATURES[d.kind], d.before, d.after, d.previous) for d in ordered)
 
 
 def _manual(old: ContractData, new: ContractData) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 from .categories import ENVELOPE_LABELS
 from .contract import LoadedContract
 from .departements import DEPARTEMENTS
-from .document import Article, Document, Party, Promise, Titre
+from .document import Article, Document, Party, Promise, Reference, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
@@ -47,17 +47,18 @@ def compose(
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
     promises: list[Promise] = []
+    references: list[Reference] = []
     context = {
         **context,
-        "ref": _ref_function(refs, library, renderer, promises),
-        "liste_annexes": _annex_range(numbered),
+        "ref": _ref_function(refs, library, renderer, promises, references),
+        "liste_annexes": _annex_range(numbered, references),
     }
     titres = []
     for titre in numbered:
         articles = []
         for slot in titre.slots:
             try:
-                articles.append(_render_article(slot, context, renderer))
+                articles.append(_render_article(slot, context, renderer, references))
             except CpomError as exc:
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
@@ -117,7 +118,9 @@ def _variant(clause: Clause, context: Mapping[str, Any], renderer: ClauseRendere
     return value
 
 
-def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRenderer) -> Article:
+def _render_article(
+    slot: Slot, context: Mapping[str, Any], renderer: ClauseRenderer, references: list[Reference]
+) -> Article:
     selected = slot.selected
     clause, variant = selected.clause, selected.variant
     local = {**context, "article": {"numero": slot.number, "libelle": slot.label}}
@@ -140,6 +143,7 @@ def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRend
             Source(clause.libelle, clause.path, clause.header_lines.line_of(("libelle",))),
             local,
         ).strip()
+    text = _with_references(_tidy(body), references)
     return Article(
         clause_id=clause.id,
         instance=selected.instance,
@@ -147,11 +151,39 @@ def _render_article(slot: Slot, context: Mapping[str, Any], renderer: ClauseRend
         variant=variant,
         clause_hash=clause.hash,
         number=slot.number,
-        label=label,
-        heading=heading.strip(),
-        body=_tidy(body),
+        label=_markdown(_with_references(label, references)),
+        heading=_markdown(_with_references(heading.strip(), references)),
+        body=_markdown(text),
         source=clause.path,
+        text=text,
+        source_line=clause.body_line,
     )
+
+
+# ref(…) returns a placeholder naming its Reference; once the text is rendered, the
+# placeholders become Reference parts of the article's text (see Article.text).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def _placeholder(references: list[Reference], reference: Reference) -> Markdown:
+    references.append(reference)
+    return Markdown(f"{_OPEN}{len(references) - 1}{_CLOSE}")
+
+
+def _with_references(text: str, references: list[Reference]) -> tuple[str | Reference, ...]:
+    """Rendered text cut into Markdown and the cross-references its placeholders stand for."""
+    first, *rest = text.split(_OPEN)
+    parts: list[str | Reference] = [first] if first else []
+    for piece in rest:
+        index, _, after = piece.partition(_CLOSE)
+        parts.append(references[int(index)])
+        if after:
+            parts.append(after)
+    return tuple(parts)
+
+
+def _markdown(parts: tuple[str | Reference, ...]) -> str:
+    return "".join(p if isinstance(p, str) else p.markdown() for p in parts)
 
 
 def _tidy(body: str) -> str:
@@ -165,6 +197,7 @@ def _ref_function(
     library: Library,
     renderer: ClauseRenderer,
     promises: list[Promise],
+    references: list[Reference],
 ) -> Any:
     known = {c.id for c in library.clauses}
 
@@ -181,7 +214,6 @@ def _ref_function(
                     "clause non retenue dans ce contrat (sa condition est fausse)"
                 )
             raise ReferenceError_(f"renvoi à « {clause_id} », clause inconnue")
-        anchor = anchor_of(slots[0])
         if len(slots) == 1:
             label = slots[0].reference
         else:
@@ -190,7 +222,7 @@ def _ref_function(
             label = f"{first.replace(NBSP, f's{NBSP}', 1)} à {last}"
         if promet is not None:
             promises.append(_promise(slots, label, promet, renderer))
-        return Markdown(f"[{label}](#{anchor})")
+        return _placeholder(references, Reference(tuple(anchor_of(s) for s in slots), label))
 
     return ref
 
@@ -212,16 +244,16 @@ def _promise(
     )
 
 
-def _annex_range(numbered: tuple[NumberedTitre, ...]) -> Markdown:
+def _annex_range(numbered: tuple[NumberedTitre, ...], references: list[Reference]) -> Markdown:
     """« [annexes 1 à 8](#…) »: every annex of the contract, as one reference."""
     slots = [s for t in numbered if t.titre.genre == "annexes" for s in t.slots]
     if not slots:
         return Markdown("")
     first, last = slots[0], slots[-1]
-    if first is last:
-        return Markdown(f"[{first.reference}](#{anchor_of(first)})")
-    plural = first.reference.replace(NBSP, f"s{NBSP}", 1)
-    return Markdown(f"[{plural} à {last.number}](#{anchor_of(first)})")
+    label = first.reference
+    if first is not last:
+        label = f"{first.reference.replace(NBSP, f's{NBSP}', 1)} à {last.number}"
+    return _placeholder(references, Reference(tuple(anchor_of(s) for s in slots), label))
 
 
 def anchor_of(slot: Slot) -> str:

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .ast import Block, Header
+
 # The rendering profile of new builds. Each lock records the profile its version was built
 # with, and writers honour it, so that a signed version rebuilds byte for byte after the
 # rendering has improved. Raise it whenever a writer's output changes for the same Document.
@@ -24,13 +26,37 @@ class Article:
     number: int | None  # None: an unnumbered block (parties, visas) or an annex
     label: str  # "Article 12", "Annexe 2", or "" for unnumbered blocks
     heading: str  # rendered Markdown
-    body: str  # rendered Markdown
+    body: str  # rendered Markdown, cross-references as links
     source: Path
+    # The body as composed: Markdown text and the cross-references made by ref(…).
+    text: tuple[str | Reference, ...] = ()
+    source_line: int | None = None  # where the body starts in its clause file
+    # Typed, once the Document is read (reader.read_document): the heading as a pandoc
+    # header (label included) and the body as blocks, cross-references as ast.Ref nodes.
+    header: Header | None = None
+    blocks: tuple[Block, ...] = ()
 
     @property
     def key(self) -> str:
         """Unique within a contract: the clause id, and the instance for repeated clauses."""
         return self.clause_id if self.instance is None else f"{self.clause_id}-{self.instance}"
+
+    def plain_body(self) -> str:
+        """The body's Markdown with each cross-reference as its label alone, not a link: for
+        quoting the article in another document (an avenant), where its targets are not."""
+        return "".join(p if isinstance(p, str) else p.label for p in self.text) or self.body
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cross-reference made by ref(…): the keys of the articles it designates (several for
+    « annexes 4 à 6 »), and its label in this composition."""
+
+    targets: tuple[str, ...]
+    label: str  # « article 12 », Markdown
+
+    def markdown(self) -> str:
+        return f"[{self.label}](#{self.targets[0]})"
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class Titre:
     heading: str
     kind: str  # "preambule", "titre" or "annexes"
     articles: tuple[Article, ...]
+    header: Header | None = None  # typed, once read: « Titre I – … » as a pandoc header
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,16 @@ class Document:
     base_legale: str = ""  # « IV ter de l'article L. 313-12 du code de l'action sociale… »
     qualite_organisme: str = ""  # « gestionnaire des établissements et services désignés… »
     qualite_membres: str = ""  # « et ses membres, gestionnaires des… » (GCSMS), else ""
+    # Once read (reader.read_document): pandoc's API version, the metadata block as pandoc
+    # JSON text (the writers' title, reference, date) and the signature marker.
+    api: tuple[int, ...] = ()
+    meta: str = "{}"
+    signatures: tuple[Block, ...] = ()
+
+    @property
+    def typed(self) -> bool:
+        """Whether the titres and articles carry their typed blocks."""
+        return bool(self.api)
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")
@@ -98,6 +135,9 @@ class Document:
 
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for t in self.titres for a in t.articles)
+
+    def article_by_key(self) -> dict[str, Article]:
+        return {a.key: a for a in self.articles()}
 
     def article(self, clause_id: str) -> Article:
         for article in self.articles():

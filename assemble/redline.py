@@ -2,11 +2,13 @@
 version is a Word tracked change, exact enough that « Tout accepter » gives the TO version and
 « Tout refuser » the FROM version, paragraph for paragraph.
 
-Both versions are composed from their locks and written as Markdown, parsed by pandoc and
-filtered as their own Word build does (each with its rendering profile), then merged
-(`redline_blocks`). The redline renders with the TO version's templates, recorded in its lock;
-its revisions bear the TO version's date. pandoc writes the words as tracked runs; `ooxml`
-then adds the paragraph-mark and row revisions that pandoc cannot write.
+Both versions are composed from their locks as typed Documents; which articles changed is the
+article diff's verdict (`article_diff`); each version's AST is written from its Document and
+filtered as its own Word build does (each with its rendering profile), then merged block by
+block and word by word (`redline_blocks`). The redline renders with the TO version's
+templates, recorded in its lock; its revisions bear the TO version's date. pandoc writes the
+words as tracked runs; `ooxml` then adds the paragraph-mark and row revisions that pandoc
+cannot write.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from typing import Any
 
 from . import ooxml
 from . import pandoc_nodes as pn
+from .article_diff import changed, diff_documents
+from .body import to_pandoc
 from .document import Article, Document
 from .errors import UsageError
 from .files import write_files
 from .manifest import MANIFEST, parse_manifest
-from .markdown import to_markdown
-from .pandoc import markdown_to_ast
 from .project import DRAFT, Project
 from .redline_blocks import SectionChange, merge_body
 from .redline_settle import is_marker
@@ -36,7 +38,7 @@ from .redline_words import Marks
 from .render_docx import docx_body, render_docx
 from .render_pdf import render_pdf, visible_changes
 from .stages import assemble, compose_version, epoch_of
-from .typography import UNBREAKABLE
+from .typography import UNBREAKABLE, french_typography
 
 ALIASES = {"draft": DRAFT, "projet": DRAFT}
 
@@ -88,6 +90,7 @@ class Redline:
     after: str
     stamp: ooxml.Stamp  # the reviser and the TO version's date, on every revision
     templates: dict[str, str] | None  # the TO version's recorded templates
+    changes: tuple[SectionChange, ...] = ()  # each article and annex changed, added, removed
 
 
 def load_version(project: Project, contract_id: str, version: str) -> Version:
@@ -143,17 +146,23 @@ def make_redline(
     when = date or dt.datetime.combine(new.date, dt.time(), tzinfo=dt.UTC)
     stamp = ooxml.Stamp.of(author or default_author(), when)
     old_ast, new_ast = _word_ast(old.document), _word_ast(new.document)
-    blocks, changes = merge_body(old_ast["blocks"], new_ast["blocks"], Marks(stamp))
+    verdicts = {
+        d.key: ("annexe" if d.part == "annexes" else "article", d.kind)
+        for d in changed(diff_documents(old.document, new.document))
+    }
+    blocks, changes = merge_body(old_ast["blocks"], new_ast["blocks"], Marks(stamp), verdicts)
     summary = Summary.of(changes)
     blocks = _commented(blocks, changes, old, new, summary, stamp)
     merged = {**new_ast, "blocks": blocks}
-    return Redline(new.document, merged, summary, old.name, new.name, stamp, new.templates)
+    return Redline(
+        new.document, merged, summary, old.name, new.name, stamp, new.templates, tuple(changes)
+    )
 
 
 def _word_ast(doc: Document) -> dict[str, Any]:
-    """A version's AST as its own Word build renders it. Unbreakable spans, which only the
-    PDF honours, are dropped, so that text compares as text."""
-    ast = docx_body(doc, markdown_to_ast(to_markdown(doc), epoch_of(doc.timestamp)))
+    """A version's AST as its own Word build renders it, from its typed Document. Unbreakable
+    spans, which only the PDF honours, are dropped, so that text compares as text."""
+    ast = docx_body(doc, french_typography(to_pandoc(doc)))
     result: dict[str, Any] = pn.replace_spans(
         ast, lambda s: pn.inline_content(s) if UNBREAKABLE in pn.classes(s) else None
     )

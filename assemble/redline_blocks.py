@@ -1,7 +1,8 @@
 """The merged AST of a redline: two versions compared section by section, then block by block.
 
 Sections (titres, articles, annexes) are matched by their identifier, so a renumbered article
-is one changed number, not a rewrite. Inside a matched section, blocks, list items and table
+is one changed number, not a rewrite; which articles changed is the article diff's verdict
+(`article_diff`), not this module's. Inside a matched section, blocks, list items and table
 rows are aligned by equality, then by similarity (`align.align`): a replaced establishment is
 one deletion and one insertion, a slightly changed one a change of a few words
 (`redline_words`). A paragraph or table row wholly inserted or deleted gets a marker as well,
@@ -11,23 +12,18 @@ which `ooxml.apply_markers` turns into a paragraph-mark or row revision after pa
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import pandoc_nodes as pn
-from .align import align, word_similarity
+from .align import SIMILAR, SIMILAR_ROW, align, word_similarity
 from .ooxml import DELETED, INSERTED, Kind
 from .pandoc_nodes import Node
 from .redline_settle import settle
 from .redline_words import Marks, diff_inlines, inline_key, inline_tokens
 from .typography import KEEP_TOGETHER, KEEP_WITH_NEXT
 
-# Blocks that share at least half of their words are one block changed, not one deleted and
-# another inserted (Dice coefficient of their words, see align.word_similarity). Table rows
-# with the same label (first cell) are one row; others must share three quarters of their
-# words, since a row of a few values may share half of them with another establishment's.
-SIMILAR = 0.5
-SIMILAR_ROW = 0.75
 _LAYOUT = {KEEP_TOGETHER, KEEP_WITH_NEXT}  # Divs that only lay out the one block they hold
 
 
@@ -80,28 +76,31 @@ def _section_start(block: Node, in_annex: bool) -> tuple[str | None, str]:
 
 
 def merge_body(
-    old: list[Node], new: list[Node], marks: Marks
+    old: list[Node], new: list[Node], marks: Marks, verdicts: Mapping[str, tuple[str, str]]
 ) -> tuple[list[Node], list[SectionChange]]:
-    """The body of a redline, and what changed section by section."""
+    """The body of a redline, and where each article or annex that changed starts in it.
+
+    `verdicts` says, by article key, what the article diff found: (« article » or
+    « annexe », « changed », « added » or « removed »); sections are merged here, not judged."""
     before, after = sections(old), sections(new)
     blocks: list[Node] = []
     changes: list[SectionChange] = []
+
+    def note(key: str) -> None:
+        if key in verdicts:
+            kind, change = verdicts[key]
+            changes.append(SectionChange(key, kind, change, len(blocks)))
+
     for step in align(before, after, key=lambda s: s.key):
         if step.old is not None and step.new is not None:
-            section_old, section_new = before[step.old], after[step.new]
-            start = len(blocks)
-            blocks += diff_blocks(section_old.blocks, section_new.blocks, marks)
-            # A renumbered heading alone is not a change of the section.
-            if blocks_key(section_old.blocks[1:]) != blocks_key(section_new.blocks[1:]):
-                changes.append(SectionChange(section_new.key, section_new.kind, "changed", start))
+            note(after[step.new].key)
+            blocks += diff_blocks(before[step.old].blocks, after[step.new].blocks, marks)
         elif step.old is not None:
-            section = before[step.old]
-            changes.append(SectionChange(section.key, section.kind, "removed", len(blocks)))
-            blocks += _all_removed(section.blocks, DELETED, marks)
+            note(before[step.old].key)
+            blocks += _all_removed(before[step.old].blocks, DELETED, marks)
         elif step.new is not None:
-            section = after[step.new]
-            changes.append(SectionChange(section.key, section.kind, "added", len(blocks)))
-            blocks += _all_removed(section.blocks, INSERTED, marks)
+            note(after[step.new].key)
+            blocks += _all_removed(after[step.new].blocks, INSERTED, marks)
     return settle(blocks, marks), changes
 
 

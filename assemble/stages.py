@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .body import read_document, to_pandoc
 from .compose import compose
 from .contract import LoadedContract, load_contract, validate_contract
 from .document import Document
@@ -21,7 +22,6 @@ from .library import TITRES_FILE, Clause, Library, load_library, load_titres
 from .limits import TOOL_FILE_BYTES
 from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
 from .markdown import to_markdown
-from .pandoc import markdown_to_ast
 from .project import DRAFT, Project
 from .reading import read_bytes, read_text
 from .render_docx import render_docx
@@ -29,6 +29,7 @@ from .render_pdf import render_pdf
 from .sources import load_yaml
 from .template_files import TEMPLATE_FILES, check_templates
 from .templating import ClauseRenderer
+from .typography import french_typography
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ def epoch_of(day: dt.date) -> int:
 def render(doc: Document, templates: Path) -> Rendered:
     """Markdown, Word and PDF of a composed contract, in memory."""
     check_templates(templates)
+    doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
-    ast = markdown_to_ast(markdown, epoch)
+    ast = french_typography(to_pandoc(doc))
     return Rendered(
         doc,
         markdown,
@@ -88,7 +90,7 @@ def assemble(
     the draft as it was, for upgrade), which takes it from the history.
     """
     draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
-    return draft.contract, draft.document
+    return draft.contract, read_document(draft.document)
 
 
 @dataclass(frozen=True)
@@ -204,4 +206,4 @@ def compose_version(
     raw, lines = load_yaml(read_text(data_path, TOOL_FILE_BYTES), data_path)
     contract = validate_contract(contract_id, raw, lines)
     doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
-    return contract, doc, lock
+    return contract, read_document(doc), lock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from .article_diff import diff_documents
 from .build import build_contract
 from .document import Document
 from .errors import CpomError
@@ -110,31 +111,25 @@ def upgrade_contract(project: Project, contract_id: str) -> list[ArticleChange]:
 
 
 def compare_articles(before: Document, after: Document) -> list[ArticleChange]:
-    """Articles whose clause version or text differ between two compositions."""
-    old = {a.key: a for a in before.articles()}
-    new = {a.key: a for a in after.articles()}
+    """Articles whose clause version or text differ between two compositions (the article
+    diff: renumbering alone is no change of text); removed articles last."""
     changes = []
-    for key, article in new.items():
-        previous = old.get(key)
-        if previous is None:
-            changes.append(
-                ArticleChange(article.label, article.clause_id, None, article.version, True)
+    diffs = diff_documents(before, after)
+    for diff in [d for d in diffs if d.kind != "removed"] + [
+        d for d in diffs if d.kind == "removed"
+    ]:
+        if diff.kind == "unchanged" and not diff.version_changed:
+            continue
+        article = diff.article
+        changes.append(
+            ArticleChange(
+                article.label,
+                article.clause_id,
+                diff.before.version if diff.before else None,
+                diff.after.version if diff.after else None,
+                diff.kind != "unchanged",
             )
-        elif previous.version != article.version or previous.body != article.body:
-            changes.append(
-                ArticleChange(
-                    article.label,
-                    article.clause_id,
-                    previous.version,
-                    article.version,
-                    previous.body != article.body,
-                )
-            )
-    for key, article in old.items():
-        if key not in new:
-            changes.append(
-                ArticleChange(article.label, article.clause_id, article.version, None, True)
-            )
+        )
     return changes
 
 
