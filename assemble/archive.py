@@ -102,7 +102,8 @@ def archive_version(
         )
     manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
     folder = project.archive / contract_id / version
-    prepared.publish(project.history)  # the archived lock names nothing the history lacks
+    # the archived locks name nothing the history lacks
+    (avenant or prepared).publish(project.history)
     _write_atomically(project, folder, files, manifest)
     return Archived(contract_id, version, folder, check, cleaned)
 

@@ -17,21 +17,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from .body import read_document
-from .build import build_contract
 from .changes import ArticleChange, Changes, compare
 from .compose import compose
 from .contract import validation_problems
 from .document import Article, Document
 from .errors import CpomError, Problem, UsageError
-from .files import write_files
 from .french import date_fr
-from .library import load_library
+from .history import History
+from .library import Clause, load_library
 from .limits import DATA_FILE_BYTES
 from .manifest import MANIFEST, parse_manifest
 from .model import AvenantFile
 from .project import Project
 from .reading import read_text
-from .redline import build_redline
 from .sources import load_yaml
 from .stages import Prepared, Rendered, compose_version, prepare_draft, render
 from .templating import ClauseRenderer, Markdown
@@ -71,6 +69,12 @@ class AvenantDraft:
     document: Document
     rendered: Rendered
     consolidated: Prepared
+    clauses: tuple[Clause, ...]  # the avenant library it was composed from
+
+    def publish(self, history: History) -> None:
+        """Store in the history what the avenant and its consolidated lock refer to."""
+        history.publish(self.clauses)
+        self.consolidated.publish(history)
 
 
 def avenant_path(project: Project, contract_id: str, number: int) -> Path:
@@ -146,23 +150,7 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
-    project.history.publish(library.clauses)
-    return AvenantDraft(number, path, changes, document, rendered, consolidated)
-
-
-def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
-    """Write the avenant and the consolidated contract; nothing when nothing changed."""
-    draft = prepare_avenant(project, contract_id)
-    if draft is None:
-        return None
-    stem = f"{contract_id}-avenant-{draft.number}"
-    files = draft.rendered.files(avenant_folder(project, contract_id, draft.number), stem)
-    consolidated = draft.consolidated
-    consolidated.publish(project.history)
-    files.update(consolidated.rendered.files(project.build / contract_id, contract_id))
-    files[project.lock_path(contract_id)] = consolidated.lock.to_json().encode("utf-8")
-    write_files(files, project.draft_scope(contract_id))
-    return draft
+    return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 
 
 def avenant_folder(project: Project, contract_id: str, number: int) -> Path:
@@ -301,23 +289,3 @@ def describe_changes(changes: Changes) -> list[str]:
                 "à relire (aucun article d'avenant ne le reprend)"
             )
     return lines
-
-
-def build_everything(project: Project, contract_id: str) -> list[str]:
-    """What `make contracts` does for one contract: the draft, or its pending avenant and the
-    consolidated contract it leads to, and the redline since the signed version. Returns what
-    was built, for the progress report."""
-    built = [contract_id]
-    signed = project.archived_versions(contract_id)
-    pending = (
-        avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
-    )
-    draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
-    if draft is None:
-        build_contract(project, contract_id)
-    else:
-        built.append(f"{contract_id} avenant n° {draft.number}")
-    if signed:
-        paths, _ = build_redline(project, contract_id, signed[-1], "projet")
-        built.append(f"{contract_id} {paths[0].name}")
-    return built

@@ -23,8 +23,17 @@ from .archive_list import list_archive
 from .arguments import ArgumentsError, FrenchParser
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
-from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
-from .build import build_contract, rebuild_version, record_version
+from .avenant import avenant_folder, describe_changes
+from .build import (
+    build_avenant,
+    build_contract,
+    build_everything,
+    build_redline,
+    rebuild_version,
+    record_version,
+    upgrade_contract,
+    write_schema,
+)
 from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
@@ -35,19 +44,11 @@ from .lint import lint_contract
 from .names import check_arguments
 from .project import Project
 from .reading import unreadable
-from .redline import build_redline
-from .schema import SCHEMA_FILE, check_schema_file, write_schema
+from .schema import SCHEMA_FILE, check_schema_file
 from .scope import Scope
 from .stages import compose_draft
 from .verify import verify_archive
-from .versions import (
-    STATE_LABELS,
-    clause_history,
-    clause_usage,
-    collect_status,
-    status_html,
-    upgrade_contract,
-)
+from .versions import STATE_LABELS, clause_history, clause_usage, collect_status, status_html
 
 DEFAULT_CONTRACT = "association-horizons"
 

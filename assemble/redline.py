@@ -29,7 +29,6 @@ from .article_diff import changed, diff_documents
 from .body import to_pandoc
 from .document import Article, Document
 from .errors import UsageError
-from .files import write_files
 from .manifest import MANIFEST, parse_manifest
 from .project import DRAFT, Project
 from .redline_blocks import SectionChange, merge_body
@@ -255,7 +254,7 @@ def version_templates(project: Project, recorded: dict[str, str] | None) -> Iter
         yield Path(tmp)
 
 
-def build_redline(
+def redline_files(
     project: Project,
     contract_id: str,
     before: str,
@@ -263,9 +262,9 @@ def build_redline(
     author: str | None = None,
     date: dt.datetime | None = None,
     pdf: bool = False,
-) -> tuple[list[Path], Summary]:
-    """Write build/<id>/redline-<from>-<to>.docx (and .pdf): tracked changes from one to the
-    other."""
+) -> tuple[dict[Path, bytes], Summary]:
+    """build/<id>/redline-<from>-<to>.docx (and .pdf), in memory: tracked changes from one to
+    the other."""
     redline = make_redline(project, contract_id, before, after, author, date)
     stem = project.build / contract_id / f"redline-{redline.before}-{redline.after}"
     files = {stem.with_suffix(".docx"): render_redline(project, redline)}
@@ -275,8 +274,7 @@ def build_redline(
         with version_templates(project, redline.templates) as templates:
             epoch = epoch_of(redline.document.timestamp)
             files[stem.with_suffix(".pdf")] = render_pdf(redline.document, shown, templates, epoch)
-    write_files(files, project.build_scope(contract_id))
-    return list(files), redline.summary
+    return files, redline.summary
 
 
 def _without_markers(ast: dict[str, Any]) -> dict[str, Any]:

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CpomError, Problem
-from .files import write_files
 from .limits import TOOL_FILE_BYTES
 from .model import ContractData
 from .reading import read_text
-from .scope import Scope
 
 SCHEMA_FILE = "schema.json"
 
@@ -25,12 +23,6 @@ def contract_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     return json.dumps(contract_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_schema(contracts: Path) -> Path:
-    path = contracts / SCHEMA_FILE
-    write_files({path: schema_text().encode("utf-8")}, Scope.file(contracts, SCHEMA_FILE))
-    return path
 
 
 def check_schema_file(contracts: Path) -> list[Problem]:

@@ -6,13 +6,11 @@ import html
 from dataclasses import dataclass
 
 from .article_diff import diff_documents
-from .build import build_contract
 from .document import Document
 from .errors import CpomError
-from .library import Library, load_library
+from .library import Library
 from .lock import Lock, draft_lock, version_lock
 from .project import Project
-from .stages import assemble
 
 STATE_LABELS = {"projet": "projet", "enregistre": "enregistrée", "signe": "signée"}
 
@@ -98,16 +96,6 @@ def clause_history(project: Project, library: Library, clause_id: str) -> list[t
     if current is not None and current.version not in versions:
         entries.append((current.version, f"{current.motif or 'création'} (non publiée)"))
     return entries
-
-
-def upgrade_contract(project: Project, contract_id: str) -> list[ArticleChange]:
-    """Move a draft to the latest clause versions, rebuild it, and say which articles changed."""
-    library = load_library(project.clauses)
-    _, before = assemble(project, contract_id, library, retired=True)
-    _, after = assemble(project, contract_id, library, latest=True)
-    changes = compare_articles(before, after)
-    build_contract(project, contract_id, library, latest=True)
-    return changes
 
 
 def compare_articles(before: Document, after: Document) -> list[ArticleChange]:

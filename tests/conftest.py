@@ -186,7 +186,7 @@ def archive_two_versions(target: Path) -> Project:
     import datetime as dt
 
     from assemble.archive import archive_version
-    from assemble.avenant import build_avenant
+    from assemble.build import build_avenant
 
     project = copy_project(target, [SAMPLE])
     signed = target / "CPOM signé.pdf"

@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from assemble.archive import archive_version
-from assemble.avenant import avenant_folder, build_avenant, prepare_avenant
+from assemble.avenant import avenant_folder, prepare_avenant
+from assemble.build import build_avenant
 from assemble.errors import CpomError
 from assemble.french import NBSP, NNBSP
 from assemble.project import Project

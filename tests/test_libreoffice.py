@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assemble.avenant import avenant_folder, build_avenant
+from assemble.avenant import avenant_folder
+from assemble.build import build_avenant
 from assemble.project import Outputs
 
 from conftest import ROOT, SAMPLE, copy_project

@@ -23,14 +23,13 @@ from lxml import etree
 from pypdf import PdfReader
 
 from assemble import ooxml
-from assemble.avenant import build_everything
-from assemble.build import build_contract, rebuild_version
+from assemble.build import build_contract, build_everything, build_redline, rebuild_version
 from assemble.errors import UsageError
 from assemble.lock import read_lock
 from assemble.office import Job, office, run_jobs
 from assemble.ooxml import w
 from assemble.project import Project
-from assemble.redline import Summary, build_redline
+from assemble.redline import Summary
 
 from conftest import LOZERE, SAMPLE, copy_repository, drop_lines, edit, signed_copy
 

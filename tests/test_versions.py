@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import build_contract, rebuild_version, record_version
+from assemble.build import build_contract, rebuild_version, record_version, upgrade_contract
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
@@ -15,7 +15,7 @@ from assemble.library import load_library
 from assemble.lock import read_lock
 from assemble.project import Project
 from assemble.stages import assemble
-from assemble.versions import clause_history, collect_status, status_html, upgrade_contract
+from assemble.versions import clause_history, collect_status, status_html
 
 from conftest import ROOT, SAMPLE, copy_project, edit, library_as_locked
 
