@@ -6,7 +6,6 @@ import resource
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from .pandoc import markdown_to_ast, pandoc_path
 from .redline import build_redline
 from .render_docx import render_docx
 from .render_pdf import TYPST_TEMPLATE, compile_typst, render_typst
+from .temporaries import private_folder
 
 
 def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
@@ -38,13 +38,13 @@ def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
 
 def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
     """Print median times of the build, its stages and the bare toolchain, and their ratio."""
-    with tempfile.TemporaryDirectory(prefix="cpom-bench-") as tmp:
+    with private_folder("bench") as tmp:
         # A copy: builds rewrite locks and history, which must not change under the drafter.
-        scratch = _scratch(project, contract_id, Path(tmp))
+        scratch = _scratch(project, contract_id, tmp)
         outputs = build_contract(scratch, contract_id)  # warm caches, get the Markdown
         markdown = outputs.markdown
         whole = _median_seconds(lambda: build_contract(scratch, contract_id), repetitions)
-        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, Path(tmp)), repetitions)
+        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, tmp), repetitions)
         stages = _stage_timings(scratch, contract_id, repetitions)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = Table(title=f"Construction de {contract_id} (médiane de {repetitions} passes)")
@@ -145,8 +145,8 @@ def _bench_redline(
             markup=False,
         )
         return
-    with tempfile.TemporaryDirectory(prefix="cpom-bench-redline-") as tmp:
-        scratch = _scratch(project, contract_id, Path(tmp))
+    with private_folder("redline") as tmp:
+        scratch = _scratch(project, contract_id, tmp)
         before = rebuild_version(scratch, contract_id, version)[0].docx.read_bytes()
         after = build_contract(scratch, contract_id).docx.read_bytes()
         ours = _median_seconds(
@@ -156,7 +156,7 @@ def _bench_redline(
         engine = DocxodusEngine()
         theirs = _median_seconds(lambda: engine.run_redline("bench", before, after), repetitions)
         theirs_docx = engine.run_redline("bench", before, after)[0]
-        same = _same_changes(ours_docx, theirs_docx, before, after, Path(tmp))
+        same = _same_changes(ours_docx, theirs_docx, before, after, tmp)
     out.print(
         f"redline {version} → projet : cpom {ours:.3f} s, python-redlines (Docxodus) "
         f"{theirs:.3f} s, rapport cpom / Docxodus {ours / theirs:.2f}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import os
 import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +33,14 @@ from .lock import (
 )
 from .markdown import to_markdown
 from .pandoc import markdown_to_ast
-from .reading import read_text
+from .reading import not_a_file, read_text, unreadable
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .scope import Scope
 from .sources import load_yaml
 from .template_files import check_templates
 from .templating import ClauseRenderer
-from .temporaries import clean_stale_temporaries
+from .temporaries import clean_stale_temporaries, private_folder
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,16 @@ class Project:
 
     def contract_folder(self, contract_id: str) -> Path:
         folder = names.within(self.contracts / names.contract_id(contract_id), self.contracts)
-        if not (folder / CONTRACT_FILE).is_file():
+        data = folder / CONTRACT_FILE
+        if os.path.lexists(data):
+            names.within(data, folder)  # the data is read from its folder, not through a link
+            try:
+                mode = data.stat().st_mode
+            except OSError as exc:  # a link to nothing
+                raise unreadable(data, exc) from None
+            if not stat.S_ISREG(mode):
+                raise not_a_file(data, mode)
+        else:
             known = ", ".join(self.contract_ids()) or "aucun"
             raise UsageError.one(
                 "usage.contract",
@@ -328,10 +338,10 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     folder = project.build / contract_id / names.version_name(version)
     check_targets(_outputs(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
-    with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
+    with private_folder("modeles") as tmp:
         for name, digest in lock.modeles.items():
-            shutil.copyfile(project.history.blob(digest, Path(name).suffix), Path(tmp) / name)
-        rendered = render(doc, Path(tmp))
+            shutil.copyfile(project.history.blob(digest, Path(name).suffix), tmp / name)
+        rendered = render(doc, tmp)
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]

@@ -201,6 +201,13 @@ CODES: Mapping[str, Code] = _codes(
         "valeur YAML impossible",
         "corrigez la valeur ; mettez-la entre guillemets si c'est un texte",
     ),
+    Code(
+        "yaml.merge",
+        E,
+        "clé de fusion YAML « <<: »",
+        "écrivez chaque champ en entier dans son bloc : les données ne recopient pas d'autres "
+        "blocs",
+    ),
     # --- data -----------------------------------------------------------------------------------
     Code(
         "data.invalid",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ from .errors import ToolError
 from .pandoc import ast_to, with_meta
 from .parts import template_context
 from .template_files import typst_error
+from .temporaries import private_folder
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -43,14 +43,14 @@ def compile_typst(source: str, epoch: int, template: Path | None = None) -> byte
 
     An error at a line that comes from `template` is reported on the template's line.
     """
-    with tempfile.TemporaryDirectory(prefix="cpom-typst-") as tmp:
-        path = Path(tmp) / "contrat.typ"
+    with private_folder("typst") as tmp:
+        path = tmp / "contrat.typ"
         path.write_text(source, encoding="utf-8")
         try:
             return bytes(
                 typst.compile(
                     str(path),
-                    root=tmp,
+                    root=str(tmp),
                     pdf_standards=[PDF_STANDARD],
                     ignore_system_fonts=True,
                     timestamp=epoch,

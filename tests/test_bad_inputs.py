@@ -190,6 +190,24 @@ Texte.
 """
 
 
+def fifo(rel: str) -> Mutate:
+    """Replace a file by a named pipe: reading it would wait for a writer forever."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+
+    return mutate
+
+
+def folder(rel: str) -> Mutate:
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        (root / rel).unlink()
+        (root / rel).mkdir()
+
+    return mutate
+
+
 def without_styles(root: Path, _: pytest.MonkeyPatch) -> None:
     """A reference.docx that lost its styles part."""
     source = root / "templates" / "reference.docx"
@@ -1012,6 +1030,104 @@ CASES = [
         "--help",
         ("redline", SAMPLE, "--a", "projet"),
         2,
+    ),
+    # --- hostile inputs found after the fact (issue 11, hostile pass) -------------------------
+    Bad(
+        "data-merge-key",
+        replace(
+            DATA,
+            '  - finess: "340780154"\n',
+            '  - <<: {categorie: SESSAD}\n    finess: "340780154"\n',
+        ),
+        DATA,
+        "<<:",
+        "yaml.merge",
+        "sans « <<: »",
+    ),
+    Bad(
+        "data-two-documents",
+        append(DATA, "---\nautre: 1\n"),
+        DATA,
+        "---\nautre: 1",
+        "yaml.syntax",
+        "indentation",
+        shows="un second document YAML",
+    ),
+    Bad(
+        "data-named-pipe",
+        fifo(DATA),
+        DATA,
+        None,
+        "input.unreadable",
+        "restaurez-le",
+        shows="tube nommé",
+    ),
+    Bad(
+        "data-is-a-folder",
+        folder(DATA),
+        DATA,
+        None,
+        "input.unreadable",
+        "remplacez ce dossier",
+    ),
+    Bad(
+        "data-symlink-outside",
+        both(remove(DATA), lambda r, m: (r / DATA).symlink_to("/etc/passwd")),
+        DATA,
+        None,
+        "usage.path",
+        "remplacez ce lien",
+        exit=2,
+    ),
+    Bad(
+        "clause-nul-in-body",
+        both(new_clause_version, replace(CLAUSE, "Il prend effet", "Il prend\x00 effet")),
+        CLAUSE,
+        "Il prend",
+        "input.control-character",
+        "caractère invisible",
+    ),
+    Bad(
+        "clause-escape-in-body",
+        both(new_clause_version, replace(CLAUSE, "Il prend effet", "Il prend\x1b[31m effet")),
+        CLAUSE,
+        "Il prend",
+        "input.control-character",
+        "caractère invisible",
+    ),
+    Bad(
+        "clause-named-pipe",
+        fifo(CLAUSE),
+        CLAUSE,
+        None,
+        "input.unreadable",
+        "restaurez-le",
+    ),
+    Bad(
+        "typst-template-named-pipe",
+        fifo("templates/contrat.typ"),
+        "templates/contrat.typ",
+        None,
+        "input.unreadable",
+        "restaurez-le",
+    ),
+    Bad(
+        "lock-without-articles",
+        write(LOCK, '{"contrat": "association-horizons"}'),
+        LOCK,
+        None,
+        "lock.invalid",
+        "restaurez",
+        shows="champ « articles » absent",
+    ),
+    Bad(
+        "lock-5000-digit-number",
+        write(LOCK, '{"articles": [], "rendu": 1' + "0" * 5000 + "}"),
+        LOCK,
+        None,
+        "lock.invalid",
+        "restaurez",
+        shows="nombre démesuré",
     ),
 ]
 
