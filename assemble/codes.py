@@ -354,6 +354,13 @@ CODES: Mapping[str, Code] = _codes(
         "relisez le gabarit à la ligne indiquée (voir docs/clauses.md)",
     ),
     Code(
+        "template.budget",
+        E,
+        "gabarit trop coûteux (boucle sans fin, texte démesuré)",
+        "vérifiez les boucles et les répétitions du gabarit à la ligne indiquée : une clause se "
+        "rend en une fraction de seconde et en quelques pages",
+    ),
+    Code(
         "template.word",
         E,
         "modèle Word invalide",

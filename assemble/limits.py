@@ -43,6 +43,31 @@ TEXT_CHARACTERS = Limit(
     "plusieurs minutes ; découpez-le ou placez-le dans une clause propre au contrat",
 )
 
+# --- templates (clauses, Word models): see sandbox.py --------------------------------------
+TEMPLATE_OUTPUT = Limit(
+    1_000_000,
+    "une clause rendue tient en quelques pages (la plus longue des contrats d'exemple fait "
+    "10 000 caractères) ; un million de caractères, c'est près de 400 pages",
+)
+DOCUMENT_OUTPUT = Limit(
+    5_000_000,
+    "un contrat complet, annexes comprises, fait quelques centaines de milliers de caractères",
+)
+TEMPLATE_SECONDS = Limit(
+    20,
+    "une clause ou un modèle se rend en une fraction de seconde ; au-delà, une boucle ne finit "
+    "pas ou se répète bien trop",
+)
+TEMPLATE_MEMORY = Limit(
+    1024 * 1024 * 1024,
+    "le rendu d'une clause tient en quelques mégaoctets",
+)
+REPEATED_ARTICLES = Limit(
+    1000,
+    "« repeter » donne un article par élément : établissements, membres ou autorités, quelques "
+    "centaines au plus",
+)
+
 # --- values --------------------------------------------------------------------------------
 MAX_AMOUNT = Decimal("100000000000")  # 100 milliards d'euros
 AMOUNT_WHY = "100 milliards d'euros : bien au-delà du budget de tout organisme gestionnaire"

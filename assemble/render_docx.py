@@ -13,7 +13,6 @@ import docx
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from .document import Document
@@ -21,6 +20,7 @@ from .errors import ToolError
 from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
+from .sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from .template_files import check_word_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -52,12 +52,22 @@ def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int)
 
 
 def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Document:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
     check_word_template(path)
     try:
         template = DocxTemplate(str(path))
-        template.render(context, jinja_env=env)
-    except Exception as exc:  # noqa: BLE001 - a broken Word template is reported, not raised raw
+        with budget():
+            template.render(context, jinja_env=env)
+    except (Exception, Exhausted) as exc:  # noqa: BLE001 - a broken Word model is reported
+        reason = exhausted_by(exc)
+        if reason is not None:
+            raise ToolError.one(
+                "template.budget",
+                f"modèle Word trop coûteux : {reason}",
+                path,
+                hint="c'est le modèle qui est à corriger : vérifiez ses boucles {% for %} et "
+                "ses répétitions, ou restaurez-le depuis git (git checkout -- templates/)",
+            ) from None
         raise ToolError.one(
             "template.word",
             f"modèle Word invalide : {exc}",

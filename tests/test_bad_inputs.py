@@ -190,6 +190,28 @@ Texte.
 """
 
 
+TRAP = "clauses/06-titre-V-duree/90-piege.md"
+TRAP_HEADER = "---\nid: piege\nversion: 1\ntitre: duree\nordre: 90\nintitule: Piège\n"
+
+
+def trap(body: str, header: str = "") -> Mutate:
+    """A clause written by a careless or hostile hand: its body (line 8 on) and extra header."""
+    return write(TRAP, f"{TRAP_HEADER}{header}---\n{body}\n")
+
+
+def quick_alarm(step: Mutate) -> Mutate:
+    """The same, with the templates' time bound lowered to one second to keep the suite fast."""
+
+    def mutate(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        import assemble.sandbox
+        from assemble.limits import TEMPLATE_SECONDS, Limit
+
+        monkeypatch.setattr(assemble.sandbox, "TEMPLATE_SECONDS", Limit(1, TEMPLATE_SECONDS.why))
+        step(root, monkeypatch)
+
+    return mutate
+
+
 def fifo(rel: str) -> Mutate:
     """Replace a file by a named pipe: reading it would wait for a writer forever."""
 
@@ -204,6 +226,23 @@ def folder(rel: str) -> Mutate:
     def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
         (root / rel).unlink()
         (root / rel).mkdir()
+
+    return mutate
+
+
+def word_template_with(text: str) -> Mutate:
+    """templates/couverture.docx with Jinja text added at the start of its first run."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        source = root / "templates" / "couverture.docx"
+        with zipfile.ZipFile(source) as original:
+            parts = {n: original.read(n) for n in original.namelist()}
+        body = parts["word/document.xml"].decode("utf-8")
+        at = body.index("<w:t>") + len("<w:t>")
+        parts["word/document.xml"] = (body[:at] + text + body[at:]).encode("utf-8")
+        with zipfile.ZipFile(source, "w") as changed:
+            for name, data in parts.items():
+                changed.writestr(name, data)
 
     return mutate
 
@@ -1110,6 +1149,109 @@ CASES = [
         None,
         "input.unreadable",
         "restaurez-le",
+    ),
+    Bad(
+        "clause-endless-loop",
+        quick_alarm(
+            trap("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+        ),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le rendu dure plus de 1 secondes",
+    ),
+    Bad(
+        "clause-output-bomb",
+        trap("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le texte produit dépasse 1000000 caractères",
+    ),
+    Bad(
+        "clause-text-times-3e9",
+        trap("Texte.\n{{ 'x' * 3000000000 }}"),
+        TRAP,
+        9,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-power-bomb",
+        trap("{{ 10 ** (10 ** 8) }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="puissance démesurée",
+    ),
+    Bad(
+        "clause-center-3e9",
+        trap("{{ 'x' | center(3000000000) }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="mémoire",
+    ),
+    Bad(
+        "clause-format-width",
+        trap("{{ '%3000000000d' % 1 }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-doubling-namespace",
+        trap(
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+            "{% endfor %}{{ ns.s | length }}"
+        ),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-endless-macro",
+        trap("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="appels imbriqués sans fin",
+    ),
+    Bad(
+        "clause-repeat-range",
+        trap("Article {{ element }}.", "repeter: range(100000)\n"),
+        TRAP,
+        "repeter:",
+        "template.budget",
+        "pas un intervalle",
+    ),
+    Bad(
+        "cover-docx-endless-loop",
+        quick_alarm(
+            word_template_with(
+                "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+            )
+        ),
+        "templates/couverture.docx",
+        None,
+        "template.budget",
+        "c'est le modèle qui est à corriger",
+    ),
+    Bad(
+        "contract-output-bomb",
+        trap("{{ 'x' * 800000 }}", "repeter: etablissements\n"),
+        TRAP,
+        "{{ 'x'",
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le contrat dépasse 5000000 caractères avec ce texte",
     ),
     Bad(
         "lock-without-articles",
