@@ -25,6 +25,11 @@ DATA_FILE_BYTES = Limit(
     512 * 1024, "un contrat de vingt établissements tient en moins de 100 Ko de données"
 )
 CLAUSE_FILE_BYTES = Limit(256 * 1024, "une clause tient en quelques pages")
+SIGNED_FILE_BYTES = Limit(
+    200 * 1024 * 1024,
+    "un contrat signé, même numérisé en couleur, fait quelques dizaines de Mo",
+)
+TRUST_ROOT_BYTES = Limit(1024 * 1024, "un certificat racine fait quelques Ko")
 TOOL_FILE_BYTES = Limit(
     8 * 1024 * 1024, "ce fichier est écrit par l'outil et reste de taille modeste"
 )
@@ -41,6 +46,11 @@ TEXT_CHARACTERS = Limit(
     20_000,
     "un texte de plus de 20 000 caractères (une dizaine de pages) ralentit la construction de "
     "plusieurs minutes ; découpez-le ou placez-le dans une clause propre au contrat",
+)
+
+# --- signed files -------------------------------------------------------------------------
+SIGNED_EXTRA_PAGES = Limit(
+    50, "une plateforme de signature ajoute une à quelques pages de certificat"
 )
 
 # --- templates (clauses, Word models): see sandbox.py --------------------------------------

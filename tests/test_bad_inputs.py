@@ -247,6 +247,41 @@ def word_template_with(text: str) -> Mutate:
     return mutate
 
 
+def pdf_file(rel: str, make: Callable[[bytes], bytes]) -> Mutate:
+    """A received file made from the built contract (encrypted, padded with pages…)."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        built = (root / "build" / SAMPLE / f"{SAMPLE}.pdf").read_bytes()
+        (root / rel).write_bytes(make(built))
+
+    return mutate
+
+
+def encrypted(pdf: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt("secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_blank_pages(pdf: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for _ in range(80):
+        writer.add_blank_page()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def without_styles(root: Path, _: pytest.MonkeyPatch) -> None:
     """A reference.docx that lost its styles part."""
     source = root / "templates" / "reference.docx"
@@ -1243,6 +1278,123 @@ CASES = [
         None,
         "template.budget",
         "c'est le modèle qui est à corriger",
+    ),
+    # --- the received signed file, and the archive command's arguments ----------------------
+    Bad(
+        "signed-is-a-folder",
+        lambda r, m: None,
+        "build",
+        None,
+        "usage.signed",
+        "le fichier reçu lui-même",
+        ("archive", SAMPLE, "--signe", "build", "--date", "2027-09-01"),
+        2,
+    ),
+    Bad(
+        "signed-named-pipe",
+        lambda r, m: os.mkfifo(r / "signé.pdf"),
+        "signé.pdf",
+        None,
+        "usage.signed",
+        "le fichier reçu lui-même",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        2,
+    ),
+    Bad(
+        "signed-empty-argument",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "", "--date", "2027-09-01"),
+        2,
+        shows="fichier signé non précisé",
+    ),
+    Bad(
+        "signed-too-large",
+        both(
+            write("signé.pdf", b"%PDF-1.7\n"),
+            lambda r, m: os.truncate(r / "signé.pdf", 201 * 1024 * 1024),
+        ),
+        "signé.pdf",
+        None,
+        "input.too-large",
+        "bon fichier",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="fichier de 201 Mo",
+    ),
+    Bad(
+        "signed-password-protected",
+        pdf_file("signé.pdf", encrypted),
+        "signé.pdf",
+        None,
+        "signature.unreadable",
+        "SCAN=1",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="protégé par un mot de passe",
+    ),
+    Bad(
+        "signed-too-many-pages",
+        pdf_file("signé.pdf", with_blank_pages),
+        "signé.pdf",
+        None,
+        "signature.unreadable",
+        "SCAN=1",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="au-delà des",
+    ),
+    Bad(
+        "date-9999-on-the-command-line",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "x.pdf", "--date", "9999-12-31"),
+        2,
+        shows="hors limites : entre 2000-01-01 et 2100-12-31",
+    ),
+    Bad(
+        "force-without-a-reason",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "x.pdf", "--force", "  "),
+        2,
+        shows="motif vide",
+    ),
+    Bad(
+        "bench-repetitions-1e9",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("bench", "--repetitions", "1000000000"),
+        2,
+    ),
+    Bad(
+        "contract-id-option-after-dashes",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.name",
+        "minuscules",
+        ("build", "--", "--all"),
+        2,
+    ),
+    Bad(
+        "contract-id-cyrillic-a",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.name",
+        "minuscules",
+        ("build", "\u0430ssociation-horizons"),
+        2,
     ),
     Bad(
         "contract-output-bomb",
