@@ -523,6 +523,12 @@ CODES: Mapping[str, Code] = _codes(
         "rendez-le lisible (chmod a+r) ou restaurez-le depuis git ou une sauvegarde",
     ),
     Code(
+        "archive.too-large",
+        E,
+        "fichier archivé démesuré",
+        "l'outil n'écrit jamais un tel fichier : restaurez l'original depuis git ou une sauvegarde",
+    ),
+    Code(
         "archive.staging",
         W,
         "archivage interrompu",

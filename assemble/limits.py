@@ -30,6 +30,9 @@ SIGNED_FILE_BYTES = Limit(
     "un contrat signé, même numérisé en couleur, fait quelques dizaines de Mo",
 )
 TRUST_ROOT_BYTES = Limit(1024 * 1024, "un certificat racine fait quelques Ko")
+INDEX_BYTES = Limit(
+    1024 * 1024, "l'index a une ligne de 250 octets par version signée : quelques Ko"
+)
 TOOL_FILE_BYTES = Limit(
     8 * 1024 * 1024, "ce fichier est écrit par l'outil et reste de taille modeste"
 )
