@@ -121,14 +121,24 @@ def _fill_header_fields(body: docx.document.Document, reference: str) -> None:
 def _core_properties(body: docx.document.Document, doc: Document) -> None:
     props = body.core_properties
     stamp = dt.datetime.combine(doc.timestamp, dt.time(), tzinfo=dt.UTC)
-    props.title = doc.title
-    props.subject = doc.reference
-    props.author = doc.organisme
-    props.last_modified_by = doc.organisme
+    props.title = _property(doc.title)
+    props.subject = _property(doc.reference)
+    props.author = _property(doc.organisme)
+    props.last_modified_by = _property(doc.organisme)
     props.language = "fr-FR"
     props.created = stamp
     props.modified = stamp
     props.revision = 1
+
+
+CORE_PROPERTY_CHARS = 255  # Word's limit for a document property (title, subject, author)
+
+
+def _property(text: str) -> str:
+    """A document property as Word accepts it: a long title is shortened, never refused."""
+    if len(text) <= CORE_PROPERTY_CHARS:
+        return text
+    return text[: CORE_PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def normalize_zip(data: bytes, day: dt.date) -> bytes:
