@@ -18,15 +18,16 @@ from pathlib import Path
 from . import __version__
 from .archive_index import INDEX, entry_for, line_bytes
 from .avenant import AvenantDraft, prepare_avenant
-from .build import Prepared, Project, prepare_draft
 from .errors import CpomError, UsageError
 from .files import write_error
 from .history import sha256
-from .lock import LOCK_FILE, read_lock
+from .lock import read_lock
 from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
+from .project import LOCK_FILE, Project
 from .reading import read_bytes
 from .signatures import TRUST_FOLDER, load_trust_roots
 from .signed_file import SignedCheck, check_signed, read_signed
+from .stages import Prepared, prepare_draft
 from .staging import (
     check_archive_targets,
     failed_at,
@@ -101,6 +102,8 @@ def archive_version(
         )
     manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
     folder = project.archive / contract_id / version
+    # Every check passed: the archived lock (and avenant) name nothing the history lacks.
+    (avenant or prepared).publish(project.history)
     _write_atomically(project, folder, files, manifest)
     return Archived(contract_id, version, folder, check, cleaned)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .build import Project
+from .project import Project
 from .verify import Report, verify_archive
 
 

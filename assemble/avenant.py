@@ -17,15 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .build import (
-    Prepared,
-    Project,
-    Rendered,
-    build_contract,
-    compose_version,
-    prepare_draft,
-    render,
-)
+from .build import build_contract
 from .changes import ArticleChange, Changes, compare
 from .compose import compose
 from .contract import validation_problems
@@ -33,13 +25,16 @@ from .document import Article, Document
 from .errors import CpomError, Problem, UsageError
 from .files import write_files
 from .french import date_fr
-from .library import load_library
+from .history import History
+from .library import Clause, load_library
 from .limits import DATA_FILE_BYTES
 from .manifest import MANIFEST, parse_manifest
 from .model import AvenantFile
+from .project import Project
 from .reading import read_text
 from .redline import build_redline
 from .sources import load_yaml
+from .stages import Prepared, Rendered, compose_version, prepare_draft, render
 from .templating import ClauseRenderer, Markdown
 
 AVENANTS = "avenants"
@@ -78,6 +73,13 @@ class AvenantDraft:
     document: Document
     rendered: Rendered
     consolidated: Prepared
+    clauses: tuple[Clause, ...]  # the avenant's own clauses (clauses-avenant/)
+
+    def publish(self, history: History) -> None:
+        """Store what the avenant and its consolidated contract name; called by the writers
+        (build_avenant, archive) once every check has passed, never while preparing."""
+        history.publish(self.clauses)
+        self.consolidated.publish(history)
 
 
 def avenant_path(project: Project, contract_id: str, number: int) -> Path:
@@ -153,8 +155,7 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = _as_avenant(composed, number, avenant, before_doc, acts)
     rendered = render(document, project.templates)
-    project.history.publish(library.clauses)
-    return AvenantDraft(number, path, changes, document, rendered, consolidated)
+    return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 
 
 def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
@@ -165,6 +166,7 @@ def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     stem = f"{contract_id}-avenant-{draft.number}"
     files = draft.rendered.files(avenant_folder(project, contract_id, draft.number), stem)
     consolidated = draft.consolidated
+    draft.publish(project.history)
     files.update(consolidated.rendered.files(project.build / contract_id, contract_id))
     files[project.lock_path(contract_id)] = consolidated.lock.to_json().encode("utf-8")
     write_files(files, project.draft_scope(contract_id))

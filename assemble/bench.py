@@ -6,8 +6,8 @@ import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,15 +15,18 @@ import typst
 from rich.console import Console
 from rich.table import Table
 
-from .build import Project, build_contract, epoch_of, rebuild_version
+from . import ooxml
+from .build import build_contract, rebuild_version
 from .compose import compose
 from .contract import load_contract
 from .library import load_library
 from .markdown import to_markdown
+from .office import Job, office, run_jobs
 from .pandoc import markdown_to_ast, pandoc_path
-from .redline import build_redline
+from .project import Project
 from .render_docx import render_docx
-from .render_pdf import TYPST_TEMPLATE, compile_typst, render_typst
+from .render_pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
+from .stages import epoch_of
 from .temporaries import private_folder
 
 
@@ -89,6 +92,7 @@ def _bare_toolchain(project: Project, markdown: Path, tmp: Path) -> None:
     typst.compile(
         str(tmp / "bare.typ"),
         output=str(tmp / "bare.pdf"),
+        font_paths=font_folders(project.templates),
         pdf_standards=["a-2b"],
         ignore_system_fonts=True,
     )
@@ -129,14 +133,20 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
             "typst (pandoc)",
             _median_seconds(lambda: render_typst(doc, ast, project.templates, epoch), repetitions),
         ),
-        ("PDF/A (typst)", _median_seconds(lambda: compile_typst(source, epoch), repetitions)),
+        (
+            "PDF/A (typst)",
+            _median_seconds(
+                lambda: compile_typst(source, epoch, font_folders(project.templates)), repetitions
+            ),
+        ),
     ]
 
 
 def _bench_redline(
     project: Project, contract_id: str, version: str, repetitions: int, out: Console
 ) -> None:
-    """Our redline against python-redlines (Docxodus engine) on the same pair of .docx."""
+    """Our redline against python-redlines (Docxodus engine) on the same pair of versions: the
+    time of each as a whole process, and what accepting and rejecting every change gives."""
     try:
         from python_redlines.engines import DocxodusEngine
     except ImportError:
@@ -145,23 +155,107 @@ def _bench_redline(
             markup=False,
         )
         return
-    with private_folder("redline") as tmp:
-        scratch = _scratch(project, contract_id, tmp)
-        before = rebuild_version(scratch, contract_id, version)[0].docx.read_bytes()
-        after = build_contract(scratch, contract_id).docx.read_bytes()
-        ours = _median_seconds(
-            lambda: build_redline(scratch, contract_id, version, "projet", "bench"), repetitions
-        )
-        ours_docx = (scratch.build / contract_id / f"redline-{version}-projet.docx").read_bytes()
+    with private_folder("redline") as folder:
+        scratch = _scratch(project, contract_id, folder)
+        before = rebuild_version(scratch, contract_id, version)[0].docx
+        after = build_contract(scratch, contract_id).docx
         engine = DocxodusEngine()
-        theirs = _median_seconds(lambda: engine.run_redline("bench", before, after), repetitions)
-        theirs_docx = engine.run_redline("bench", before, after)[0]
-        same = _same_changes(ours_docx, theirs_docx, before, after, tmp)
+        theirs_docx = folder / "docxodus.docx"
+        ours_command = [sys.executable, "-m", "assemble", "--racine", str(scratch.root)]
+        ours_command += ["redline", contract_id, "--de", version, "--a", "projet"]
+        ours_command += ["--auteur", "bench"]
+        theirs_command = [engine.extracted_binaries_path, "bench", str(before), str(after)]
+        theirs_command.append(str(theirs_docx))
+        ours = _median_seconds(lambda: _run(ours_command), repetitions)
+        theirs = _median_seconds(lambda: _run(theirs_command), repetitions)
+        startup_command = [sys.executable, "-c", "import assemble.cli"]
+        startup = _median_seconds(lambda: _run(startup_command), repetitions)
+        ours_docx = scratch.build / contract_id / f"redline-{version}-projet.docx"
+        redlines = {"cpom": ours_docx, "Docxodus": theirs_docx}
+        verdicts = _verdicts(redlines, before, after, folder, out)
     out.print(
-        f"redline {version} → projet : cpom {ours:.3f} s, python-redlines (Docxodus) "
-        f"{theirs:.3f} s, rapport cpom / Docxodus {ours / theirs:.2f}"
+        f"redline {version} → projet, processus entiers (médiane de {repetitions}) : cpom "
+        f"{ours:.2f} s, python-redlines (Docxodus) {theirs:.2f} s, rapport cpom / Docxodus "
+        f"{ours / theirs:.2f} (dont démarrage de Python et import de la CLI : {startup:.2f} s)",
+        markup=False,
     )
-    out.print(same, markup=False)
+    table = Table(title=f"Tout accepter doit donner projet, tout refuser {version}")
+    for column in ("Redline", "Lecteur", "Tout accepter", "Tout refuser", "Mots insérés"):
+        table.add_column(column)
+    table.add_column("Mots supprimés")
+    for verdict in verdicts:
+        table.add_row(*verdict)
+    out.print(table)
+    out.print(
+        "écart : paragraphes en trop (+) et manquants (−) par rapport à la version attendue, "
+        "vides compris ; « oui » : identique paragraphe par paragraphe",
+        markup=False,
+    )
+
+
+def _run(command: list[str]) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def _verdicts(
+    redlines: dict[str, Path], before: Path, after: Path, folder: Path, out: Console
+) -> list[tuple[str, ...]]:
+    """Each redline accepted and rejected by Word's rules (assemble.ooxml) and, when it is
+    installed, by LibreOffice; compared with the versions read the same way."""
+    rows: list[tuple[str, ...]] = []
+    for name, path in redlines.items():
+        root = ooxml.read_part(path.read_bytes())
+        inserted, deleted = ooxml.marked_words(root)
+        accepted = ooxml.paragraph_texts(ooxml.accept_all(root))
+        rejected = ooxml.paragraph_texts(ooxml.reject_all(root))
+        rows.append(
+            (
+                name,
+                "règles de Word",
+                _verdict(accepted, _texts(after)),
+                _verdict(rejected, _texts(before)),
+                str(inserted),
+                str(deleted),
+            )
+        )
+    found = office()
+    if isinstance(found, str):
+        out.print(f"{found} : relecture par LibreOffice sautée", markup=False)
+        return rows
+    jobs = [
+        Job(before, None, folder / "lo-before.docx"),
+        Job(after, None, folder / "lo-after.docx"),
+    ]
+    for name, path in redlines.items():
+        jobs += [
+            Job(path, "accept", folder / f"lo-{name}-accepted.docx"),
+            Job(path, "reject", folder / f"lo-{name}-rejected.docx"),
+        ]
+    run_jobs(jobs)
+    for name in redlines:
+        accepted_texts = _texts(folder / f"lo-{name}-accepted.docx")
+        rejected_texts = _texts(folder / f"lo-{name}-rejected.docx")
+        rows.append(
+            (
+                name,
+                "LibreOffice",
+                _verdict(accepted_texts, _texts(folder / "lo-after.docx")),
+                _verdict(rejected_texts, _texts(folder / "lo-before.docx")),
+                "",
+                "",
+            )
+        )
+    return rows
+
+
+def _texts(path: Path) -> list[str]:
+    return ooxml.paragraph_texts(ooxml.read_part(path.read_bytes()))
+
+
+def _verdict(got: list[str], expected: list[str]) -> str:
+    """« oui », or how many paragraphs are too many or missing (a changed one counts both)."""
+    extra, missing = ooxml.paragraph_mismatch(got, expected)
+    return "oui" if extra == missing == 0 else f"non : +{extra} / −{missing}"
 
 
 def _scratch(project: Project, contract_id: str, root: Path) -> Project:
@@ -173,45 +267,3 @@ def _scratch(project: Project, contract_id: str, root: Path) -> Project:
     if (project.archive / contract_id).is_dir():
         shutil.copytree(project.archive / contract_id, scratch.archive / contract_id)
     return scratch
-
-
-def _same_changes(ours: bytes, theirs: bytes, before: bytes, after: bytes, tmp: Path) -> str:
-    """Both redlines accepted give the new text and rejected the old one; and the words each
-    marks as inserted or deleted, compared."""
-    files = {}
-    for name, data in (("ours", ours), ("theirs", theirs), ("before", before), ("after", after)):
-        files[name] = tmp / f"{name}.docx"
-        files[name].write_bytes(data)
-
-    def words(name: str, mode: str | None = None) -> list[str]:
-        args = [pandoc_path(), str(files[name]), "-t", "plain", "--wrap=none"]
-        if mode:
-            args.append(f"--track-changes={mode}")
-        text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-        return [w for w in text.split() if not set(w) <= set("-+=|:")]
-
-    lines = []
-    for name, label in (("ours", "cpom"), ("theirs", "Docxodus")):
-        accepted = words(name, "accept") == words("after")
-        rejected = words(name, "reject") == words("before")
-        marked = _marked_words(files[name])
-        lines.append(
-            f"  {label} : tout accepter donne la nouvelle version : {_oui(accepted)} ; tout "
-            f"rejeter donne l'ancienne : {_oui(rejected)} ; {marked[0]} mots insérés, "
-            f"{marked[1]} mots supprimés"
-        )
-    return "mêmes changements ?\n" + "\n".join(lines)
-
-
-def _marked_words(path: Path) -> tuple[int, int]:
-    from lxml import etree
-
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
-    inserted = " ".join(t.text or "" for e in root.iter(f"{w}ins") for t in e.iter(f"{w}t"))
-    deleted = " ".join(t.text or "" for e in root.iter(f"{w}del") for t in e.iter(f"{w}delText"))
-    return len(inserted.split()), len(deleted.split())
-
-
-def _oui(value: bool) -> str:
-    return "oui" if value else "non"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from .contract import LoadedContract
 from .document import Article, Document
 from .facts import CATEGORY_LABELS, PLACE_LABELS, Facts, derive
+from .financing import annual_amount
 from .model import Contract, Etablissement
 from .templating import du, le, liste
 
@@ -181,7 +182,9 @@ def _capacities(before: Etablissement, after: Etablissement) -> tuple[CapacityCh
 def _allocations(old: Contract, new: Contract) -> tuple[AllocationChange, ...]:
     def table(data: Contract) -> dict[tuple[str, str], Decimal]:
         return {
-            (e.finess, f.financeur): f.dotation for e in data.etablissements for f in e.financements
+            (e.finess, f.financeur): annual_amount(f) or Decimal(0)
+            for e in data.etablissements
+            for f in e.financements
         }
 
     names = {

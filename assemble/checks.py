@@ -14,9 +14,9 @@ from .model import Contract
 from .templating import ClauseRenderer, Source
 
 # Names a clause may use besides the data's top-level keys (see compose.base_context).
-CONTEXT_NAMES = frozenset({"calcul", "libelles", "ref", "article"}) | frozenset(
-    Contract.model_fields
-)
+CONTEXT_NAMES = frozenset(
+    {"calcul", "libelles", "ref", "article", "bibliotheque", "liste_annexes"}
+) | frozenset(Contract.model_fields)
 
 
 def check_library(

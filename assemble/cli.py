@@ -24,7 +24,7 @@ from .arguments import ArgumentsError, FrenchParser
 from .avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .avenant import LIBRARY as AVENANT_LIBRARY
 from .avenant import avenant_folder, build_avenant, build_everything, describe_changes
-from .build import Project, assemble, build_contract, rebuild_version, record_version
+from .build import build_contract, rebuild_version, record_version
 from .checks import check_library
 from .errors import CpomError, Problem, ProblemCollector, UsageError
 from .files import write_files
@@ -32,11 +32,14 @@ from .french import date_fr
 from .indexing import index_versions
 from .library import load_library
 from .limits import MAX_DATE, MIN_DATE, YEAR_WHY
+from .lint import lint_contract
 from .names import check_arguments
+from .project import Project
 from .reading import unreadable
 from .redline import build_redline
 from .schema import SCHEMA_FILE, check_schema_file, write_schema
 from .scope import Scope
+from .stages import compose_draft
 from .verify import verify_archive
 from .versions import (
     STATE_LABELS,
@@ -285,6 +288,10 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
+    """Every problem of the library and the contracts, with the drafting lint's warnings.
+
+    Exit 1 if any error; warnings are printed and leave the exit code at 0.
+    """
     problems = ProblemCollector()
     library = None
     try:
@@ -302,16 +309,31 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     if library is not None:
         for contract_id in ids:
             try:
-                assemble(project, contract_id, library)
+                draft = compose_draft(project, contract_id, library)
             except UsageError:
                 raise
             except CpomError as exc:
                 problems.absorb(exc)
-    problems.raise_if_any()
-    out.print(
-        f"bibliothèque et {len(ids)} contrat{'s' if len(ids) > 1 else ''} : aucun problème.",
-        markup=False,
-    )
+                continue
+            problems.extend(lint_contract(draft.contract, draft.document, draft.library))
+    # A clause shared by several contracts gives its warning once.
+    found = list(dict.fromkeys(problems.problems))
+    errors = [p for p in found if p.severity == "erreur"]
+    warnings = [p for p in found if p.severity != "erreur"]
+    if errors:
+        raise CpomError(errors + warnings)
+    for warning in warnings:
+        err.print(str(warning), markup=False)
+    contracts = f"{len(ids)} contrat{'s' if len(ids) > 1 else ''}"
+    if warnings:
+        count = len(warnings)
+        out.print(
+            f"bibliothèque et {contracts} : aucune erreur, {count} "
+            f"avertissement{'s' if count > 1 else ''} (voir ci-dessus).",
+            markup=False,
+        )
+    else:
+        out.print(f"bibliothèque et {contracts} : aucun problème.", markup=False)
     return 0
 
 

@@ -45,11 +45,14 @@ FAMILIES: Mapping[str, str] = {
     "input": "Fichiers d'entrée illisibles ou hors limites",
     "yaml": "Syntaxe YAML",
     "data": "Données d'un contrat",
+    "regime": "Régimes juridiques et financements (projets de contrat)",
+    "siege": "Frais de siège (projets de contrat)",
     "contract": "Dossier d'un contrat",
     "library": "Bibliothèque de clauses",
     "clause": "Clauses",
     "template": "Gabarits des clauses et modèles Word ou PDF",
     "xref": "Renvois entre articles",
+    "lint": "Relecture du texte assemblé (make check)",
     "schema": "Schéma JSON des données",
     "lock": "Verrous",
     "history": "Historique des clauses",
@@ -126,6 +129,149 @@ CODES: Mapping[str, Code] = _codes(
         "`.venv/bin/cpom --help` ou `make help` liste les commandes et leurs arguments",
     ),
     # --- contract folder, yaml ------------------------------------------------------------------
+    Code(
+        "data.prorata-months",
+        E,
+        "prorata par mois d'un contrat qui ne commence pas un premier du mois",
+        "choisissez contrat.prorata: jours, ou une prise d'effet au premier du mois",
+    ),
+    # --- regime (drafts only: see policy.py) ------------------------------------------------
+    Code(
+        "regime.funder-not-allowed",
+        E,
+        "autorité qui ne finance pas cette catégorie d'établissement",
+        "rattachez le financement à l'autorité compétente (docs/variantes.md, catégories)",
+    ),
+    Code(
+        "regime.envelope-not-allowed",
+        E,
+        "enveloppe de crédits étrangère à cette catégorie ou à ce financeur",
+        "retirez « enveloppe » (l'enveloppe usuelle est déduite) ou choisissez-en une admise",
+    ),
+    Code(
+        "regime.kind-not-allowed",
+        E,
+        "nature de financement étrangère au régime de l'établissement",
+        "EHPAD : forfait_soins (ARS), forfait_dependance et hebergement (Département) ; "
+        "CHRS : dotation et tarif_plafond ; domicile : tarif_horaire ; autres : dotation ou "
+        "prix_de_journee",
+    ),
+    Code(
+        "regime.duplicate-funder",
+        E,
+        "même financeur deux fois pour un établissement",
+        "réunissez ces financements en un seul (un forfait_dependance porte aussi hebergement)",
+    ),
+    Code(
+        "regime.override-refused",
+        E,
+        "régime choisi à la main que la loi ne permet pas",
+        "retirez « regime » : le régime est déduit de la catégorie et des financeurs",
+    ),
+    Code(
+        "regime.ehpad-signatories",
+        E,
+        "contrat d'EHPAD sans l'ARS et le Département du lieu d'implantation",
+        "le contrat du IV ter de l'article L. 313-12 est signé par le directeur général de l'ARS "
+        "et par le président du conseil départemental",
+    ),
+    Code(
+        "regime.ehpad-forfaits",
+        E,
+        "EHPAD sans forfait global relatif aux soins ou à la dépendance",
+        "donnez forfait_soins (financeur ARS) et forfait_dependance (financeur Département)",
+    ),
+    Code(
+        "regime.chrs-funder",
+        E,
+        "CHRS sans financement de l'État",
+        "un CHRS est financé par une dotation de l'État : financeur de type prefet",
+    ),
+    Code(
+        "regime.domicile-funder",
+        E,
+        "service à domicile sans le Département",
+        "le contrat de l'article L. 313-11-1 est conclu avec le président du conseil départemental",
+    ),
+    Code(
+        "regime.sad-mode",
+        E,
+        "service autonomie à domicile sans son 1° ou son 2° de l'article L. 313-1-3",
+        "précisez « sad: aide_et_soins » ou « sad: aide » (SAD seulement)",
+    ),
+    Code(
+        "regime.idle-party",
+        E,
+        "autorité partie au contrat qui ne finance rien",
+        "retirez-la des autorités, ou rattachez-lui le financement qu'elle apporte",
+    ),
+    Code(
+        "regime.activity-objective",
+        E,
+        "objectif d'activité manquant ou sans objet",
+        "avec options.modulation_activite, chaque établissement modulé donne objectif_activite",
+    ),
+    Code(
+        "regime.authorised-places",
+        E,
+        "plus de places habilitées à l'aide sociale que de places d'hébergement",
+        "corrigez places_habilitees ou les capacités",
+    ),
+    Code(
+        "regime.dependance-over-points",
+        E,
+        "forfait dépendance supérieur aux points GIR valorisés",
+        "vérifiez le montant, les points GIR et la valeur du point départemental",
+    ),
+    Code(
+        "regime.convergence-year",
+        E,
+        "échéance de convergence hors de la durée du contrat",
+        "choisissez un exercice du contrat, après le premier",
+    ),
+    Code(
+        "regime.ceiling-arrete",
+        E,
+        "tarif plafond sans l'arrêté annuel qui le fixe",
+        "ajoutez options.tarifs_plafonds : date de l'arrêté et année",
+    ),
+    Code(
+        "regime.pilot-not-party",
+        E,
+        "département désigné par le critère dont le Département n'est pas partie",
+        "ajoutez ce Département aux autorités, ou choisissez un autre critère",
+    ),
+    # --- frais de siège (drafts only) ----------------------------------------------------------
+    Code(
+        "siege.over-ceiling",
+        E,
+        "frais de siège au-delà du plafond",
+        "corrigez le taux initial, le montant ou l'assiette, ou le plafond convenu",
+    ),
+    Code(
+        "siege.floor-above-ceiling",
+        E,
+        "plancher d'évolution supérieur au plafond",
+        "le plancher (taux_plancher) est au plus égal au plafond (taux_plafond)",
+    ),
+    Code(
+        "siege.rate-mismatch",
+        E,
+        "taux initial qui ne correspond pas au montant rapporté à l'assiette",
+        "corrigez taux_initial, montant_annuel ou assiette_montant",
+    ),
+    Code(
+        "siege.incomplete-authorisation",
+        E,
+        "arrêté de frais de siège sans sa date de début ou sa durée",
+        "donnez date_debut et duree_annees (cinq ans au plus), tels que l'arrêté les fixe",
+    ),
+    Code(
+        "siege.expired",
+        E,
+        "autorisation de frais de siège expirée avant la prise d'effet",
+        "joignez l'arrêté de renouvellement : sa date, sa date de début et sa durée",
+    ),
     Code(
         "contract.missing",
         E,
@@ -233,6 +379,12 @@ CODES: Mapping[str, Code] = _codes(
         "texte trop long",
         "découpez le texte ou placez-le dans une clause propre au contrat "
         "(contracts/<id>/clauses/)",
+    ),
+    Code(
+        "data.ignorer",
+        E,
+        "code à ignorer inconnu ou qui ne s'ignore pas",
+        "ignorer ne liste que des avertissements lint.* (cpom codes) ; une erreur se corrige",
     ),
     # --- library and clauses --------------------------------------------------------------------
     Code(
@@ -385,6 +537,84 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "renvoi à une clause inconnue ou non retenue",
         "ref() prend l'identifiant (champ id) d'une clause retenue dans ce contrat",
+    ),
+    # --- lint: the drafting review of the assembled text (make check) ----------------------
+    Code(
+        "lint.contraction",
+        W,
+        "« à le », « à les », « de le » ou « de les » devant un nom",
+        "écrivez au, aux, du, des ; dans une clause, les filtres au et du (docs/clauses.md) "
+        "contractent d'eux-mêmes, noms de lieux compris (« au Mans »)",
+    ),
+    Code(
+        "lint.article-double",
+        W,
+        "article doublé devant un nom qui porte le sien",
+        'un nom qui porte son article (« Les Ateliers du Maine ») s\'écrit avec article: "" ; '
+        "dans une clause, imprimez-le avec le filtre le, du ou au",
+    ),
+    Code(
+        "lint.citation",
+        W,
+        "citation d'un texte écrite de façon irrégulière ou coupée",
+        "écrivez « article L. 313-11 », « R. 314-43-1 », « n° 2015-1776 » sur une même ligne "
+        "de la clause : l'assemblage y pose les espaces insécables",
+    ),
+    Code(
+        "lint.terme-inutilise",
+        W,
+        "terme défini par « ci-après » mais jamais employé",
+        "employez le terme défini dans le texte, ou retirez la définition",
+    ),
+    Code(
+        "lint.terme-non-defini",
+        W,
+        "terme employé comme défini (« l'« … » ») mais jamais défini",
+        "définissez-le une fois (ci-après « … ») ou retirez les guillemets",
+    ),
+    Code(
+        "lint.annexe-inconnue",
+        E,
+        "renvoi à un numéro d'annexe que le contrat n'a pas",
+        'renvoyez à l\'annexe par {{ ref("id-de-l-annexe") }} : le numéro suit la numérotation',
+    ),
+    Code(
+        "lint.promesse",
+        E,
+        "l'annexe (ou l'article) ne contient pas ce que le renvoi promet",
+        'complétez le texte visé ou corrigez la promesse de ref(…, promet="…")',
+    ),
+    Code(
+        "lint.promesse-implicite",
+        W,
+        "« figure à l'annexe… » sans renvoi vérifiable",
+        'dans une clause, écrivez {{ ref("id-de-l-annexe", promet="ce qui y figure") }} ; '
+        "dans une donnée, vérifiez l'annexe puis ignorez l'avertissement pour ce contrat",
+    ),
+    Code(
+        "lint.majuscule",
+        W,
+        "majuscule après un deux-points",
+        "après « : », écrivez en minuscule (filtre minuscule pour une donnée), sauf nom propre "
+        "ou citation",
+    ),
+    Code(
+        "lint.intertitre",
+        W,
+        "intertitre en ligne suivi d'un deux-points",
+        "un intertitre en ligne se termine par un point : « **Contexte.** Les projets… »",
+    ),
+    Code(
+        "lint.liste-introduction",
+        W,
+        "« s'engage : » devant une liste d'infinitifs",
+        "écrivez « s'engage à : » devant des éléments qui commencent par un infinitif",
+    ),
+    Code(
+        "lint.liste-ponctuation",
+        W,
+        "élément de liste mal ponctué",
+        "chaque élément se termine par « ; », le dernier par « . » (filtre puces)",
     ),
     Code(
         "schema.stale",
@@ -652,6 +882,22 @@ CODES: Mapping[str, Code] = _codes(
 )
 
 
+def silenceable(code: str) -> str | None:
+    """Why `code` cannot be listed under a contract's `ignorer:`, or None if it can."""
+    entry = CODES.get(code)
+    if entry is None or entry.family != "lint":
+        known = ", ".join(c.code for c in CODES.values() if c.family == "lint" and c.severity == W)
+        return f"« {code} » n'est pas un avertissement de relecture ; codes possibles : {known}"
+    if entry.severity != W:
+        return f"« {code} » est une erreur : elle se corrige, elle ne s'ignore pas"
+    return None
+
+
+def warnings_of(family: str) -> list[str]:
+    """The warning codes of a family, for the data model's list of codes one may silence."""
+    return [c.code for c in CODES.values() if c.family == family and c.severity == W]
+
+
 def lookup(code: str) -> Code:
     """The registered code; an unregistered one is a programming error, caught by the tests."""
     try:
@@ -670,7 +916,9 @@ def codes_markdown() -> str:
         "",
         "Chaque problème est imprimé sous la forme `fichier:ligne: message [code]`, suivi de "
         "« → » et de la correction à apporter. Le code de sortie est 1 pour une donnée, une "
-        "clause ou un fichier à corriger, 2 pour une commande mal employée.",
+        "clause ou un fichier à corriger, 2 pour une commande mal employée. Un avertissement "
+        "est signalé sans changer le code de sortie ; un contrat peut taire les siens "
+        "(`ignorer:`, voir docs/clauses.md).",
         "",
     ]
     for family, title in FAMILIES.items():

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import islice
 from typing import Any
 
+from .categories import ENVELOPE_LABELS
 from .contract import LoadedContract
-from .document import Article, Document, Party, Titre
+from .departements import DEPARTEMENTS
+from .document import Article, Document, Party, Promise, Titre
 from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
 from .limits import REPEATED_ARTICLES
+from .model import Autorite, Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
+from .regimes import REGIMES
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
 
 
@@ -26,7 +30,14 @@ def compose(
 ) -> Document:
     """Assemble one contract (or, with `extra` context, an avenant); report every problem."""
     renderer = renderer or ClauseRenderer()
-    context = {**base_context(contract), **(extra or {})}
+    context = {
+        **base_context(contract),
+        # Which version of each clause this composition uses: a clause added to the library
+        # with a new version of another comes with it (condition on that version), so that
+        # a draft pinned to older versions does not receive it.
+        "bibliotheque": {c.id: c.version for c in library.clauses},
+        **(extra or {}),
+    }
     problems = ProblemCollector()
     selected: list[Selected] = []
     for clause in library.clauses:
@@ -37,7 +48,12 @@ def compose(
     problems.raise_if_any()
     numbered = number(library.titres, selected)
     refs = reference_table(numbered)
-    context = {**context, "ref": _ref_function(refs, library)}
+    promises: list[Promise] = []
+    context = {
+        **context,
+        "ref": _ref_function(refs, library, renderer, promises),
+        "liste_annexes": _annex_range(numbered),
+    }
     titres = []
     for titre in numbered:
         articles = []
@@ -48,7 +64,7 @@ def compose(
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
     problems.raise_if_any()
-    return _document(contract, tuple(titres))
+    return _document(contract, tuple(titres), tuple(promises), _states_regimes(library))
 
 
 def base_context(contract: LoadedContract) -> dict[str, Any]:
@@ -61,6 +77,9 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
             "categories": CATEGORY_LABELS,
             "places": PLACE_LABELS,
             "autorites": AUTHORITY_TITLES,
+            "regimes": REGIMES,
+            "enveloppes": ENVELOPE_LABELS,
+            "departements": DEPARTEMENTS,
         },
     }
 
@@ -155,10 +174,17 @@ def _tidy(body: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
-def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any:
+def _ref_function(
+    refs: Mapping[str, tuple[Slot, ...]],
+    library: Library,
+    renderer: ClauseRenderer,
+    promises: list[Promise],
+) -> Any:
     known = {c.id for c in library.clauses}
 
-    def ref(clause_id: str, instance: str | None = None) -> Markdown:
+    def ref(
+        clause_id: str, instance: str | None = None, promet: str | Sequence[str] | None = None
+    ) -> Markdown:
         slots = refs.get(clause_id, ())
         if instance is not None:
             slots = tuple(s for s in slots if s.selected.instance == instance)
@@ -171,17 +197,50 @@ def _ref_function(refs: Mapping[str, tuple[Slot, ...]], library: Library) -> Any
             raise ReferenceError_(f"renvoi à « {clause_id} », clause inconnue")
         anchor = anchor_of(slots[0])
         if len(slots) == 1:
-            return Markdown(f"[{slots[0].reference}](#{anchor})")
-        # « annexes 4 à 6 »: the plural of the first reference, then the last number.
-        first, last = slots[0].reference, slots[-1].number
-        plural = first.replace(NBSP, f"s{NBSP}", 1)
-        return Markdown(f"[{plural} à {last}](#{anchor})")
+            label = slots[0].reference
+        else:
+            # « annexes 4 à 6 »: the plural of the first reference, then the last number.
+            first, last = slots[0].reference, slots[-1].number
+            label = f"{first.replace(NBSP, f's{NBSP}', 1)} à {last}"
+        if promet is not None:
+            promises.append(_promise(slots, label, promet, renderer))
+        return Markdown(f"[{label}](#{anchor})")
 
     return ref
 
 
+def _promise(
+    slots: tuple[Slot, ...], label: str, promet: str | Sequence[str], renderer: ClauseRenderer
+) -> Promise:
+    """A promise made by ref(…, promet=…), located at the clause line that makes it."""
+    phrases = (promet,) if isinstance(promet, str) else tuple(promet)
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise TypeError("ref() : promet attend un texte, ou une liste de textes, non vide")
+    where = renderer.current_line()
+    return Promise(
+        targets=tuple(anchor_of(slot) for slot in slots),
+        label=label.replace(NBSP, " "),
+        phrases=phrases,
+        path=where[0] if where else slots[0].selected.clause.path,
+        line=where[1] if where else None,
+    )
+
+
+def _annex_range(numbered: tuple[NumberedTitre, ...]) -> Markdown:
+    """« [annexes 1 à 8](#…) »: every annex of the contract, as one reference."""
+    slots = [s for t in numbered if t.titre.genre == "annexes" for s in t.slots]
+    if not slots:
+        return Markdown("")
+    first, last = slots[0], slots[-1]
+    if first is last:
+        return Markdown(f"[{first.reference}](#{anchor_of(first)})")
+    plural = first.reference.replace(NBSP, f"s{NBSP}", 1)
+    return Markdown(f"[{plural} à {last.number}](#{anchor_of(first)})")
+
+
 def anchor_of(slot: Slot) -> str:
-    """The Markdown identifier of an article: its clause id, plus the instance if repeated."""
+    """The Markdown identifier of an article: its clause id, plus the instance if repeated
+    (the key of its Article)."""
     instance = slot.selected.instance
     return slot.selected.clause.id if instance is None else f"{slot.selected.clause.id}-{instance}"
 
@@ -197,13 +256,28 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
     )
 
 
-def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
+def _states_regimes(library: Library) -> bool:
+    """Whether the contract's text names its regimes (Article 1 from version 2 on): the cover
+    then names them too; a contract pinned to older clauses keeps the cover it was signed with."""
+    return any(c.id == "objet" and c.version >= 2 for c in library.clauses)
+
+
+LEGACY_BASIS = "Articles L. 313-11 et suivants du code de l'action sociale et des familles"
+
+
+def _document(
+    contract: LoadedContract,
+    titres: tuple[Titre, ...],
+    promises: tuple[Promise, ...],
+    regimes_in_text: bool,
+) -> Document:
     data = contract.data
+    facts = derive(data)
     parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":
         parties += [_party(m.cle, "membre", m, m.raison_sociale) for m in gcsms.membres]
-    parties += [_party(a.cle, "autorite", a, a.nom) for a in data.autorites]
+    parties += [_party(a.cle, "autorite", a, _cover_name(a)) for a in data.autorites]
     return Document(
         contract_id=contract.id,
         reference=data.contrat.reference,
@@ -213,10 +287,39 @@ def _document(contract: LoadedContract, titres: tuple[Titre, ...]) -> Document:
         place=data.contrat.lieu_signature,
         signature_date=data.contrat.date_signature,
         effective_date=data.contrat.date_effet,
-        end_date=derive(data).date_fin,
+        end_date=facts.date_fin,
         timestamp=data.contrat.date_signature or data.contrat.date_effet,
         titres=titres,
+        promesses=promises,
+        base_legale=facts.base_legale if regimes_in_text else LEGACY_BASIS,
+        qualite_organisme=_quality(data.organisme.gcsms)
+        if regimes_in_text
+        else f"gestionnaire {ANNEXED}",
+        qualite_membres=(ANNEXED_MANAGERS if regimes_in_text else "et ses membres")
+        if facts.membres
+        else "",
     )
+
+
+ANNEXED = "des établissements et services désignés en annexe"
+ANNEXED_MANAGERS = f"et ses membres, gestionnaires {ANNEXED}"
+
+
+def _quality(gcsms: Gcsms | None) -> str:
+    """What the organisme is, under its name on the cover."""
+    if gcsms is None:
+        return f"gestionnaire {ANNEXED}"
+    if gcsms.autorisations == "membres":
+        return "groupement de coopération sociale et médico-sociale"
+    return f"groupement de coopération sociale et médico-sociale, gestionnaire {ANNEXED}"
+
+
+def _cover_name(autorite: Autorite) -> str:
+    """An authority's name on the cover; the État names the préfet who signs for it
+    (« État (préfet de la Gironde) »), as the annexes do."""
+    if autorite.type == "prefet" and autorite.nom_court:
+        return autorite.nom_court
+    return autorite.nom
 
 
 def _party(role: str, kind: str, entity: Any, name: str) -> Party:

@@ -10,10 +10,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .codes import silenceable
 from .errors import CpomError, Problem
 from .facts import ONE_DAY, add_years
 from .limits import DATA_FILE_BYTES, LENGTH_REASONS, REASONS
 from .model import Contract
+from .policy import policy_problems
 from .reading import read_text
 from .safe_yaml import dotted_path
 from .sources import LineMap, Loc, load_yaml
@@ -33,7 +35,7 @@ class LoadedContract:
 
 
 def load_contract(folder: Path) -> LoadedContract:
-    """Read and validate one contract folder; raise CpomError listing every problem."""
+    """Read and validate one contract's draft; raise CpomError listing every problem."""
     path = folder / CONTRACT_FILE
     if not path.is_file():
         raise CpomError.one(
@@ -43,11 +45,17 @@ def load_contract(folder: Path) -> LoadedContract:
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
     raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
-    return validate_contract(folder.name, raw, lines)
+    return validate_contract(folder.name, raw, lines, draft=True)
 
 
-def validate_contract(contract_id: str, raw: Any, lines: LineMap) -> LoadedContract:
-    """Validate parsed data; `lines` locates each value in its file for the error messages."""
+def validate_contract(
+    contract_id: str, raw: Any, lines: LineMap, *, draft: bool = False
+) -> LoadedContract:
+    """Validate parsed data; `lines` locates each value in its file for the error messages.
+
+    A `draft` is also held to the rules of the regimes and of the frais de siège (policy.py),
+    which recorded versions predate and are not held to.
+    """
     if not isinstance(raw, dict):
         raise CpomError.one(
             "data.invalid", "le fichier doit être un dictionnaire YAML", lines.path, 1
@@ -57,6 +65,8 @@ def validate_contract(contract_id: str, raw: Any, lines: LineMap) -> LoadedContr
     except ValidationError as exc:
         raise CpomError(validation_problems(exc, lines)) from None
     problems = cross_check(data, lines)
+    if draft and not problems:
+        problems = policy_problems(data, lines)
     if problems:
         raise CpomError(problems)
     return LoadedContract(contract_id, lines.path, data, lines, raw)
@@ -100,6 +110,20 @@ def cross_check(data: Contract, lines: LineMap) -> list[Problem]:
     problems.extend(_check_years(data, lines))
     problems.extend(_check_investments(data, lines))
     problems.extend(_check_head_office_fees(data, lines))
+    problems.extend(_check_ignorer(data, lines))
+    return problems
+
+
+def _check_ignorer(data: Contract, lines: LineMap) -> list[Problem]:
+    """Only the drafting review's warnings can be silenced, never an error."""
+    problems = []
+    for index, code in enumerate(data.ignorer):
+        reason = silenceable(code)
+        if reason is not None:
+            line = lines.line_of(("ignorer", index))
+            problems.append(
+                Problem("data.ignorer", f"ignorer[{index}]: {reason}", lines.path, line)
+            )
     return problems
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 # The rendering profile of new builds. Each lock records the profile its version was built
 # with, and writers honour it, so that a signed version rebuilds byte for byte after the
 # rendering has improved. Raise it whenever a writer's output changes for the same Document.
-RENDU = 1
+RENDU = 3  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,17 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Promise:
+    """What a cross-reference says the text it points to contains: ref(…, promet="…")."""
+
+    targets: tuple[str, ...]  # keys of the articles referred to (several for « annexes 6 à 8 »)
+    label: str  # « annexe 6 », as printed
+    phrases: tuple[str, ...]  # each must appear in the text referred to
+    path: Path  # the clause that makes the promise
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Document:
     """An assembled contract: metadata for cover and signatures, titres and articles in order."""
 
@@ -73,6 +84,11 @@ class Document:
     kind: str = "contrat"  # "contrat" or "avenant"
     avenant_number: int | None = None
     rendu: int = RENDU  # rendering profile: see RENDU
+    promesses: tuple[Promise, ...] = ()  # checked by the drafting lint, never printed
+    # Added for the cover (templates print them from the version that knows them):
+    base_legale: str = ""  # « IV ter de l'article L. 313-12 du code de l'action sociale… »
+    qualite_organisme: str = ""  # « gestionnaire des établissements et services désignés… »
+    qualite_membres: str = ""  # « et ses membres, gestionnaires des… » (GCSMS), else ""
 
     def authorities(self) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.kind == "autorite")

@@ -37,7 +37,8 @@ class Problem:
         return f"{where}:{self.line}" if self.line else where
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.message} [{self.code}]"
+        warning = "avertissement : " if self.severity == "avertissement" else ""
+        text = f"{self.location()}: {warning}{self.message} [{self.code}]"
         if self.hint:
             text += f"\n    → {self.hint}"
         return text

@@ -1,4 +1,9 @@
-"""Values derived from contract data that clauses and annexes print: ends, totals, labels."""
+"""Values derived from contract data that clauses and annexes print: ends, totals, labels.
+
+The regimes, the funding by envelope and the calendar of exercices are computed in their own
+modules (`regimes`, `financing`, `exercices`); this one puts every fact together, once, for
+the clauses (`calcul.*`). Facts only grow: an attribute an old clause reads keeps its meaning.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +11,46 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from .categories import (
+    AUTHORITY_TITLES,
+    CATEGORIES,
+    CATEGORY_LABELS,
+    CHILDREN,
+    PLACE_LABELS,
+    SERVICES,
+    Designe,
+    designe,
+)
 from .departements import DEPARTEMENTS, Departement
-from .french import CENT
+from .exercices import ONE_DAY, Periode, add_years, end_of, periods
+from .financing import EnvelopeGroup, FundingRow, annual_amount, envelope_groups, funding_row
+from .financing import project as project
+from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
 from .model import Autorite, Contract, Etablissement, Membre
+from .regimes import ORDER, REGIMES, Regime, cover_line, regime_of
 
-CATEGORY_LABELS: Mapping[str, str] = {
-    "EHPAD": "établissement d'hébergement pour personnes âgées dépendantes",
-    "SSIAD": "service de soins infirmiers à domicile",
-    "IME": "institut médico-éducatif",
-    "IEM": "institut d'éducation motrice",
-    "ITEP": "institut thérapeutique, éducatif et pédagogique",
-    "CAFS": "centre d'accueil familial spécialisé",
-    "CAMSP": "centre d'action médico-sociale précoce",
-    "BAPU": "bureau d'aide psychologique universitaire",
-    "SESSAD": "service d'éducation spéciale et de soins à domicile",
-    "CMPP": "centre médico-psycho-pédagogique",
-    "CRP": "centre de rééducation professionnelle",
-    "CPO": "centre de préorientation",
-    "MAS": "maison d'accueil spécialisée",
-    "FAM": "foyer d'accueil médicalisé",
-    "SAMSAH": "service d'accompagnement médico-social pour adultes handicapés",
-    "ESAT": "établissement et service d'aide par le travail",
-    "HTPH": "accueil temporaire pour personnes handicapées",
-    "CHRS": "centre d'hébergement et de réinsertion sociale",
-    "SAAD": "service d'aide et d'accompagnement à domicile",
-}
-
-PLACE_LABELS: Mapping[str, str] = {
-    "hebergement_permanent": "hébergement permanent",
-    "hebergement_temporaire": "hébergement temporaire",
-    "accueil_de_jour": "accueil de jour",
-    "internat": "internat",
-    "semi_internat": "semi-internat",
-    "externat": "externat",
-    "places": "places",
-}
-
-ONE_DAY = dt.timedelta(days=1)
+__all__ = [
+    "AUTHORITY_TITLES",
+    "CATEGORY_LABELS",
+    "ONE_DAY",
+    "PLACE_LABELS",
+    "add_years",
+    "derive",
+    "project",
+]
 
 # Establishments for children and adolescents, where young adults may stay under L. 242-4.
-CHILDREN_CATEGORIES = frozenset({"IME", "IEM", "ITEP", "CAFS"})
+CHILDREN_CATEGORIES = CHILDREN
 
-AUTHORITY_TITLES: Mapping[str, str] = {
-    "ars": "Agence régionale de santé",
-    "departement": "Conseil départemental",
-    "prefet": "Préfecture",
-}
+
+@dataclass(frozen=True)
+class Terme:
+    """A defined term of the contract, printed with the filters le, du, au."""
+
+    article: str  # « l' », or "" when the term carries its own determiner (« chaque membre »)
+    nom: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +60,42 @@ class EstablishmentFacts:
     dotation: Decimal
     capacites_texte: str  # « 60 places en internat, 12 places en semi-internat »
     financeurs_texte: str  # « Agence régionale de santé Occitanie, Département de l'Hérault »
+    regime: str = "volontaire"
+    designation: str = ""  # « foyer de vie « Les Chênes » »
+    financements: tuple[FundingRow, ...] = ()
+
+    @property
+    def terme(self) -> Designe:
+        """The establishment for the filters le, du, au: « le foyer de vie « Les Chênes » »."""
+        return designe(self.etablissement.categorie, self.designation)
+
+    @property
+    def service(self) -> bool:
+        """A service (SAVS, SAMSAH, SSIAD…) rather than an establishment."""
+        return self.etablissement.categorie in SERVICES
+
+
+@dataclass(frozen=True)
+class RegimeFacts:
+    """One regime of the contract: its legal basis, its establishments and their funding."""
+
+    cle: str
+    regime: Regime
+    etablissements: tuple[EstablishmentFacts, ...]
+    enveloppes: tuple[EnvelopeGroup, ...]
+
+    @property
+    def base(self) -> str:
+        return self.regime.base
+
+    @property
+    def types_financeurs(self) -> frozenset[str]:
+        """The types of authority (ars, departement, prefet) that fund this part."""
+        return frozenset(r.autorite.type for f in self.etablissements for r in f.financements)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(f.etablissement.categorie for f in self.etablissements)
 
 
 @dataclass(frozen=True)
@@ -90,6 +123,7 @@ class DepartementFacts:
     etablissements: int
     places: int
     dotation: Decimal
+    autorite: Autorite | None = None  # the Département, when it is a party
 
 
 @dataclass(frozen=True)
@@ -102,15 +136,6 @@ class CategoryFacts:
 
 
 @dataclass(frozen=True)
-class FeeShare:
-    """One establishment's share of the head-office fees."""
-
-    etablissement: Etablissement
-    montant: Decimal
-    part: Decimal  # percent of the total, rounded to two decimals
-
-
-@dataclass(frozen=True)
 class MemberFacts:
     """A member of a GCSMS and what it brings to the contract."""
 
@@ -118,6 +143,7 @@ class MemberFacts:
     etablissements: tuple[EstablishmentFacts, ...]
     places: int
     dotation: Decimal
+    enveloppes: tuple[EnvelopeGroup, ...] = ()
 
     @property
     def cle(self) -> str:
@@ -143,41 +169,66 @@ class Facts:
     membres: tuple[MemberFacts, ...]
     departement_pilote: Departement
     accueil_enfants: bool  # children's establishments, where the amendement Creton applies
+    # Added with the regimes (clauses of version 2 and later):
+    periodes: tuple[Periode, ...]  # the exercices, with the share of each year covered
+    regimes: tuple[RegimeFacts, ...]
+    regime_present: frozenset[str]
+    financements: tuple[FundingRow, ...]
+    enveloppes: tuple[EnvelopeGroup, ...]  # by funder and envelope: never pooled
+    gestionnaire: Terme  # « l'organisme gestionnaire », or « chaque membre » of a GCSMS
+    base_legale: str  # the legal basis printed on the cover
+    departements_parties: tuple[DepartementFacts, ...]  # département authorities that sign
+    pilote_partie: bool  # the pilot département's Département signs the contract
+    siege: SiegeFacts
+    mi_parcours: int  # the exercice in which the middle of the contract falls
+
+    @property
+    def eprd(self) -> bool:
+        """Some establishments present an état des prévisions de recettes et de dépenses."""
+        return any(r.regime.eprd for r in self.regimes)
+
+    @property
+    def convergences(self) -> tuple[FundingRow, ...]:
+        return tuple(r for r in self.financements if r.convergence is not None)
+
+    @property
+    def tarifs(self) -> tuple[FundingRow, ...]:
+        return tuple(r for r in self.financements if r.tarifs)
 
 
 def derive(data: Contract) -> Facts:
     """Compute every derived value once; clauses print them, never recompute them."""
     start = data.contrat.date_effet
-    years = data.contrat.duree_annees
-    end = add_years(start, years) - ONE_DAY
+    end = end_of(start, data.contrat.duree_annees)
     exercices = tuple(range(start.year, end.year + 1))
+    periodes = periods(start, end, data.contrat.prorata)
     names = {a.cle: a.nom_court or a.nom for a in data.autorites}
-    establishments = tuple(_establishment(e, names) for e in data.etablissements)
-    codes = sorted({e.departement for e in data.etablissements})
     by_key = {a.cle: a for a in data.autorites}
+    types = {a.cle: a.type for a in data.autorites}
+    rate = data.options.taux_actualisation
+    establishments = tuple(
+        _establishment(e, names, regime_of(e, types), by_key, periodes, rate)
+        for e in data.etablissements
+    )
+    codes = sorted({e.departement for e in data.etablissements})
     financial = tuple(
         FinancialRow(
             e,
             by_key[f.financeur],
-            project(f.dotation, data.options.taux_actualisation, len(exercices)),
+            project(annual_amount(f) or Decimal(0), rate, len(exercices)),
         )
         for e in data.etablissements
         for f in e.financements
     )
+    rows = tuple(row for f in establishments for row in f.financements)
     authorities = tuple(_authority(a, financial, len(exercices)) for a in data.autorites)
-    departements = tuple(
-        DepartementFacts(
-            code,
-            DEPARTEMENTS[code],
-            sum(1 for f in establishments if f.etablissement.departement == code),
-            sum(f.places for f in establishments if f.etablissement.departement == code),
-            sum(
-                (f.dotation for f in establishments if f.etablissement.departement == code),
-                Decimal(0),
-            ),
-        )
-        for code in codes
-    )
+    signing = {a.departement: a for a in data.autorites if a.type == "departement"}
+    departements = tuple(_departement(code, establishments, signing.get(code)) for code in codes)
+    pilot = pilot_code(data, establishments)
+    funders = tuple(a.cle for a in data.autorites)
+    gcsms = data.organisme.gcsms
+    members = gcsms.membres if gcsms is not None and gcsms.autorisations == "membres" else []
+    regimes = _regimes(establishments, len(periodes), funders, tuple(members))
     return Facts(
         date_fin=end,
         exercices=exercices,
@@ -190,13 +241,67 @@ def derive(data: Contract) -> Facts:
         financier=financial,
         financier_totaux=_totals(financial, len(exercices)),
         categories=_categories(establishments),
-        frais_de_siege=_fee_shares(data),
+        frais_de_siege=fee_shares(data),
         investissements_total=sum((o.montant for o in data.investissements), Decimal(0)),
         surcouts_total=sum((o.surcout_exploitation for o in data.investissements), Decimal(0)),
-        membres=_members(data, establishments),
-        departement_pilote=DEPARTEMENTS[_pilot(data, establishments)],
+        membres=_members(data, establishments, len(periodes), funders),
+        departement_pilote=DEPARTEMENTS[pilot],
         accueil_enfants=any(e.categorie in CHILDREN_CATEGORIES for e in data.etablissements),
+        periodes=periodes,
+        regimes=regimes,
+        regime_present=frozenset(r.cle for r in regimes),
+        financements=rows,
+        enveloppes=envelope_groups(rows, len(periodes), funders),
+        gestionnaire=_manager_term(data),
+        base_legale=cover_line(r.cle for r in regimes),
+        departements_parties=tuple(
+            _departement(code, establishments, authority)
+            for code, authority in sorted(signing.items())
+            if code is not None
+        ),
+        pilote_partie=pilot in signing,
+        siege=siege_facts(data),
+        mi_parcours=(start + (end - start) / 2).year,
     )
+
+
+def _regimes(
+    establishments: tuple[EstablishmentFacts, ...],
+    years: int,
+    funders: tuple[str, ...],
+    members: tuple[Membre, ...] = (),
+) -> tuple[RegimeFacts, ...]:
+    """Each regime with its funding by funder and envelope, and by member of a GCSMS whose
+    members hold the authorisations (no dotation is common to two legal persons)."""
+    result = []
+    for key in ORDER:
+        own = tuple(f for f in establishments if f.regime == key)
+        if own:
+            rows = tuple(r for f in own for r in f.financements)
+            groups = envelope_groups(rows, years, funders, members)
+            result.append(RegimeFacts(key, REGIMES[key], own, groups))
+    return tuple(result)
+
+
+def _departement(
+    code: str, establishments: tuple[EstablishmentFacts, ...], autorite: Autorite | None
+) -> DepartementFacts:
+    own = [f for f in establishments if f.etablissement.departement == code]
+    return DepartementFacts(
+        code,
+        DEPARTEMENTS[code],
+        len(own),
+        sum(f.places for f in own),
+        sum((f.dotation for f in own), Decimal(0)),
+        autorite,
+    )
+
+
+def _manager_term(data: Contract) -> Terme:
+    gcsms = data.organisme.gcsms
+    if gcsms is not None and gcsms.autorisations == "membres":
+        return Terme("", "chaque membre")
+    return Terme("l'", "organisme gestionnaire")
 
 
 def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[CategoryFacts, ...]:
@@ -217,22 +322,11 @@ def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[Categor
     return tuple(rows)
 
 
-def _fee_shares(data: Contract) -> tuple[FeeShare, ...]:
-    shares = [
-        (e, e.quote_part_frais_de_siege)
-        for e in data.etablissements
-        if e.quote_part_frais_de_siege is not None
-    ]
-    total = sum((amount for _, amount in shares if amount is not None), Decimal(0))
-    return tuple(
-        FeeShare(e, amount, (amount * 100 / total).quantize(CENT, rounding=ROUND_HALF_UP))
-        for e, amount in shares
-        if amount is not None and total
-    )
-
-
 def _members(
-    data: Contract, establishments: tuple[EstablishmentFacts, ...]
+    data: Contract,
+    establishments: tuple[EstablishmentFacts, ...],
+    years: int,
+    funders: tuple[str, ...],
 ) -> tuple[MemberFacts, ...]:
     gcsms = data.organisme.gcsms
     if gcsms is None or gcsms.autorisations != "membres":
@@ -246,12 +340,13 @@ def _members(
                 own,
                 sum(f.places for f in own),
                 sum((f.dotation for f in own), Decimal(0)),
+                envelope_groups(tuple(r for f in own for r in f.financements), years, funders),
             )
         )
     return tuple(result)
 
 
-def _pilot(data: Contract, establishments: tuple[EstablishmentFacts, ...]) -> str:
+def pilot_code(data: Contract, establishments: tuple[EstablishmentFacts, ...]) -> str:
     """The département whose authorities sign for a perimeter spread over several."""
     rule = data.options.multi_departements
     if rule is None or rule.critere == "siege":
@@ -283,32 +378,34 @@ def _totals(rows: tuple[FinancialRow, ...], years: int) -> tuple[Decimal, ...]:
     return tuple(sum((r.montants[i] for r in rows), Decimal(0)) for i in range(years))
 
 
-def project(amount: Decimal, rate_percent: Decimal, years: int) -> tuple[Decimal, ...]:
-    """Yearly amounts updated at `rate_percent`, each year rounded to the cent as notified."""
-    factor = 1 + rate_percent / 100
-    amounts = [amount]
-    for _ in range(years - 1):
-        amounts.append((amounts[-1] * factor).quantize(CENT, rounding=ROUND_HALF_UP))
-    return tuple(amounts)
-
-
-def _establishment(etab: Etablissement, names: Mapping[str, str]) -> EstablishmentFacts:
+def _establishment(
+    etab: Etablissement,
+    names: Mapping[str, str],
+    regime: str,
+    authorities: Mapping[str, Autorite],
+    periodes: tuple[Periode, ...],
+    rate: Decimal,
+) -> EstablishmentFacts:
     parts = [
         f"{c.places} place{'s' if c.places > 1 else ''}"
         + ("" if c.type == "places" else f" en {PLACE_LABELS[c.type]}")
         for c in etab.capacites
     ]
+    if not parts:  # a service at home authorised without places
+        zone = etab.zone_intervention
+        parts = ["sans capacité en places" + (f", intervenant sur {zone}" if zone else "")]
+    designation = f"{CATEGORIES[etab.categorie].court} « {etab.nom} »"
+    rows = tuple(
+        funding_row(etab, designation, regime, authorities[f.financeur], f, periodes, rate)
+        for f in etab.financements
+    )
     return EstablishmentFacts(
         etablissement=etab,
         places=sum(c.places for c in etab.capacites),
-        dotation=sum((f.dotation for f in etab.financements), Decimal(0)),
+        dotation=sum((annual_amount(f) or Decimal(0) for f in etab.financements), Decimal(0)),
         capacites_texte=", ".join(parts),
         financeurs_texte=", ".join(names[f.financeur] for f in etab.financements),
+        regime=regime,
+        designation=designation,
+        financements=rows,
     )
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

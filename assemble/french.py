@@ -25,9 +25,11 @@ def date_fr(value: dt.date) -> str:
     return text.replace(" ", NBSP, 1)
 
 
-def montant(value: Decimal | int | float) -> str:
-    """« 1 234 567,89 € » with narrow no-break spaces between groups."""
-    return str(format_currency(_money(value), "EUR", locale=LOCALE))
+def montant(value: Decimal | int | float, symbole: bool = True) -> str:
+    """« 1 234 567,89 € » with narrow no-break spaces between groups; without the symbol
+    (« 1 234 567,89 ») for the columns of a table whose heading says « en euros »."""
+    text = str(format_currency(_money(value), "EUR", locale=LOCALE))
+    return text if symbole else text.removesuffix("€").rstrip("\u00a0 ")
 
 
 def montant_lettres(value: Decimal | int | float) -> str:

@@ -101,11 +101,10 @@ class History:
     def blob_path(self, digest: str, suffix: str) -> Path:
         return self.root / BLOBS / f"{digest}{suffix}"
 
-    def store_blob(self, path: Path) -> str:
-        """Keep a template or the titres file by content hash; return the hash."""
-        data = read_bytes(path, TOOL_FILE_BYTES)
+    def store_data(self, data: bytes, suffix: str) -> str:
+        """Keep bytes read earlier (data, titres, a template) by content hash; return the hash."""
         digest = sha256(data)
-        target = self.blob_path(digest, path.suffix)
+        target = self.blob_path(digest, suffix)
         if not target.is_file():
             write_files({target: data}, self.scope)
         return digest

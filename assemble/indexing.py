@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 
 from .archive_index import INDEX, entry_for, line_bytes
-from .build import Project
 from .errors import CpomError, UsageError
 from .files import write_error
 from .manifest import MANIFEST
+from .project import Project
 from .staging import (
     check_archive_targets,
     failed_at,

@@ -16,16 +16,13 @@ from typing import Any
 
 from . import __version__, names
 from .document import Document
-from .errors import CpomError, Problem
+from .errors import CpomError, Problem, UsageError
 from .history import History
 from .library import Clause, Library, TitreDef
 from .limits import TOOL_FILE_BYTES
+from .project import DRAFT, LOCK_FILE, Project
 from .reading import read_text
-
-DRAFT = "projet"
-LOCK_FILE = "cpom.lock.json"
-VERSIONS = "versions"
-TEMPLATE_FILES = ("reference.docx", "couverture.docx", "signatures.docx", "contrat.typ")
+from .template_files import TEMPLATE_FILES
 
 
 @dataclass(frozen=True)
@@ -202,3 +199,37 @@ def locked_library(lock: Lock, history: History, titres: tuple[TitreDef, ...]) -
 def _ordered(titres: tuple[TitreDef, ...], clauses: list[Clause]) -> tuple[Clause, ...]:
     order = {t.cle: i for i, t in enumerate(titres)}
     return tuple(sorted(clauses, key=lambda c: (order.get(c.titre, len(order)), c.ordre, c.id)))
+
+
+def draft_lock(project: Project, contract_id: str) -> Lock | None:
+    """The lock of a contract's working draft, if it was ever built."""
+    path = project.lock_path(contract_id)
+    return read_lock(path) if path.is_file() else None
+
+
+def version_lock(project: Project, contract_id: str, version: str) -> Lock:
+    """The lock of a version: the draft's, an archived one's, or a recorded one's."""
+    version = names.version_name(version)
+    if version == DRAFT:
+        lock = draft_lock(project, contract_id)
+        if lock is not None:
+            return lock
+        raise UsageError.one(
+            "usage.version",
+            f"le projet du contrat « {contract_id} » n'a pas encore été construit",
+            project.lock_path(contract_id),
+            hint=f"construisez-le d'abord : make contract C={contract_id}",
+        )
+    path = project.version_lock_path(contract_id, version)
+    archived = project.archive / contract_id / version / LOCK_FILE
+    if archived.is_file():
+        return read_lock(archived)
+    if not path.is_file():
+        known = ", ".join([DRAFT, *project.recorded_versions(contract_id)])
+        raise UsageError.one(
+            "usage.version",
+            f"version « {version} » du contrat « {contract_id} » inconnue",
+            path.parent,
+            hint=f"versions enregistrées : {known}",
+        )
+    return read_lock(path)

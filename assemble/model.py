@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
-from .departements import DEPARTEMENTS
-from .limits import (
-    MAX_AMOUNT,
-    MAX_DATE,
-    MAX_ESTABLISHMENTS,
-    MAX_PLACES,
-    MAX_YEAR,
-    MIN_DATE,
-    MIN_YEAR,
+from .codes import warnings_of
+from .fields import (
+    Annee,
+    Article,
+    Cle,
+    Date,
+    Departement,
+    Finess,
+    Montant,
+    Strict,
+    Taux,
+    Texte,
 )
+from .limits import MAX_ESTABLISHMENTS, MAX_PLACES
+from .model_financing import ArreteTarifsPlafonds, Financement, ObjectifActivite, RegimeCle
 
-FINESS_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])[0-9A-Z]*$"
+__all__ = ["Annee", "Article", "Cle", "Date", "Departement", "Finess", "Montant", "Taux", "Texte"]
 
 Categorie = Literal[
     "EHPAD",
@@ -42,6 +45,15 @@ Categorie = Literal[
     "HTPH",
     "CHRS",
     "SAAD",
+    "SAD",
+    "PUV",
+    "EHPA",
+    "RA",
+    "AJA",
+    "FV",
+    "FH",
+    "EANM",
+    "SAVS",
 ]
 
 TypePlaces = Literal[
@@ -55,95 +67,6 @@ TypePlaces = Literal[
 ]
 
 TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "satisfaction"]
-
-
-def _finess(value: str) -> str:
-    value = value.replace(" ", "")
-    if len(value) != 9:
-        raise ValueError(
-            f"un numéro FINESS compte 9 caractères, « {value} » en compte {len(value)}"
-        )
-    if not re.match(FINESS_PATTERN, value) or not value[2:].isdigit():
-        raise ValueError(
-            f"« {value} » n'est pas un numéro FINESS : deux caractères de département "
-            "(01 à 95, 2A, 2B, 971 à 976) suivis de chiffres"
-        )
-    if value[:2].isdigit() and not _luhn_valid(value):
-        raise ValueError(f"la clé de contrôle du numéro FINESS « {value} » est fausse")
-    return value
-
-
-def _luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
-
-
-Finess = Annotated[
-    str,
-    AfterValidator(_finess),
-    Field(description="Numéro FINESS à 9 caractères (département, numéro d'ordre, clé)."),
-]
-
-
-def _departement(code: str) -> str:
-    if code not in DEPARTEMENTS:
-        raise ValueError(
-            f"« {code} » n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)"
-        )
-    return code
-
-
-Departement = Annotated[
-    str,
-    AfterValidator(_departement),
-    Field(description='Code du département, entre guillemets : "34", "2A", "974".'),
-]
-Montant = Annotated[
-    Decimal,
-    Field(
-        ge=0,
-        le=MAX_AMOUNT,
-        decimal_places=2,
-        description="Montant en euros, deux décimales au plus.",
-    ),
-]
-Date = Annotated[
-    dt.date, Field(ge=MIN_DATE, le=MAX_DATE, description="Date AAAA-MM-JJ, entre 2000 et 2100.")
-]
-Annee = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
-Taux = Annotated[
-    Decimal,
-    Field(ge=0, le=100, decimal_places=3, description="Taux en pour cent : 1.5 pour 1,5 %."),
-]
-
-
-def _whole_number_as_text(value: object) -> object:
-    # « echeance: 2027 » or « cible: 8 » are text for the drafter; a decimal is not accepted,
-    # since 11.4 would print in the English form.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        raise ValueError(f'« {value} » : écrivez ce nombre entre guillemets, « "11,4 %" »')
-    return value
-
-
-Texte = Annotated[str, BeforeValidator(_whole_number_as_text), Field(min_length=1)]
-Cle = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
-        description="Identifiant court en minuscules et tirets, repris ailleurs dans le fichier.",
-    ),
-]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Personne(Strict):
@@ -163,9 +86,50 @@ class Contrat(Strict):
     date_signature: Date | None = Field(
         default=None, description="Date de signature, une fois connue (AAAA-MM-JJ)."
     )
+    prorata: Literal["mois", "jours"] = Field(
+        default="mois",
+        description="Calcul des montants d'un exercice incomplet (premier ou dernier) : au "
+        "prorata des mois ou des jours couverts par le contrat.",
+    )
 
 
-Article = Literal["le", "la", "l'", "les"]
+ARTICLE_HELP = (
+    'Article défini devant le nom : le, la, l\', les ; "" si le nom porte son article '
+    "(« Les Ateliers du Maine ») ou n'en prend pas."
+)
+Genre = Literal["masculin", "feminin"]
+# Codes a contract may list under `ignorer:`, offered by editors that read the schema.
+_SILENCEABLE: list[JsonValue] = list(warnings_of("lint"))
+GENRE_HELP = (
+    "Genre grammatical du nom, pour les accords (« habilitée », « elle »), quand ni l'article "
+    "(le, la) ni le premier mot du nom (« Association », « Groupe »…) ne le donnent."
+)
+
+
+class Acte(Strict):
+    """A dated act cited in the visas: a regional health project, a scheme, a plan."""
+
+    date: Date = Field(description="Date de l'arrêté ou de la délibération qui l'adopte.")
+    intitule: Texte | None = Field(
+        default=None, description="Intitulé : « schéma départemental de l'autonomie 2024-2028 »."
+    )
+
+
+class DeliberationDepartement(Strict):
+    """The délibération of a Département authorising its président to sign."""
+
+    instance: Literal["conseil_departemental", "commission_permanente"]
+    date: Date | None = Field(default=None, description="Laissée en blanc tant qu'inconnue.")
+    numero: Texte | None = None
+
+
+class DeliberationOrganisme(Strict):
+    """The decision of the organisme's board that authorises the signature."""
+
+    article: Article = Field(description="Article devant l'organe : le, la, l'.")
+    nom: Texte = Field(description="Organe : « conseil d'administration », « présidente ».")
+    acte: Literal["deliberation", "decision"] = "deliberation"
+    date: Date | None = Field(default=None, description="Laissée en blanc tant qu'inconnue.")
 
 
 class Membre(Strict):
@@ -173,12 +137,16 @@ class Membre(Strict):
 
     cle: Cle
     raison_sociale: Texte
-    article: Article
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     statut: Texte
     siege: Texte
     representant: Personne
     engagements: list[Texte] = Field(
         default_factory=list, description="Engagements particuliers repris dans son annexe."
+    )
+    deliberation: DeliberationOrganisme | None = Field(
+        default=None, description="Délibération ou décision qui autorise sa signature (visas)."
     )
 
 
@@ -192,8 +160,12 @@ class Gcsms(Strict):
 
 
 class Organisme(Strict):
-    raison_sociale: Texte = Field(description="Raison sociale, sans article.")
-    article: Article = Field(description="Article défini devant la raison sociale : le, la, l'.")
+    raison_sociale: Texte = Field(
+        description="Raison sociale telle qu'elle est déclarée, avec son article s'il en fait "
+        'partie (« Les Ateliers du Maine », avec article: "").'
+    )
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     forme_juridique: Literal["association", "etablissement_public", "groupe_prive", "gcsms"]
     statut: Texte = Field(
         description="Statut en toutes lettres : « association régie par la loi du 1er juillet "
@@ -207,6 +179,9 @@ class Organisme(Strict):
     gcsms: Gcsms | None = Field(
         default=None, description="Pour un groupement de coopération sociale et médico-sociale."
     )
+    deliberation: DeliberationOrganisme | None = Field(
+        default=None, description="Délibération ou décision qui autorise la signature (visas)."
+    )
 
     @model_validator(mode="after")
     def _gcsms_block(self) -> Organisme:
@@ -219,7 +194,8 @@ class Autorite(Strict):
     cle: Cle
     type: Literal["ars", "departement", "prefet"]
     nom: Texte = Field(description="« Agence régionale de santé Occitanie », sans article.")
-    article: Article = Field(description="Article défini devant le nom : le, la, l'.")
+    article: Article = Field(description=ARTICLE_HELP)
+    genre: Genre | None = Field(default=None, description=GENRE_HELP)
     nom_court: Texte | None = Field(
         default=None, description="Nom abrégé pour les tableaux : « ARS Occitanie »."
     )
@@ -228,16 +204,25 @@ class Autorite(Strict):
     )
     adresse: Texte
     representant: Personne
+    projet_regional_sante: Acte | None = Field(
+        default=None, description="ARS : projet régional de santé en vigueur (visas)."
+    )
+    schema_departemental: Acte | None = Field(
+        default=None, description="Département : schéma départemental en vigueur (visas)."
+    )
+    pdalhpd: Acte | None = Field(
+        default=None,
+        description="Préfet : plan départemental d'action pour le logement et l'hébergement "
+        "des personnes défavorisées (visas).",
+    )
+    deliberation: DeliberationDepartement | None = Field(
+        default=None, description="Département : délibération autorisant la signature (visas)."
+    )
 
 
 class Capacite(Strict):
     type: TypePlaces
     places: int = Field(ge=0, le=MAX_PLACES)
-
-
-class Financement(Strict):
-    financeur: Cle = Field(description="Clé d'une autorité de la liste `autorites`.")
-    dotation: Montant = Field(description="Dotation annuelle de référence de cet établissement.")
 
 
 class Etablissement(Strict):
@@ -246,7 +231,11 @@ class Etablissement(Strict):
     categorie: Categorie
     departement: Departement
     commune: Texte
-    capacites: list[Capacite] = Field(min_length=1)
+    capacites: list[Capacite] = Field(
+        default_factory=list,
+        description="Capacités autorisées par type de places ; un service à domicile (SAAD, "
+        "SAD) peut n'en avoir aucune.",
+    )
     financements: list[Financement] = Field(min_length=1)
     membre: Cle | None = Field(
         default=None, description="GCSMS sans autorisation : clé du membre gestionnaire."
@@ -254,6 +243,33 @@ class Etablissement(Strict):
     quote_part_frais_de_siege: Montant | None = Field(
         default=None, description="Quote-part annuelle des frais de siège imputée."
     )
+    regime: RegimeCle | None = Field(
+        default=None,
+        description="Régime juridique, seulement pour rattacher l'établissement au contrat d'un "
+        "autre régime quand la loi le permet (sinon déduit de la catégorie et des financeurs).",
+    )
+    sad: Literal["aide_et_soins", "aide"] | None = Field(
+        default=None,
+        description="Service autonomie à domicile : 1° (aide et soins) ou 2° (aide) de "
+        "l'article L. 313-1-3.",
+    )
+    objectif_activite: ObjectifActivite | None = Field(
+        default=None, description="Objectif d'activité, pour la modulation selon l'activité."
+    )
+    zone_intervention: Texte | None = Field(
+        default=None,
+        description="Service à domicile sans capacité en places : le territoire où il intervient "
+        "(« les cantons de Mayenne et d'Ernée »).",
+    )
+
+    @model_validator(mode="after")
+    def _capacity(self) -> Etablissement:
+        if not self.capacites and self.categorie not in ("SAAD", "SAD"):
+            raise ValueError(
+                "capacites : au moins une capacité autorisée (seul un service à domicile, SAAD "
+                "ou SAD, peut n'en avoir aucune)"
+            )
+        return self
 
 
 class FraisDeSiege(Strict):
@@ -267,6 +283,25 @@ class FraisDeSiege(Strict):
     taux_initial: Taux | None = None
     montant_annuel: Montant | None = Field(
         default=None, description="Montant annuel des frais de siège autorisés à la signature."
+    )
+    date_debut: Date | None = Field(
+        default=None, description="Date à compter de laquelle l'arrêté autorise les frais."
+    )
+    duree_annees: int | None = Field(
+        default=None, ge=1, le=5, description="Durée de l'autorisation fixée par l'arrêté."
+    )
+    assiette: Literal["charges_brutes", "charges_classe6"] | None = Field(
+        default=None,
+        description="Base du taux : charges brutes des sections d'exploitation du dernier "
+        "exercice clos, ou charges de classe 6 hors frais de siège.",
+    )
+    assiette_montant: Montant | None = Field(
+        default=None, description="Montant de cette base, pour vérifier le taux initial."
+    )
+    nouvel_etablissement: Literal["quote_part", "exclu"] | None = Field(
+        default=None,
+        description="Un établissement créé en cours de contrat supporte une quote-part "
+        "(calculée sur ses charges de l'exercice) ou en est exclu.",
     )
 
     @model_validator(mode="after")
@@ -318,6 +353,9 @@ class AffectationResultats(Strict):
 
 class Denonciation(Strict):
     preavis_mois: int = Field(ge=1, le=12, description="Préavis de dénonciation, en mois.")
+    mise_en_demeure_mois: int = Field(
+        default=1, ge=1, le=6, description="Délai laissé par la mise en demeure préalable."
+    )
 
 
 class Renouvellement(Strict):
@@ -365,6 +403,14 @@ class Options(Strict):
     )
     multi_departements: MultiDepartements | None = Field(
         default=None, description="Exigé quand le périmètre couvre plusieurs départements."
+    )
+    modulation_activite: bool = Field(
+        default=False,
+        description="Modulation des dotations selon l'activité (R. 314-43-2) : chaque "
+        "établissement concerné donne son objectif_activite.",
+    )
+    tarifs_plafonds: ArreteTarifsPlafonds | None = Field(
+        default=None, description="CHRS : arrêté annuel des tarifs plafonds de référence."
     )
 
 
@@ -429,6 +475,12 @@ class Contract(Strict):
     axes: list[Axe] = Field(min_length=1)
     investissements: list[Operation] = Field(
         default_factory=list, description="Tableau prévisionnel des investissements ou PPI."
+    )
+    ignorer: list[str] = Field(
+        default_factory=list,
+        description="Avertissements de relecture (codes lint.*) à ne pas signaler pour ce "
+        "contrat ; une erreur ne s'ignore pas.",
+        json_schema_extra={"items": {"type": "string", "enum": _SILENCEABLE}},
     )
 
 

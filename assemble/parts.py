@@ -36,6 +36,10 @@ def template_context(doc: Document) -> dict[str, Any]:
             if doc.kind == "avenant"
             else f"Période du {date_fr(doc.effective_date)} au {date_fr(doc.end_date)}"
         ),
+        # Added with the regimes; a template that predates them keeps its own fixed lines.
+        "base_legale": doc.base_legale,
+        "qualite_organisme": doc.qualite_organisme,
+        "qualite_membres": doc.qualite_membres,
     }
     typographic: dict[str, Any] = _typographic(context)
     return typographic

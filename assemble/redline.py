@@ -1,37 +1,43 @@
-"""Redlines: two versions of a contract compared article by article, then word by word.
+"""Redlines: the TO version of a contract as a .docx where every difference from the FROM
+version is a Word tracked change, exact enough that « Tout accepter » gives the TO version and
+« Tout refuser » the FROM version, paragraph for paragraph.
 
-Both versions are composed from their locks, written as Markdown and parsed by pandoc into the
-same AST the clean build renders. Sections (one per heading: titres, articles, annexes) are
-matched by their identifier, so a renumbered article is one changed word, not a rewrite;
-inside a matched section, blocks are aligned and changed paragraphs, list items and table
-cells are compared word by word. Differences become pandoc spans of class insertion and
-deletion, which the docx writer turns into Word tracked changes.
+Both versions are composed from their locks and written as Markdown, parsed by pandoc and
+filtered as their own Word build does (each with its rendering profile), then merged
+(`redline_blocks`). The redline renders with the TO version's templates, recorded in its lock;
+its revisions bear the TO version's date. pandoc writes the words as tracked runs; `ooxml`
+then adds the paragraph-mark and row revisions that pandoc cannot write.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import difflib
-import json
+import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import Project, assemble, compose_version, epoch_of
-from .document import Document
+from . import ooxml
+from . import pandoc_nodes as pn
+from .document import Article, Document
 from .errors import UsageError
 from .files import write_files
-from .lock import DRAFT
+from .manifest import MANIFEST, parse_manifest
 from .markdown import to_markdown
 from .pandoc import markdown_to_ast
-from .render_docx import render_docx, renumber_revisions, with_comment
+from .project import DRAFT, Project
+from .redline_blocks import SectionChange, merge_body
+from .redline_settle import is_marker
+from .redline_words import Marks
+from .render_docx import docx_body, render_docx
 from .render_pdf import render_pdf, visible_changes
+from .stages import assemble, compose_version, epoch_of
+from .temporaries import private_folder
+from .typography import UNBREAKABLE
 
-Block = dict[str, Any]
-Inline = dict[str, Any]
 ALIASES = {"draft": DRAFT, "projet": DRAFT}
 
 
@@ -41,6 +47,13 @@ class Summary:
     added: int
     removed: int
     annexes_changed: int
+
+    @classmethod
+    def of(cls, changes: list[SectionChange]) -> Summary:
+        articles = [c.change for c in changes if c.kind == "article"]
+        annexes = sum(c.kind == "annexe" for c in changes)
+        count = articles.count
+        return cls(count("changed"), count("added"), count("removed"), annexes)
 
     def text(self, before: str, after: str) -> str:
         def count(n: int, noun: str, participle: str) -> str:
@@ -57,22 +70,45 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Version:
+    """A version as a redline uses it: its document, its date and its templates."""
+
+    name: str  # v1, v2… or projet
+    document: Document
+    date: dt.date  # its signature date when signed, else the date its build records
+    templates: dict[str, str] | None  # recorded template hashes; None: the project's own
+
+
+@dataclass(frozen=True)
 class Redline:
     document: Document  # the TO version: cover, parties and signatures come from it
-    ast: dict[str, Any]  # its AST with insertion and deletion spans
+    ast: dict[str, Any]  # its AST merged with the FROM version's, with revisions and markers
     summary: Summary
     before: str
     after: str
-    author: str
-    date: dt.datetime
+    stamp: ooxml.Stamp  # the reviser and the TO version's date, on every revision
+    templates: dict[str, str] | None  # the TO version's recorded templates
 
 
-def version_document(project: Project, contract_id: str, version: str) -> Document:
-    """A version as recorded, or the working draft."""
+def load_version(project: Project, contract_id: str, version: str) -> Version:
+    """A version as recorded (from its lock and the history), or the working draft."""
     version = ALIASES.get(version, version)
     if version == DRAFT:
-        return assemble(project, contract_id)[1]
-    return compose_version(project, contract_id, version)[1]
+        doc = assemble(project, contract_id)[1]
+        return Version(DRAFT, doc, doc.timestamp, None)
+    _, doc, lock = compose_version(project, contract_id, version)
+    return Version(version, doc, _signature_date(project, contract_id, version, doc), lock.modeles)
+
+
+def _signature_date(project: Project, contract_id: str, version: str, doc: Document) -> dt.date:
+    """An archived version's signature date is its manifest's (an avenant's date, not the
+    contract data's); a version recorded but not signed has its document's date."""
+    path = project.archive / contract_id / version / MANIFEST
+    if path.is_file():
+        manifest = parse_manifest(path.read_bytes(), path)
+        if not isinstance(manifest, list):
+            return manifest.date_signature
+    return doc.signature_date or doc.timestamp
 
 
 def default_author() -> str:
@@ -102,252 +138,112 @@ def make_redline(
             project.contracts / contract_id,
             hint="FROM et TO désignent deux versions différentes (v1, v2… ou projet)",
         )
-    old = version_document(project, contract_id, before)
-    new = version_document(project, contract_id, after)
-    when = date or dt.datetime.combine(new.timestamp, dt.time(), tzinfo=dt.UTC)
-    mark = _Marker(author or default_author(), when)
-    old_ast = markdown_to_ast(to_markdown(old), epoch_of(old.timestamp))
-    new_ast = markdown_to_ast(to_markdown(new), epoch_of(new.timestamp))
-    blocks, summary = _merge(_sections(old_ast["blocks"]), _sections(new_ast["blocks"]), mark)
+    old = load_version(project, contract_id, before)
+    new = load_version(project, contract_id, after)
+    when = date or dt.datetime.combine(new.date, dt.time(), tzinfo=dt.UTC)
+    stamp = ooxml.Stamp.of(author or default_author(), when)
+    old_ast, new_ast = _word_ast(old.document), _word_ast(new.document)
+    blocks, changes = merge_body(old_ast["blocks"], new_ast["blocks"], Marks(stamp))
+    summary = Summary.of(changes)
+    blocks = _commented(blocks, changes, old, new, summary, stamp)
     merged = {**new_ast, "blocks": blocks}
-    return Redline(
-        new,
-        merged,
-        summary,
-        ALIASES.get(before, before),
-        ALIASES.get(after, after),
-        mark.author,
-        when,
+    return Redline(new.document, merged, summary, old.name, new.name, stamp, new.templates)
+
+
+def _word_ast(doc: Document) -> dict[str, Any]:
+    """A version's AST as its own Word build renders it. Unbreakable spans, which only the
+    PDF honours, are dropped, so that text compares as text."""
+    ast = docx_body(doc, markdown_to_ast(to_markdown(doc), epoch_of(doc.timestamp)))
+    result: dict[str, Any] = pn.replace_spans(
+        ast, lambda s: pn.inline_content(s) if UNBREAKABLE in pn.classes(s) else None
     )
-
-
-# --- sections -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Section:
-    key: str
-    kind: str  # article, annexe, titre, other
-    blocks: list[Block]
-
-
-def _sections(blocks: list[Block]) -> list[_Section]:
-    """Cut the body into keyed sections: titres, articles, annexes, the signature marker.
-
-    Headings inside an annex (a fiche objectif, a funder's table) stay in their annex.
-    """
-    sections: list[_Section] = []
-    for block in blocks:
-        in_annex = bool(sections) and sections[-1].kind == "annexe"
-        key, kind = _section_start(block, in_annex)
-        if key is not None or not sections:
-            sections.append(_Section(key or "début", kind, [block]))
-        else:
-            sections[-1].blocks.append(block)
-    return sections
-
-
-def _section_start(block: Block, in_annex: bool) -> tuple[str | None, str]:
-    if block["t"] == "Header":
-        level, (identifier, classes, _), _ = block["c"]
-        if "annexe" in classes:
-            return identifier, "annexe"
-        if level == 1:
-            return identifier, "titre"
-        if level == 2 and not in_annex:
-            return identifier, "article"
-    if block["t"] == "Div" and block["c"][0][0] == "signatures":
-        return "signatures", "other"
-    return None, "other"
-
-
-def _merge(old: list[_Section], new: list[_Section], mark: _Marker) -> tuple[list[Block], Summary]:
-    matcher = difflib.SequenceMatcher(
-        a=[s.key for s in old], b=[s.key for s in new], autojunk=False
-    )
-    blocks: list[Block] = []
-    changed = added = removed = annexes = 0
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            for before, after in zip(old[a1:a2], new[b1:b2], strict=True):
-                merged = _diff_blocks(before.blocks, after.blocks, mark)
-                # A renumbered heading alone is not a changed article.
-                if merged[1:] != after.blocks[1:]:
-                    changed += before.kind == "article"
-                    annexes += before.kind == "annexe"
-                blocks += merged
-            continue
-        for section in old[a1:a2]:
-            blocks += mark.wrap_blocks(section.blocks, "deletion")
-            removed += section.kind == "article"
-            annexes += section.kind == "annexe"
-        for section in new[b1:b2]:
-            blocks += mark.wrap_blocks(section.blocks, "insertion")
-            added += section.kind == "article"
-            annexes += section.kind == "annexe"
-    return blocks, Summary(changed, added, removed, annexes)
-
-
-# --- blocks ---------------------------------------------------------------------------------
-
-
-def _key(node: Any) -> str:
-    return json.dumps(node, sort_keys=True, ensure_ascii=False)
-
-
-def _align(
-    old: list[Any],
-    new: list[Any],
-    pair: Callable[[Any, Any], list[Any]] | None,
-    wrap: Callable[[list[Any], str], list[Any]],
-) -> list[Any]:
-    """Align two sequences (blocks, list items, table rows, words): unchanged ones are kept,
-    the overlap of a changed run is compared pairwise by `pair` (if any), the rest is marked
-    deleted or inserted by `wrap`."""
-    matcher = difflib.SequenceMatcher(
-        a=[_key(x) for x in old], b=[_key(x) for x in new], autojunk=False
-    )
-    result: list[Any] = []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            result += new[b1:b2]
-            continue
-        paired = min(a2 - a1, b2 - b1) if tag == "replace" and pair else 0
-        for before, after in zip(old[a1 : a1 + paired], new[b1 : b1 + paired], strict=True):
-            result += pair(before, after) if pair else []
-        result += wrap(old[a1 + paired : a2], "deletion")
-        result += wrap(new[b1 + paired : b2], "insertion")
     return result
 
 
-def _diff_blocks(old: list[Block], new: list[Block], mark: _Marker) -> list[Block]:
-    return _align(old, new, lambda o, n: _diff_block(o, n, mark), mark.wrap_blocks)
+# --- comments ---------------------------------------------------------------------------------
 
 
-def _diff_block(old: Block, new: Block, mark: _Marker) -> list[Block]:
-    """One block against its counterpart: word by word when both have the same shape."""
-    if old["t"] != new["t"]:
-        return mark.wrap_blocks([old], "deletion") + mark.wrap_blocks([new], "insertion")
-    kind = old["t"]
-    if kind in ("Para", "Plain"):
-        return [{"t": kind, "c": _diff_inlines(old["c"], new["c"], mark)}]
-    if kind == "Header" and old["c"][0] == new["c"][0]:
-        level, attr, _ = new["c"]
-        return [{"t": "Header", "c": [level, attr, _diff_inlines(old["c"][2], new["c"][2], mark)]}]
-    if kind == "BulletList":
-        return [{"t": kind, "c": _diff_items(old["c"], new["c"], mark)}]
-    if kind == "OrderedList":
-        return [{"t": kind, "c": [new["c"][0], _diff_items(old["c"][1], new["c"][1], mark)]}]
-    if kind == "BlockQuote" or kind == "Div":
-        inner_old, inner_new = (
-            (old["c"], new["c"]) if kind == "BlockQuote" else (old["c"][1], new["c"][1])
-        )
-        merged = _diff_blocks(inner_old, inner_new, mark)
-        return [{"t": kind, "c": merged if kind == "BlockQuote" else [new["c"][0], merged]}]
-    if kind == "Table" and _table_shape(old) == _table_shape(new):
-        return [_diff_table(old, new, mark)]
-    return mark.wrap_blocks([old], "deletion") + mark.wrap_blocks([new], "insertion")
+def _commented(
+    blocks: list[pn.Node],
+    changes: list[SectionChange],
+    old: Version,
+    new: Version,
+    summary: Summary,
+    stamp: ooxml.Stamp,
+) -> list[pn.Node]:
+    """A Word comment on each changed article and annex naming its clause and versions, and
+    the summary on the first heading."""
+    notes: dict[int, str] = {}
+    first = next((i for i, b in enumerate(blocks) if pn.kind(b) == "Header"), None)
+    if first is not None:
+        notes[first] = summary.text(old.name, new.name)
+    before = {a.key: a for a in old.document.articles()}
+    after = {a.key: a for a in new.document.articles()}
+    for change in changes:
+        if change.kind in ("article", "annexe"):
+            text = _change_note(change, before.get(change.key), after.get(change.key), old, new)
+            notes[change.start] = "\n".join(filter(None, (notes.get(change.start), text)))
+    result = list(blocks)
+    for number, (index, text) in enumerate(sorted(notes.items())):
+        if pn.is_paragraph(result[index]):
+            result[index] = _with_comment(result[index], text, number, stamp)
+    return result
 
 
-def _diff_items(old: list[list[Block]], new: list[list[Block]], mark: _Marker) -> list[Any]:
-    return _align(
-        old,
-        new,
-        lambda o, n: [_diff_blocks(o, n, mark)],
-        lambda items, kind: [mark.wrap_blocks(item, kind) for item in items],
-    )
+def _change_note(
+    change: SectionChange, before: Article | None, after: Article | None, old: Version, new: Version
+) -> str:
+    """« Article 9 — clause « dotation-globale-commune », version 1 en v1 → version 2 en
+    projet »: which clause produced the article, in which version on each side."""
+    article = after or before
+    if article is None:
+        return f"{change.key} : modifié entre {old.name} et {new.name}"
+    name = f"{article.label or article.heading} — clause « {article.clause_id} »"
+    if after is None or before is None:
+        verb = "supprimée" if after is None else "ajoutée"
+        return f"{name} version {article.version} : {verb} ({old.name} → {new.name})"
+    if before.version == after.version:
+        return f"{name}, version {after.version} en {old.name} comme en {new.name}"
+    return f"{name}, version {before.version} en {old.name} → version {after.version} en {new.name}"
 
 
-# --- tables ---------------------------------------------------------------------------------
-# pandoc 3: Table attr caption colspecs (TableHead attr rows) [TableBody …] (TableFoot attr rows);
-# a row is [attr, cells]; a cell is [attr, alignment, rowspan, colspan, blocks].
+def _with_comment(block: pn.Node, text: str, number: int, stamp: ooxml.Stamp) -> pn.Node:
+    """A Word comment anchored on a heading (pandoc comment spans), after its marker if any."""
+    attributes = [["id", str(number)], ["author", stamp.author], ["date", stamp.date]]
+    start = pn.span(("", ["comment-start"], attributes), [pn.text(text)])
+    end = pn.span(("", ["comment-end"], [["id", str(number)]]), [])
+    content = pn.inlines(block)
+    lead = 1 if content and is_marker(content[0]) else 0
+    return pn.with_inlines(block, [*content[:lead], start, *content[lead:], end])
 
 
-def _table_shape(table: Block) -> int:
-    return len(table["c"][2])
+# --- writing ----------------------------------------------------------------------------------
 
 
-def _diff_table(old: Block, new: Block, mark: _Marker) -> Block:
-    table = copy.deepcopy(new)
-    head_old, head_new = old["c"][3][1], table["c"][3][1]
-    table["c"][3][1] = _diff_rows(head_old, head_new, mark)
-    bodies_old, bodies_new = old["c"][4], table["c"][4]
-    if len(bodies_old) == len(bodies_new):
-        for body_old, body_new in zip(bodies_old, bodies_new, strict=True):
-            body_new[3] = _diff_rows(body_old[3], body_new[3], mark)
-    return table
+def render_redline(project: Project, redline: Redline) -> bytes:
+    """The redline as .docx bytes, in the TO version's templates, every revision marked."""
+    epoch = epoch_of(redline.document.timestamp)
+    with version_templates(project, redline.templates) as templates:
+        docx = render_docx(redline.document, redline.ast, templates, epoch, filtered=True)
+    root = ooxml.read_part(docx)
+    ooxml.apply_markers(root, redline.stamp)
+    ooxml.renumber_revisions(root)
+    return ooxml.replace_part(docx, root)
 
 
-def _diff_rows(old: list[Any], new: list[Any], mark: _Marker) -> list[Any]:
-    """Rows aligned; a changed row keeps its cells and marks the changed values only."""
-
-    def pair(row_old: Any, row_new: Any) -> list[Any]:
-        cells = []
-        for cell_old, cell_new in zip(row_old[1], row_new[1], strict=True):
-            cell = list(cell_new)
-            cell[4] = _diff_blocks(cell_old[4], cell_new[4], mark)
-            cells.append(cell)
-        return [[row_new[0], cells]]
-
-    return _align(old, new, pair, lambda rows, kind: [mark.wrap_row(r, kind) for r in rows])
-
-
-# --- inlines --------------------------------------------------------------------------------
-
-
-def _tokens(inlines: list[Inline]) -> list[Inline]:
-    return [{"t": "Space"} if i["t"] == "SoftBreak" else i for i in inlines]
-
-
-def _diff_inlines(old: list[Inline], new: list[Inline], mark: _Marker) -> list[Inline]:
-    """Word by word: each changed run of words becomes one deletion and one insertion."""
-    return _align(
-        _tokens(old),
-        _tokens(new),
-        None,
-        lambda tokens, kind: [mark.span(tokens, kind)] if tokens else [],
-    )
-
-
-class _Marker:
-    """Makes insertion and deletion spans with the reviewer's name and date."""
-
-    def __init__(self, author: str, when: dt.datetime) -> None:
-        self.author = author
-        self.date = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def span(self, inlines: list[Inline], kind: str) -> Inline:
-        attributes = [["author", self.author], ["date", self.date]]
-        return {"t": "Span", "c": [["", [kind], attributes], inlines]}
-
-    def wrap_blocks(self, blocks: list[Block], kind: str) -> list[Block]:
-        return [self._wrap_block(copy.deepcopy(b), kind) for b in blocks]
-
-    def wrap_row(self, row: Any, kind: str) -> Any:
-        row = copy.deepcopy(row)
-        for cell in row[1]:
-            cell[4] = [self._wrap_block(b, kind) for b in cell[4]]
-        return row
-
-    def _wrap_block(self, block: Block, kind: str) -> Block:
-        t = block["t"]
-        if t in ("Para", "Plain"):
-            block["c"] = [self.span(block["c"], kind)] if block["c"] else []
-        elif t == "Header":
-            block["c"][2] = [self.span(block["c"][2], kind)]
-        elif t in ("BulletList",):
-            block["c"] = [[self._wrap_block(b, kind) for b in item] for item in block["c"]]
-        elif t == "OrderedList":
-            block["c"][1] = [[self._wrap_block(b, kind) for b in item] for item in block["c"][1]]
-        elif t == "BlockQuote":
-            block["c"] = [self._wrap_block(b, kind) for b in block["c"]]
-        elif t == "Div":
-            block["c"][1] = [self._wrap_block(b, kind) for b in block["c"][1]]
-        elif t == "Table":
-            block["c"][3][1] = [self.wrap_row(r, kind) for r in block["c"][3][1]]
-            for body in block["c"][4]:
-                body[3] = [self.wrap_row(r, kind) for r in body[3]]
-        return block
+@contextmanager
+def version_templates(project: Project, recorded: dict[str, str] | None) -> Iterator[Path]:
+    """A folder holding a version's templates: the ones its lock recorded, from the history,
+    or the project's own for the draft."""
+    if recorded is None:
+        yield project.templates
+        return
+    with private_folder("modeles") as tmp:
+        for name, digest in recorded.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
+        yield tmp
 
 
 def build_redline(
@@ -362,17 +258,26 @@ def build_redline(
     """Write build/<id>/redline-<from>-<to>.docx (and .pdf): tracked changes from one to the
     other."""
     redline = make_redline(project, contract_id, before, after, author, date)
-    epoch = epoch_of(redline.document.timestamp)
-    summary = redline.summary.text(redline.before, redline.after)
-    stamp = redline.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    commented = with_comment(redline.ast, summary, redline.author, stamp)
-    docx = renumber_revisions(render_docx(redline.document, commented, project.templates, epoch))
     stem = project.build / contract_id / f"redline-{redline.before}-{redline.after}"
-    files = {stem.with_suffix(".docx"): docx}
+    files = {stem.with_suffix(".docx"): render_redline(project, redline)}
     if pdf:
-        shown = visible_changes(redline.ast, summary)
-        files[stem.with_suffix(".pdf")] = render_pdf(
-            redline.document, shown, project.templates, epoch
-        )
+        summary = redline.summary.text(redline.before, redline.after)
+        shown = visible_changes(_without_markers(redline.ast), summary)
+        with version_templates(project, redline.templates) as templates:
+            epoch = epoch_of(redline.document.timestamp)
+            files[stem.with_suffix(".pdf")] = render_pdf(redline.document, shown, templates, epoch)
     write_files(files, project.build_scope(contract_id))
     return list(files), redline.summary
+
+
+def _without_markers(ast: dict[str, Any]) -> dict[str, Any]:
+    """The AST without paragraph and row markers and comments, which only Word reads."""
+
+    def replace(span: pn.Node) -> list[pn.Node] | None:
+        identifier, classes, _ = pn.attr(span)
+        if ooxml.parse_marker(identifier) or {"comment-start", "comment-end"} & set(classes):
+            return []
+        return None
+
+    result: dict[str, Any] = pn.replace_spans(ast, replace)
+    return result

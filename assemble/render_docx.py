@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import zipfile
@@ -22,6 +21,7 @@ from .pandoc import ast_to, without_meta
 from .parts import template_context
 from .sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from .template_files import check_word_template
+from .typography import DATES, LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNATURE_STYLE = "Signatures"
@@ -29,12 +29,28 @@ TABLE_STYLE_ID = "TableText"
 TABLE_HEADING_STYLE_ID = "TableHeading"
 
 
-def render_docx(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    """The contract as .docx bytes: cover, body, signature page before the annexes."""
+def docx_body(doc: Document, ast: dict[str, Any]) -> dict[str, Any]:
+    """The AST as the Word writer renders it: no cover metadata, the rendering profile's
+    filters applied."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
+    if doc.rendu >= LINE_BREAKS:
+        body_ast = line_breaks(body_ast, dates=doc.rendu >= DATES)
+    return body_ast
+
+
+def render_docx(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, filtered: bool = False
+) -> bytes:
+    """The contract as .docx bytes: cover, body, signature page before the annexes.
+
+    `filtered`: the AST already went through `docx_body` (a redline merges two that did)."""
+    body_ast = ast if filtered else docx_body(doc, ast)
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))
+    if doc.rendu >= LINE_BREAKS:
+        _tables_together(body)
+        _space_after_tables(body)
     context = template_context(doc)
     cover = _render_template(templates / "couverture.docx", context)
     signatures = _render_template(templates / "signatures.docx", context)
@@ -89,6 +105,60 @@ def _table_text_style(body: docx.document.Document) -> None:
             for style in row.iter(f"{W}pStyle"):
                 if style.get(f"{W}val") == "Compact":
                     style.set(f"{W}val", TABLE_HEADING_STYLE_ID if header else TABLE_STYLE_ID)
+
+
+def _tables_together(body: docx.document.Document) -> None:
+    # No row is split across two pages; a short table stays on one page, as Word does when
+    # every row but the last is kept with the next one.
+    for table in body.element.body.iter(f"{W}tbl"):
+        rows = table.findall(f"{W}tr")
+        for row in rows:
+            properties = row.find(f"{W}trPr")
+            if properties is None:
+                properties = etree.Element(f"{W}trPr")
+                row.insert(0, properties)
+            if properties.find(f"{W}cantSplit") is None:
+                properties.insert(0, etree.Element(f"{W}cantSplit"))  # first in CT_TrPr
+        if len(rows) > SHORT_TABLE_ROWS:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(f"{W}p"):
+                properties = paragraph.find(f"{W}pPr")
+                if properties is None:
+                    properties = etree.Element(f"{W}pPr")
+                    paragraph.insert(0, properties)
+                if properties.find(f"{W}keepNext") is None:
+                    # keepNext follows pStyle in CT_PPr's sequence.
+                    style = properties.find(f"{W}pStyle")
+                    index = 0 if style is None else list(properties).index(style) + 1
+                    properties.insert(index, etree.Element(f"{W}keepNext"))
+
+
+_TEXT_STYLES = ("BodyText", "FirstParagraph", "Compact", "Intertitre")
+# CT_PPr children that come after w:spacing, in schema order.
+_AFTER_SPACING = {f"{W}{tag}" for tag in ("ind", "contextualSpacing", "jc", "rPr", "sectPr")}
+
+
+def _space_after_tables(body: docx.document.Document) -> None:
+    # Word puts no space between a table and the paragraph after it; the PDF gives 6 pt.
+    for table in body.element.body.iter(f"{W}tbl"):
+        paragraph = table.getnext()
+        if paragraph is None or paragraph.tag != f"{W}p":
+            continue
+        properties = paragraph.find(f"{W}pPr")
+        style = None if properties is None else properties.find(f"{W}pStyle")
+        if style is None or style.get(f"{W}val") not in _TEXT_STYLES:
+            continue
+        assert properties is not None
+        spacing = properties.find(f"{W}spacing")
+        if spacing is None:
+            spacing = etree.Element(f"{W}spacing")
+            later = [c for c in properties if c.tag in _AFTER_SPACING]
+            if later:
+                later[0].addprevious(spacing)
+            else:
+                properties.append(spacing)
+        spacing.set(f"{W}before", "120")
 
 
 def _signature_marker_index(body: docx.document.Document) -> int:
@@ -156,44 +226,3 @@ def normalize_zip(data: bytes, day: dt.date) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
-
-
-def renumber_revisions(data: bytes) -> bytes:
-    """Give every w:ins and w:del its own id: pandoc reuses them, which Word may reject."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    document = etree.fromstring(source.read("word/document.xml"))
-    used = [
-        int(e.get(f"{W}id"))
-        for e in document.iter()
-        if e.get(f"{W}id", "").isdigit() and e.tag not in (f"{W}ins", f"{W}del")
-    ]
-    next_id = max(used, default=0) + 1
-    for element in document.iter(f"{W}ins", f"{W}del"):
-        element.set(f"{W}id", str(next_id))
-        next_id += 1
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                content = etree.tostring(
-                    document, xml_declaration=True, encoding="UTF-8", standalone=True
-                )
-            target.writestr(info, content)
-    return out.getvalue()
-
-
-def with_comment(ast: dict[str, Any], text: str, author: str, date: str) -> dict[str, Any]:
-    """A Word comment holding `text`, anchored on the first heading (pandoc comment spans)."""
-    blocks = copy.deepcopy(ast["blocks"])
-    for block in blocks:
-        if block["t"] == "Header":
-            attributes = [["id", "0"], ["author", author], ["date", date]]
-            start = {
-                "t": "Span",
-                "c": [["", ["comment-start"], attributes], [{"t": "Str", "c": text}]],
-            }
-            end = {"t": "Span", "c": [["", ["comment-end"], [["id", "0"]]], []]}
-            block["c"][2] = [start, *block["c"][2], end]
-            break
-    return {**ast, "blocks": blocks}

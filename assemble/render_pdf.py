@@ -11,8 +11,16 @@ from .document import Document
 from .errors import ToolError
 from .pandoc import ast_to, with_meta
 from .parts import template_context
-from .template_files import typst_error
+from .template_files import FONTS, typst_error
 from .temporaries import private_folder
+from .typography import (
+    DATES,
+    KEEP_TOGETHER,
+    KEEP_WITH_NEXT,
+    LINE_BREAKS,
+    UNBREAKABLE,
+    line_breaks,
+)
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -20,6 +28,8 @@ TYPST_TEMPLATE = "contrat.typ"
 
 def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
     """The typst source of the contract, from the same AST as the .docx."""
+    if doc.rendu >= LINE_BREAKS:
+        ast = typst_line_breaks(line_breaks(ast, dates=doc.rendu >= DATES))
     context = template_context(doc)
     meta = with_meta(
         ast,
@@ -34,12 +44,60 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         periode=context["periode"],
         **{"titre-document": context["titre_document"]},
         **{"date-signature": context["date"]},
+        **{"base-legale": context["base_legale"]},
+        **{"qualite-organisme": context["qualite_organisme"]},
+        **{"qualite-membres": context["qualite_membres"]},
     )
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
 
 
-def compile_typst(source: str, epoch: int, template: Path | None = None) -> bytes:
-    """Compile typst source to PDF/A-2b with the fonts embedded in typst only (reproducible).
+def typst_line_breaks(node: Any) -> Any:
+    """Unbreakable spans as typst boxes, label paragraphs as sticky blocks (see typography)."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            out.extend(_typst_breaks(item) if isinstance(item, dict) else [typst_line_breaks(item)])
+        return out
+    if isinstance(node, dict):
+        return {key: typst_line_breaks(value) for key, value in node.items()}
+    return node
+
+
+_TYPST_OPENINGS = {
+    ("Span", UNBREAKABLE): ("RawInline", "#box["),
+    ("Div", KEEP_WITH_NEXT): ("RawBlock", "#block(sticky: true)["),
+    ("Div", KEEP_TOGETHER): ("RawBlock", "#block(breakable: false)["),
+}
+
+
+def _typst_breaks(node: dict[str, Any]) -> list[Any]:
+    if node.get("t") in ("Span", "Div"):
+        (_, classes, _), inner = node["c"]
+        for name in classes:
+            opening = _TYPST_OPENINGS.get((node["t"], name))
+            if opening is not None:
+                raw = opening[0]
+                return [_raw(raw, opening[1]), *typst_line_breaks(inner), _raw(raw, "]")]
+    return [typst_line_breaks(node)]
+
+
+def _raw(kind: str, text: str) -> dict[str, Any]:
+    return {"t": kind, "c": ["typst", text]}
+
+
+def font_folders(templates: Path) -> list[str]:
+    """The templates' own fonts (templates/fonts), recorded by hash like the templates.
+
+    Templates recorded before fonts were shipped have none: typst's embedded fonts serve.
+    """
+    folder = templates / FONTS
+    return [str(folder)] if folder.is_dir() else []
+
+
+def compile_typst(
+    source: str, epoch: int, fonts: list[str] | None = None, template: Path | None = None
+) -> bytes:
+    """Compile typst source to PDF/A-2b with the given fonts and typst's, never the system's.
 
     An error at a line that comes from `template` is reported on the template's line.
     """
@@ -51,6 +109,7 @@ def compile_typst(source: str, epoch: int, template: Path | None = None) -> byte
                 typst.compile(
                     str(path),
                     root=str(tmp),
+                    font_paths=fonts or [],
                     pdf_standards=[PDF_STANDARD],
                     ignore_system_fonts=True,
                     timestamp=epoch,
@@ -71,7 +130,7 @@ def compile_typst(source: str, epoch: int, template: Path | None = None) -> byte
 
 def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
     source = render_typst(doc, ast, templates, epoch)
-    return compile_typst(source, epoch, templates / TYPST_TEMPLATE)
+    return compile_typst(source, epoch, font_folders(templates), templates / TYPST_TEMPLATE)
 
 
 def visible_changes(ast: dict[str, Any], summary: str) -> dict[str, Any]:

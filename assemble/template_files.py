@@ -19,6 +19,18 @@ from .errors import CpomError, Problem
 from .limits import TOOL_FILE_BYTES
 from .reading import read_bytes, read_text
 
+FONTS = "fonts"  # under templates/: the typeface of the PDF, recorded like the templates
+FONT_FILES = tuple(
+    f"{FONTS}/LiberationSerif-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic")
+)
+# Every file of templates/ a rendering reads: recorded by hash in each lock.
+TEMPLATE_FILES = (
+    "reference.docx",
+    "couverture.docx",
+    "signatures.docx",
+    "contrat.typ",
+    *FONT_FILES,
+)
 WORD_PARTS = ("[Content_Types].xml", "word/document.xml")
 WORD_HINT = (
     "c'est le modèle qui est à corriger : restaurez-le depuis git (git checkout -- templates/), "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +21,7 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 
-from . import french
+from . import french, grammar
 from .errors import CpomError
 from .limits import DOCUMENT_OUTPUT
 from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
@@ -46,6 +47,8 @@ def _strict(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             value._fail_with_undefined_error()
         try:
             return function(value, *args)
+        except grammar.GrammarError as exc:
+            raise FilterError(f"le filtre « {name} » : {exc}") from exc
         except (
             TypeError,
             ValueError,
@@ -101,29 +104,64 @@ def majuscule(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _named(party: Any) -> tuple[str, str]:
-    name = getattr(party, "raison_sociale", None) or party.nom
-    return str(party.article), str(name)
+def _nom(value: Any) -> grammar.Nom:
+    """A party (organisme, member, authority, département) or a name given as text."""
+    if isinstance(value, str):
+        return grammar.nom(value)
+    name = getattr(value, "raison_sociale", None) or value.nom
+    return grammar.nom(str(name), str(value.article), getattr(value, "genre", None))
 
 
 def le(party: Any) -> str:
-    """« l'Association Horizons », « le Département de l'Hérault »."""
-    article, name = _named(party)
-    return f"{article}{name}" if article in ("l'", "") else f"{article} {name}"
+    """« l'Association Horizons », « le Département de l'Hérault », « Le Mans »."""
+    return grammar.le(_nom(party))
 
 
 def du(party: Any) -> str:
-    """« de l'Association », « du Département », « de la Fondation », « des … »."""
-    article, name = _named(party)
-    prefix = {"le": "du ", "la": "de la ", "l'": "de l'", "les": "des ", "": "de "}[article]
-    return prefix + name
+    """« de l'Association », « du Département », « de la Fondation », « des … », « du Mans »."""
+    return grammar.de(_nom(party))
 
 
 def au(party: Any) -> str:
-    """« à l'Association », « au Département », « à la Fondation », « aux … »."""
-    article, name = _named(party)
-    prefix = {"le": "au ", "la": "à la ", "l'": "à l'", "les": "aux ", "": "à "}[article]
-    return prefix + name
+    """« à l'Association », « au Département », « à la Fondation », « aux … », « au Mans »."""
+    return grammar.a(_nom(party))
+
+
+def accord(party: Any, *forms: str) -> str:
+    """« habilité » agreed with the party: habilitée, habilités, habilitées."""
+    return grammar.accorde(_nom(party), *forms)
+
+
+def verbe(party: Any, singular: str, plural: str | None = None) -> str:
+    """« détient » or « détiennent », after the party's number."""
+    return grammar.conjugue(_nom(party), singular, plural)
+
+
+def il(party: Any) -> str:
+    """« il », « elle », « ils » or « elles » for the party."""
+    return grammar.pronom(_nom(party))
+
+
+def puces(items: Iterable[Any], fin: str = ".") -> Markdown:
+    """A bulleted list: items in lower case, each ending with « ; », the last with « . »."""
+    values = [i if isinstance(i, Markdown) else escape_markdown(str(i)) for i in items]
+    return Markdown("\n".join(f"- {item}" for item in grammar.ponctue(values, fin)))
+
+
+def suivants(items: Iterable[Any]) -> str:
+    """« les établissements suivants », « les services suivants », or « les établissements et
+    services suivants », after what the listed items are (their `service` attribute)."""
+    kinds = {bool(getattr(item, "service", False)) for item in items}
+    if kinds == {True}:
+        return "les services suivants"
+    if kinds == {False}:
+        return "les établissements suivants"
+    return "les établissements et services suivants"
+
+
+def minuscule(text: str) -> str:
+    """After a colon: « Un taux… » becomes « un taux… »; a proper noun or an acronym is kept."""
+    return grammar.minuscule(str(text))
 
 
 FILTERS: Mapping[str, Callable[..., Any]] = {
@@ -141,6 +179,19 @@ FILTERS: Mapping[str, Callable[..., Any]] = {
     "le": le,
     "du": du,
     "au": au,
+    "accord": accord,
+    "verbe": verbe,
+    "il": il,
+    "puces": puces,
+    "minuscule": minuscule,
+    "suivants": suivants,
+}
+
+TESTS: Mapping[str, Callable[[Any], bool]] = {
+    "pluriel": lambda party: _nom(party).pluriel,
+    "singulier": lambda party: not _nom(party).pluriel,
+    "feminin": lambda party: grammar.genre(_nom(party)) == "feminin",
+    "masculin": lambda party: grammar.genre(_nom(party)) == "masculin",
 }
 
 
@@ -184,6 +235,7 @@ class ClauseRenderer:
             lstrip_blocks=True,
         )
         self.env.filters.update({name: _strict(name, f) for name, f in FILTERS.items()})
+        self.env.tests.update({name: _strict(name, f) for name, f in TESTS.items()})
 
     def render(self, name: str, source: Source, context: Mapping[str, Any]) -> str:
         """Render `source`; any error becomes a CpomError at the file and line responsible."""
@@ -205,6 +257,20 @@ class ClauseRenderer:
                 source.first_line,
             )
         return text
+
+    def current_line(self) -> tuple[Path, int] | None:
+        """The clause file and line being rendered, for a helper called from a template."""
+        frame = inspect.currentframe()
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if filename.startswith("<clause ") and filename.endswith(">"):
+                name = filename.removeprefix("<clause ").removesuffix(">")
+                source = self._loader.sources.get(name)
+                if source is not None:
+                    line = self.env.get_template(name).get_corresponding_lineno(frame.f_lineno)
+                    return source.path, source.first_line + line - 1
+            frame = frame.f_back
+        return None
 
     def evaluate(self, expression: str, context: Mapping[str, Any], path: Path, line: int) -> Any:
         """Evaluate a front-matter expression (`condition`, `selon`)."""

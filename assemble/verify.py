@@ -17,11 +17,11 @@ from pathlib import Path
 from .archive_fs import kind_of, listed, read_archived, stray
 from .archive_git import compare_with_git
 from .archive_index import INDEX, Index, read_index
-from .build import Project
 from .errors import Problem
 from .history import sha256
 from .limits import INDEX_BYTES
 from .manifest import MANIFEST, Manifest
+from .project import Project
 from .staging import STAGING, stale_staging
 from .verify_version import verify_version
 

@@ -14,8 +14,9 @@ from .archive_fs import hash_archived, kind_of, listed, read_archived, stray
 from .errors import CpomError, Problem
 from .history import sha256
 from .limits import SIGNED_FILE_BYTES, TOOL_FILE_BYTES
-from .lock import LOCK_FILE, read_lock
+from .lock import read_lock
 from .manifest import MANIFEST, Manifest, parse_manifest
+from .project import LOCK_FILE
 from .signatures import UnreadableSignatures, read_signatures
 
 RESTORE = "restaurez le fichier signé original depuis git ou une sauvegarde"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from .build import Project, assemble, build_contract
+from .build import build_contract
 from .document import Document
 from .errors import CpomError
 from .library import Library, load_library
-from .lock import Lock
+from .lock import Lock, draft_lock, version_lock
+from .project import Project
+from .stages import assemble
 
 STATE_LABELS = {"projet": "projet", "enregistre": "enregistrée", "signe": "signée"}
 
@@ -54,11 +56,11 @@ def collect_status(project: Project, library: Library) -> list[VersionStatus]:
     statuses = []
     for contract_id in project.contract_ids():
         locks: list[Lock] = []
-        draft = project.draft_lock(contract_id)
+        draft = draft_lock(project, contract_id)
         if draft is not None:
             locks.append(draft)
         locks += [
-            project.version_lock(contract_id, v) for v in project.recorded_versions(contract_id)
+            version_lock(project, contract_id, v) for v in project.recorded_versions(contract_id)
         ]
         for lock in locks:
             uses = tuple(

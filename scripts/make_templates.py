@@ -20,7 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Times New Roman in Word; the PDF uses Liberation Serif (templates/fonts), its metric twin.
 FONT = "Times New Roman"
+KEEP_WITH_NEXT_STYLE = "Intertitre"  # typography.KEEP_WITH_NEXT_STYLE
 BLACK = RGBColor(0, 0, 0)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
 
@@ -112,9 +114,27 @@ def _border(paragraph_format_element: object, side: str) -> None:
         ppr.append(borders)  # type: ignore[attr-defined]
 
 
+def _defaults(document: docx.document.Document) -> None:
+    # Text outside any style (fields, docxtpl runs) is in the contract's font too, in French,
+    # and no paragraph leaves a single line alone at the top or foot of a page.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    fonts = rpr.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "fr-FR")
+    lang.set(qn("w:eastAsia"), "fr-FR")
+    ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    ppr.insert(0, OxmlElement("w:widowControl"))
+
+
 def make_reference(path: Path) -> None:
     document = _pandoc_reference()
     _page_setup(document)
+    _defaults(document)
     styles = document.styles
     for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Block Text"):
         _font(styles[name], 11)
@@ -124,10 +144,16 @@ def make_reference(path: Path) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt.space_before, fmt.space_after = Pt(0), Pt(6)
         fmt.line_spacing = 1.1
-    styles["Compact"].paragraph_format.space_after = Pt(2)
+    # Tight lists: items follow one another like lines, 6 pt after the list (and the paragraph
+    # before it gives its own 6 pt).
+    compact = styles["Compact"]
+    compact.paragraph_format.space_before, compact.paragraph_format.space_after = Pt(0), Pt(6)
+    compact.element.get_or_add_pPr().append(OxmlElement("w:contextualSpacing"))
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        styles[name].paragraph_format.keep_with_next = True  # never alone at the foot of a page
     heading1 = styles["Heading 1"]
     _font(heading1, 14, bold=True, color=NAVY)
-    heading1.font.small_caps = True
+    # No small capitals, in headings or on the cover: the PDF's text reads as written.
     fmt = heading1.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt.page_break_before = True
@@ -146,12 +172,16 @@ def make_reference(path: Path) -> None:
     table_text = styles.add_style("Table Text", 1)
     table_text.base_style = styles["Normal"]
     _font(table_text, 9)
-    table_text.paragraph_format.space_before = Pt(1)
-    table_text.paragraph_format.space_after = Pt(1)
+    table_text.paragraph_format.space_before = Pt(2)
+    table_text.paragraph_format.space_after = Pt(2)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     table_heading = styles.add_style("Table Heading", 1)
     table_heading.base_style = table_text
     _font(table_heading, 9, bold=True)
+    # A label paragraph (« 4. Actions. », « … a pour objet : ») stays with the list it opens.
+    label = styles.add_style(KEEP_WITH_NEXT_STYLE, 1)
+    label.base_style = styles["Body Text"]
+    label.paragraph_format.keep_with_next = True
     _table_borders(styles["Table"])
     _bold_header_row(styles["Table"])
     _header_footer(document)
@@ -266,24 +296,22 @@ def make_cover(path: Path) -> None:
         bold: bool = False,
         space: float = 6,
         align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-        caps: bool = False,
     ) -> None:
         paragraph = document.add_paragraph()
         paragraph.alignment = align
         paragraph.paragraph_format.space_after = Pt(space)
         run = paragraph.add_run(text)
         run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        run.font.small_caps = caps
         run.font.color.rgb = NAVY if bold else BLACK
 
     line("{{ reference }}", 9, align=WD_ALIGN_PARAGRAPH.RIGHT, space=96)
-    line("{{ titre_document }}", 22, bold=True, space=12, caps=True)
+    line("{{ titre_document }}", 22, bold=True, space=12)
     line("{{ titre }}", 13, space=48)
     line("entre", 11, space=12)
     line("{{ organisme }}", 15, bold=True, space=4)
-    line("gestionnaire des établissements et services désignés en annexe", 10, space=12)
+    line("{{ qualite_organisme }}", 10, space=12)
     line("{%p if membres %}", 11, space=0)
-    line("et ses membres", 10, space=6)
+    line("{{ qualite_membres }}", 10, space=6)
     line("{%p for membre in membres %}", 11, space=0)
     line("{{ membre.name }}", 12, bold=True, space=4)
     line("{%p endfor %}", 11, space=0)
@@ -294,7 +322,7 @@ def make_cover(path: Path) -> None:
     line("{{ partie.name }}", 13, bold=True, space=8)
     line("{%p endfor %}", 11, space=0)
     line("{{ periode }}", 11, space=6)
-    line("Articles L. 313-11 et suivants du code de l’action sociale et des familles", 9, space=0)
+    line("{{ base_legale }}", 9, space=0)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.save(str(path))
 
@@ -306,7 +334,7 @@ def make_signatures(path: Path) -> None:
     title.paragraph_format.space_after = Pt(18)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run("Signatures des parties")
-    run.font.size, run.font.bold, run.font.small_caps = Pt(14), True, True
+    run.font.size, run.font.bold = Pt(14), True
     run.font.color.rgb = NAVY
     intro = document.add_paragraph(
         "Fait à {{ lieu }}, le {{ date }}, en {{ exemplaires }} exemplaires originaux, "
@@ -317,6 +345,8 @@ def make_signatures(path: Path) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.style = document.styles["Table"]
     _table_borders_direct(table._tbl)
+    for column, width in zip(table.columns, (Cm(9), Cm(7)), strict=True):
+        column.width = width  # the grid, which LibreOffice follows, and each cell, which Word does
     table.rows[0].cells[0].text = "{%tr for partie in parties %}"
     row_properties = table.rows[1]._tr.get_or_add_trPr()
     row_properties.append(OxmlElement("w:cantSplit"))  # a signature block never straddles pages

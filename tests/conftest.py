@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.library import Library, load_library
+from assemble.lock import read_lock
+from assemble.project import Outputs, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "association-horizons"
@@ -103,6 +105,23 @@ LOZERE = """  - finess: "480780105"
       - {financeur: ars-occitanie, dotation: 612000.00}
 
 options:"""
+
+
+def library_as_locked(project: Project, contract: str = SAMPLE) -> None:
+    """Put a copy back in the state the contract's lock was made in: its clause versions in
+    clauses/, and no later version of them in history/.
+
+    The library then holds exactly what the sample was built with (clauses the lock does not
+    use stay, at their latest version): a test can publish a new version of one clause and see
+    that clause alone change.
+    """
+    lock = read_lock(project.lock_path(contract))
+    for clause in load_library(project.clauses).clauses:
+        pinned = lock.clause_versions().get(clause.id)
+        if pinned is not None and pinned != clause.version:
+            shutil.copyfile(project.history.clause_path(clause.id, pinned), clause.path)
+            for later in range(pinned + 1, clause.version + 1):
+                project.history.clause_path(clause.id, later).unlink(missing_ok=True)
 
 
 def signed_copy(target: Path) -> Project:

@@ -7,10 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from assemble.build import Project, assemble
 from assemble.contract import LoadedContract
 from assemble.document import Document
+from assemble.facts import derive
+from assemble.financing import annual_amount
 from assemble.library import Library
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import ROOT
 
@@ -48,48 +51,90 @@ def contract(request: pytest.FixtureRequest, library: Library) -> tuple[LoadedCo
     return assemble(Project(ROOT), request.param, library)
 
 
+def _legacy(doc: Document) -> bool:
+    """A draft pinned to the first versions of the annexes (the signed sample's avenant)."""
+    return doc.article("annexe-financiere").version == 1
+
+
+def _annual(loaded: LoadedContract) -> Decimal:
+    return sum(
+        (
+            annual_amount(f) or Decimal(0)
+            for e in loaded.data.etablissements
+            for f in e.financements
+        ),
+        Decimal(0),
+    )
+
+
 def test_establishments_annex_totals(contract: tuple[LoadedContract, Document]) -> None:
     data, doc = contract[0].data, contract[1]
     tables = _tables(doc.article("annexe-etablissements").body)
-    expected = sum((f.dotation for e in data.etablissements for f in e.financements), Decimal(0))
     places = sum(c.places for e in data.etablissements for c in e.capacites)
     establishments = tables[0]
     assert len(establishments) == len(data.etablissements) + 2  # header and total
-    _column_sums_match_total_row(establishments, range(5, 6))
-    assert _euros(establishments[-1][5]) == expected
     assert establishments[-1][3] == f"{places} places".replace(" places", " places")
+    if _legacy(doc):
+        expected = _annual(contract[0])
+        _column_sums_match_total_row(establishments, range(5, 6))
+        assert _euros(establishments[-1][5]) == expected
     for table in tables[1:]:  # by category, then by département when there are several
-        _column_sums_match_total_row(table, range(3, 4))
-        assert _euros(table[-1][3]) == expected
-        assert sum(int(row[2].replace("\u202f", "")) for row in table[1:-1]) == places
+        # A service at home authorised without places shows « – », never « 0 ».
+        counts = [row[2].replace("\u202f", "") for row in table[1:-1]]
+        assert "0" not in counts
+        assert sum(int(c) for c in counts if c != "–") == places
+        if _legacy(doc):
+            _column_sums_match_total_row(table, range(3, 4))
+    if not _legacy(doc):
+        # No amount at all: an establishment's money comes from several funders and envelopes,
+        # which are never added together (annexe financière).
+        assert "€" not in doc.article("annexe-etablissements").body
 
 
 def test_financial_annex_totals(contract: tuple[LoadedContract, Document]) -> None:
-    data, doc = contract[0].data, contract[1]
+    loaded, doc = contract
+    data = loaded.data
     tables = _tables(doc.article("annexe-financiere").body)
-    years = len(tables[0][0]) - 1
-    for table in tables:
-        _column_sums_match_total_row(table, range(1, years + 1))
-    grand_total = tables[-1][-1]
-    expected = sum((f.dotation for e in data.etablissements for f in e.financements), Decimal(0))
-    assert _euros(grand_total[1]) == expected
-    rate = 1 + data.options.taux_actualisation / 100
-    first_row = tables[0][1]
-    assert _euros(first_row[2]) == (_euros(first_row[1]) * rate).quantize(Decimal("0.01"))
+    if _legacy(doc):
+        years = len(tables[0][0]) - 1
+        for table in tables:
+            _column_sums_match_total_row(table, range(1, years + 1))
+        assert _euros(tables[-1][-1][1]) == _annual(loaded)
+        rate = 1 + data.options.taux_actualisation / 100
+        first_row = tables[0][1]
+        assert _euros(first_row[2]) == (_euros(first_row[1]) * rate).quantize(Decimal("0.01"))
+        return
+    facts = derive(data)
+    groups = tables[: len(facts.enveloppes)]
+    for table, group in zip(groups, facts.enveloppes, strict=True):
+        years = len(table[0]) - 2
+        _column_sums_match_total_row(table, range(2, years + 2))
+        assert len(table) == len(group.lignes) + 2
+        assert [_euros(c) for c in table[-1][2:]] == list(group.totaux)
+    # Every amount of every financement appears once, in its envelope's table.
+    rows = sum(len(t) - 2 for t in groups)
+    assert rows == len([r for r in facts.financements if r.annuel is not None])
 
 
 def test_head_office_fees_annex(contract: tuple[LoadedContract, Document]) -> None:
     data, doc = contract[0].data, contract[1]
     fees = data.options.frais_de_siege
     ids = {a.clause_id for a in doc.articles()}
-    if fees.modalite == "aucun":
+    if fees.modalite == "aucun" or not any(
+        e.quote_part_frais_de_siege for e in data.etablissements
+    ):
         assert "annexe-frais-de-siege" not in ids
         return
     [table] = _tables(doc.article("annexe-frais-de-siege").body)
-    _column_sums_match_total_row(table, range(2, 3))
-    assert _euros(table[-1][2]) == fees.montant_annuel
-    shares = [Decimal(row[3].replace("\u00a0%", "").replace(",", ".")) for row in table[1:-1]]
+    body = table[1:-1]
+    priced = [row for row in body if "€" in row[2]]
+    assert sum(_euros(row[2]) for row in priced) == _euros(table[-1][2]) == fees.montant_annuel
+    shares = [Decimal(row[3].replace("\u00a0%", "").replace(",", ".")) for row in priced]
     assert abs(sum(shares) - 100) <= Decimal("0.05")
+    if not _legacy(doc):
+        # Every establishment is listed: its share, or the statement that it bears none.
+        assert len(body) == len(data.etablissements)
+        assert all(row in priced or row[2] == "aucune quote-part" for row in body)
 
 
 def test_investment_annex(contract: tuple[LoadedContract, Document]) -> None:
@@ -133,14 +178,17 @@ def test_fiches_and_dashboard_cover_every_objective(
 def test_member_annexes_add_up_to_the_contract(library: Library) -> None:
     loaded, doc = assemble(Project(ROOT), "gcsms-estuaire", library)
     annexes = [a for a in doc.articles() if a.clause_id == "annexe-membre"]
-    total = Decimal(0)
+    paid = Decimal(0)
     for annex in annexes:
         [table] = _tables(annex.body)
-        _column_sums_match_total_row(table, range(4, 5))
-        total += _euros(table[-1][4])
-    assert total == sum(
-        (f.dotation for e in loaded.data.etablissements for f in e.financements), Decimal(0)
-    )
+        members = [row for row in table[1:-1]]
+        assert len(members) == sum(
+            1 for e in loaded.data.etablissements if e.membre == annex.instance
+        )
+        # One line per funder and envelope, « versés directement » to the member.
+        amounts = re.findall(r"crédits[^:]*: ([\d\u202f]+,\d\d\u00a0€)", annex.body)
+        paid += sum((_euros(a) for a in amounts), Decimal(0))
+    assert paid == _annual(loaded)
 
 
 @pytest.mark.parametrize(

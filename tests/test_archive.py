@@ -17,12 +17,13 @@ import pytest
 from assemble.archive import _write_atomically, archive_version
 from assemble.archive_index import INDEX
 from assemble.archive_list import list_archive
-from assemble.build import Project, build_contract, rebuild_version
+from assemble.build import build_contract, rebuild_version
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.library import load_library
 from assemble.manifest import MANIFEST, ManifestV1, ManifestV2, parse_manifest
+from assemble.project import Project
 from assemble.staging import STAGING, remove_stale, staging_folder
 from assemble.verify import verify_archive
 from assemble.versions import collect_status
@@ -191,7 +192,7 @@ KILLER = """
 import os, signal, sys
 from pathlib import Path
 import assemble.archive as archive
-from assemble.build import Project
+from assemble.project import Project
 
 written = []
 original = archive.write_archived_file

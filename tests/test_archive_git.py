@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from assemble.archive_index import INDEX
-from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
+from assemble.project import Project
 from assemble.verify import verify_archive
 
 from conftest import SAMPLE, copy_repository, located_errors

@@ -16,9 +16,10 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from assemble.archive import archive_version
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.errors import CpomError
 from assemble.manifest import MANIFEST, ManifestV2, parse_manifest
+from assemble.project import Outputs, Project
 from assemble.signatures import TRUST_FOLDER, load_trust_roots, read_signatures, refusals
 from assemble.signed_file import check_signed
 from assemble.verify import verify_archive

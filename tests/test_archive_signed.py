@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.manifest import MANIFEST
+from assemble.project import Outputs, Project
 from assemble.signed_file import SignedCheck, check_signed
 from assemble.signed_text import Comparison, Words, compare, is_stamp, pdf_pages
 from assemble.verify import verify_archive

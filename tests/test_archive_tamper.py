@@ -16,12 +16,12 @@ import pytest
 from assemble.archive_index import INDEX
 from assemble.archive_list import list_archive
 from assemble.avenant import precedents
-from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.indexing import index_versions
 from assemble.manifest import MANIFEST
+from assemble.project import Project
 from assemble.verify import Report, verify_archive
 
 from conftest import SAMPLE, copy_repository, located_errors

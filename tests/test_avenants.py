@@ -10,9 +10,10 @@ from pypdf import PdfReader
 
 from assemble.archive import archive_version
 from assemble.avenant import avenant_folder, build_avenant, prepare_avenant
-from assemble.build import Project, assemble
 from assemble.errors import CpomError
 from assemble.french import NBSP, NNBSP
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import LOZERE, ROOT, SAMPLE, copy_project, edit, signed_copy
 
@@ -67,9 +68,10 @@ def test_establishment_added_in_a_new_departement(project: Project) -> None:
         "quatre cent trente euros)"
     ).replace(" ", " ") in text.replace(NNBSP, " ").replace(NBSP, " ")
     assert (
-        "- FAM « Le Villaret », à la charge de l'Agence régionale de santé Occitanie : de "
-        f"0,00{NBSP}€ à 612{NNBSP}000,00{NBSP}€ (six cent douze mille euros)."
+        "- FAM « Le Villaret », à la charge de l'Agence régionale de santé Occitanie : "
+        f"nouvelle dotation de 612{NNBSP}000,00{NBSP}€ (six cent douze mille euros)."
     ) in text
+    assert f"de 0,00{NBSP}€" not in text  # a creation is never « de 0,00 € »
     for replaced in (
         "L'article 2 du contrat est remplacé",
         "L'article 3 du contrat est remplacé",

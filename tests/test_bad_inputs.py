@@ -26,6 +26,8 @@ DATA = f"contracts/{SAMPLE}/contract.yaml"
 LOCK = f"contracts/{SAMPLE}/cpom.lock.json"
 AVENANT = f"contracts/{SAMPLE}/avenants/avenant-1.yaml"
 CLAUSE = "clauses/06-titre-V-duree/10-duree.md"
+# A clause still at its first version, used by the sample: publishing its version 2 is new.
+FIRST_VERSION_CLAUSE = "clauses/06-titre-V-duree/50-litiges.md"
 TITRES = "clauses/titres.yaml"
 WATCHED = ("build", "archive", "history", "contracts")
 CLAUSE_FOLDERS = tuple(
@@ -170,8 +172,11 @@ def fail_writes(rel: str, code: int) -> Mutate:
 
 def new_clause_version(root: Path, _: pytest.MonkeyPatch) -> None:
     """A new version of a clause: building publishes it into history/."""
-    replace(CLAUSE, "version: 1\n", "version: 2\nmotif: durée précisée\n")(root, _)
-    replace(CLAUSE, "Le présent contrat est conclu", "Le présent contrat est ainsi conclu")(root, _)
+    clause = FIRST_VERSION_CLAUSE
+    replace(clause, "version: 1\n", "version: 2\nmotif: délai de règlement amiable allongé\n")(
+        root, _
+    )
+    replace(clause, "dans un délai de deux mois", "dans un délai de trois mois")(root, _)
 
 
 BOMB = "".join(
@@ -917,7 +922,7 @@ CASES = [
     Bad(
         "history-read-only",
         both(new_clause_version, fail_writes("history", errno.EACCES)),
-        "history/clauses/duree/v2.md",
+        "history/clauses/litiges/v2.md",
         None,
         "io.permission",
         "chmod u+w",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assemble.build import Project
 from assemble.checks import check_library
 from assemble.library import Library, load_library
+from assemble.project import Project
 
 from conftest import edit
 

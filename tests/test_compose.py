@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project, assemble
 from assemble.document import Document
 from assemble.errors import CpomError
 from assemble.french import NBSP
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import SAMPLE, drop_lines, edit
 
@@ -87,9 +88,16 @@ def test_frais_de_siege_variants(
 @pytest.mark.parametrize(("months", "words"), [(6, "six mois"), (3, "trois mois")])
 def test_notice_period_of_denonciation(project: Project, months: int, words: str) -> None:
     edit(_data(project), "preavis_mois: 6", f"preavis_mois: {months}")
-    body = _compose(project).article("denonciation").body
+    doc = _compose(project)
+    body = doc.article("denonciation").body
     assert f"préavis de {words}" in body
-    assert "procédure budgétaire annuelle contradictoire" in body
+    assert "après une mise en demeure adressée par lettre recommandée" in body
+    # Its effects are those of the end of the contract, by regime: never a return to a
+    # « procédure contradictoire » that the EPRD regimes no longer know.
+    end = doc.article("fin-du-contrat")
+    assert f"[article{NBSP}{end.number}](#fin-du-contrat)" in body
+    assert "contradictoire" not in body + end.body
+    assert "demeurent soumis à l'état des prévisions de recettes et de dépenses" in end.body
 
 
 def test_creton_and_return_to_balance_conditions(project: Project) -> None:
@@ -105,8 +113,8 @@ def test_unknown_reference_names_clause_file_and_line(project: Project) -> None:
     path = project.clauses / "06-titre-V-duree" / "40-denonciation.md"
     edit(
         path,
-        "La dénonciation prend effet",
-        'Voir l\'{{ ref("article-inexistant") }}. La dénonciation prend effet',
+        "Elle prend effet à l'expiration",
+        "Voir l'{{ ref(\"article-inexistant\") }}. Elle prend effet à l'expiration",
     )
     with pytest.raises(CpomError) as caught:
         _compose(project)
@@ -124,7 +132,8 @@ def test_undefined_variable_names_clause_file_and_line(project: Project) -> None
         _compose(project)
     [problem] = caught.value.problems
     assert problem.path == path and problem.code == "template.undefined"
-    assert problem.line == 8
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert problem.line is not None and "duree_en_annees" in lines[problem.line - 1]
     assert "duree_en_annees" in problem.message
 
 
@@ -136,5 +145,7 @@ def test_missing_variant_for_a_value(project: Project) -> None:
     with pytest.raises(CpomError) as caught:
         _compose(project)
     [problem] = caught.value.problems
-    assert problem.path == path and problem.line == 7
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert problem.path == path and problem.line is not None
+    assert lines[problem.line - 1].startswith("selon:")
     assert "aucune variante « ppi »" in problem.message

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from assemble.build import Project
 from assemble.contract import load_contract
 from assemble.errors import CpomError
+from assemble.project import Project
 
 from conftest import SAMPLE, edit
 
@@ -104,3 +104,18 @@ def test_every_problem_is_reported_at_once(scratch_project: Callable[..., Projec
     edit(path, "modalite: ppi", "modalite: plan")
     edit(path, "  duree_annees: 5\n", "  duree_annees: 9\n")
     assert len(_problems(project)) == 2
+
+
+def test_only_a_service_at_home_may_have_no_places(scratch_project: Callable[..., Project]) -> None:
+    # A SAD or a SAAD may be authorised without places (it gives its zone d'intervention); an
+    # IME without a capacity is a forgotten field, reported at the establishment.
+    project = scratch_project()
+    edit(
+        project.contracts / SAMPLE / "contract.yaml",
+        "    capacites:\n      - {type: internat, places: 24}\n      - {type: semi_internat, "
+        "places: 36}\n",
+        "",
+    )
+    [(line, message)] = _problems(project)
+    assert line == _line_of(project, '"340780121"')
+    assert message.startswith("etablissements[0]") and "seul un service à domicile" in message

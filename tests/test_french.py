@@ -27,6 +27,9 @@ def test_first_of_month_takes_the_ordinal() -> None:
 def test_amount_has_narrow_no_break_spaces_and_comma() -> None:
     assert montant(Decimal("1234567.89")) == f"1{NNBSP}234{NNBSP}567,89{NBSP}€"
     assert montant(612500) == f"612{NNBSP}500,00{NBSP}€"
+    # In a table whose text says the amounts are in euros: no symbol, nothing else changes.
+    assert montant(Decimal("1234567.89"), False) == f"1{NNBSP}234{NNBSP}567,89"
+    assert montant(Decimal("-54297.78"), False) == f"-54{NNBSP}297,78"
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project, assemble
 from assemble.library import Library
 from assemble.markdown import to_markdown
+from assemble.project import Project
+from assemble.stages import assemble
 
 from conftest import ROOT
 

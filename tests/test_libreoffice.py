@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from assemble.avenant import avenant_folder, build_avenant
-from assemble.build import Outputs
+from assemble.project import Outputs
 
 from conftest import ROOT, SAMPLE, copy_project
 
@@ -66,3 +67,30 @@ def test_libreoffice_opens_the_avenant(tmp_path: Path) -> None:
     assert "AVENANT N° 1" in text.upper()
     assert "Les autres stipulations du contrat demeurent inchangées" in text
     assert "Signature et cachet" in text
+
+
+def _article_pages(reader: PdfReader) -> dict[str, int]:
+    """The page on which each article heading (« Article 12 – … ») starts."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for line in page.extract_text().replace("\u00a0", " ").splitlines():
+            match = re.match(r"^Article (\d+) – ", line.strip())
+            if match:
+                pages.setdefault(match.group(1), number)
+    return pages
+
+
+@pytest.mark.parametrize(
+    "contract_id", ["association-horizons", "groupe-ker-avel", "gcsms-estuaire"]
+)
+def test_word_and_pdf_paginate_alike(
+    contract_id: str, all_outputs: dict[str, Outputs], tmp_path: Path
+) -> None:
+    """Same typeface and measures: LibreOffice's pages of the .docx match typst's PDF."""
+    word = _convert(all_outputs[contract_id].docx, tmp_path)
+    pdf = PdfReader(all_outputs[contract_id].pdf)
+    assert abs(len(word.pages) - len(pdf.pages)) <= 1, (len(word.pages), len(pdf.pages))
+    in_word, in_pdf = _article_pages(word), _article_pages(pdf)
+    assert len(in_pdf) >= 15 and set(in_word) == set(in_pdf)
+    same = [article for article in in_pdf if in_word[article] == in_pdf[article]]
+    assert len(same) >= 0.9 * len(in_pdf), sorted(set(in_pdf) - set(same), key=int)

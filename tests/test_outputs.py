@@ -9,8 +9,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.french import NBSP, NNBSP
+from assemble.project import Outputs, Project
 
 from conftest import SAMPLE, drop_lines, edit
 
@@ -85,9 +86,9 @@ def test_variant_text_and_french_figures(word_text: str) -> None:
     assert "plan pluriannuel d’investissement soumis à l’approbation" in word_text  # ppi
     total = f"11{NNBSP}684{NNBSP}030,00{NBSP}€"
     assert f"{total} (onze millions six cent quatre-vingt-quatre mille trente euros)" in (word_text)
-    assert f"prend effet le 1er{NBSP}janvier 2027 et s’achève le 31{NBSP}décembre 2031" in (
-        word_text
-    )
+    # Day, month and year on one line (rendering profile 3).
+    start, end = f"1er{NBSP}janvier{NBSP}2027", f"31{NBSP}décembre{NBSP}2031"
+    assert f"prend effet le {start} et s’achève le {end}" in word_text
     assert "préavis de six mois" in word_text
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from assemble.build import Outputs, Project, build_contract
+from assemble.build import build_contract
 from assemble.library import Library
+from assemble.project import Outputs, Project
 
 from conftest import SAMPLE, copy_project, edit
 

@@ -51,6 +51,8 @@ def _set(data: Any, dotted: str, value: Any) -> None:
         data = data[int(part)] if isinstance(data, list) else data[part]
     if value is _DELETE:
         del data[last]
+    elif isinstance(data, list) and int(last) == len(data):
+        data.append(value)  # « autorites.2 »: one more item
     elif isinstance(data, list):
         data[int(last)] = value
     else:
@@ -59,6 +61,41 @@ def _set(data: Any, dotted: str, value: Any) -> None:
 
 _DELETE = object()
 NO_FEE_SHARES = {f"etablissements.{i}.quote_part_frais_de_siege": _DELETE for i in range(6)}
+
+# A Département that signs for the Gard, with a FAM there that it funds.
+GARD_PARTY: Changes = {
+    "autorites.2": {
+        "cle": "cd-gard",
+        "type": "departement",
+        "departement": "30",
+        "nom": "Département du Gard",
+        "article": "le",
+        "adresse": "Hôtel du Département, 3 rue Guillemette, 30044 Nîmes Cedex 9",
+        "representant": {
+            "civilite": "Mme",
+            "nom": "Françoise Laurent",
+            "qualite": "présidente du conseil départemental",
+        },
+    },
+    "etablissements.7": {
+        "finess": "300780418",
+        "nom": "Les Micocouliers",
+        "categorie": "FAM",
+        "departement": "30",
+        "commune": "Uzès",
+        "capacites": [{"type": "hebergement_permanent", "places": 28}],
+        "financements": [
+            {"financeur": "ars-occitanie", "dotation": 901600.00},
+            {"financeur": "cd-gard", "dotation": 1262400.00},
+        ],
+    },
+}
+# gcsms-estuaire: the SAMSAH, the ESAT and the IME (L. 313-12-2); the CHRS is not modulated.
+ACTIVITY_OBJECTIVES = {
+    1: {"indicateur": "personnes_accompagnees", "valeur": 36},
+    2: {"indicateur": "taux_occupation", "valeur": 95},
+    3: {"indicateur": "taux_occupation", "valeur": 92},
+}
 
 GROUPS: dict[str, tuple[str, list[Choice]]] = {
     "frais de siège": (
@@ -72,7 +109,8 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
             Choice(
                 "repartition_libre",
                 {"options.frais_de_siege.modalite": "repartition_libre"},
-                "en fixe librement la répartition entre les établissements",
+                "en fixe librement la répartition, dans la limite du montant total autorisé, "
+                "entre les établissements et services financés par un même financeur",
                 "frais-de-siege",
             ),
             Choice(
@@ -121,7 +159,8 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
             Choice(
                 "reprise",
                 {"options.affectation_resultats.reprise_creton": True},
-                "sont reprises par l'autorité de tarification, sauf engagement spécifique",
+                "sont reprises par l'autorité de tarification de l'établissement qui les "
+                "perçoit, sauf engagement spécifique",
                 "affectation-resultats",
             ),
             Choice(
@@ -225,7 +264,7 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
                 {},
                 "constitue le socle commun des engagements des parties",
                 "gcsms",
-                ("et ses membres, gestionnaires des établissements", "Annexe propre"),
+                ("ci-après ensemble « les membres »", "Annexe propre", "Retrait d'un membre"),
             ),
         ],
     ),
@@ -234,14 +273,23 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
         [
             Choice(
                 "declinaisons_departementales",
-                {"options.multi_departements.declinaison": "declinaisons_departementales"},
-                "complété par une déclinaison départementale",
+                {
+                    **GARD_PARTY,
+                    "options.multi_departements.declinaison": "declinaisons_departementales",
+                },
+                "complété par une déclinaison départementale conclue avec le Département du Gard",
                 "multi-departements",
             ),
             Choice(
                 "avenants_par_enveloppe",
-                {"options.multi_departements.declinaison": "avenants_par_enveloppe"},
-                "font l'objet d'un avenant par enveloppe de financement",
+                {**GARD_PARTY, "options.multi_departements.declinaison": "avenants_par_enveloppe"},
+                "font l'objet d'un avenant propre à cette enveloppe",
+                "multi-departements",
+            ),
+            Choice(
+                "Département non partie",
+                {},
+                "Le Département du Gard n'est pas partie au présent contrat",
                 "multi-departements",
             ),
         ],
@@ -251,26 +299,176 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
         [
             Choice(
                 "siège",
-                {"options.multi_departements.critere": "siege"},
+                {**GARD_PARTY, "options.multi_departements.critere": "siege"},
                 "où est situé le siège de l'organisme gestionnaire",
                 "multi-departements",
             ),
             Choice(
                 "plus grand établissement",
                 {
+                    **GARD_PARTY,
                     "options.multi_departements.critere": "plus_grand_etablissement",
                     "etablissements.4.capacites.0.places": 120,  # the MAS, in the Gard
                 },
                 "où est implanté l'établissement ou service de plus grande capacité",
                 "multi-departements",
-                ("avec le département du Gard",),
+                ("avec le Département du Gard",),
             ),
             Choice(
                 "nombre d'établissements",
-                {"options.multi_departements.critere": "nombre_etablissements"},
+                {**GARD_PARTY, "options.multi_departements.critere": "nombre_etablissements"},
                 "qui compte le plus grand nombre d'établissements et services",
                 "multi-departements",
-                ("avec le département de l'Hérault",),
+                ("avec le Département de l'Hérault",),
+            ),
+        ],
+    ),
+    "exercices incomplets": (
+        "association-bocage",
+        [
+            Choice(
+                "jours",
+                {"contrat.prorata": "jours"},
+                "calculée en jours, sur le nombre de jours de l'année",
+                "versement",
+                ("2027 (275 jours sur 365)",),
+            ),
+            Choice(
+                "mois",
+                {"contrat.prorata": "mois"},
+                "calculée en mois entiers, sur douze mois",
+                "versement",
+                ("2027 (neuf mois)",),
+            ),
+            Choice(
+                "exercices entiers",
+                {"contrat.date_effet": "2027-01-01"},
+                "Il porte sur les exercices 2027 à 2031.",
+                "duree",
+            ),
+        ],
+    ),
+    "modulation selon l'activité": (
+        "gcsms-estuaire",
+        [
+            Choice(
+                "modulation",
+                {
+                    "options.modulation_activite": True,
+                    **{
+                        f"etablissements.{i}.objectif_activite": objective
+                        for i, objective in ACTIVITY_OBJECTIVES.items()
+                    },
+                },
+                "peut être modulée en fonction de l'objectif d'activité fixé pour lui",
+                "financement-handicap",
+                ("Objectif d'activité", "taux d'occupation : 92\u00a0%"),
+            ),
+            Choice(
+                "sans modulation",
+                {},
+                "ne prévoit pas de modulation des dotations en fonction de l'activité",
+                "financement-handicap",
+            ),
+        ],
+    ),
+    "frais de siège : durée de l'autorisation": (
+        "groupe-ker-avel",
+        [
+            Choice(
+                "dates de l'arrêté",
+                {},
+                "Cette autorisation est délivrée pour cinq ans à compter du 1er\u00a0juillet 2025",
+                "frais-de-siege",
+                ("aucune quote-part de frais de siège n'est imputée",),
+            ),
+            Choice(
+                "durée non renseignée",
+                {
+                    "options.frais_de_siege.date_debut": _DELETE,
+                    "options.frais_de_siege.duree_annees": _DELETE,
+                },
+                "Cette autorisation vaut pour la durée que fixe cet arrêté",
+                "frais-de-siege",
+            ),
+        ],
+    ),
+    "frais de siège : base du taux": (
+        "groupe-ker-avel",
+        [
+            Choice(
+                "charges brutes",
+                {},
+                "des charges brutes des sections d'exploitation des établissements et services",
+                "frais-de-siege",
+            ),
+            Choice(
+                "classe 6",
+                {"options.frais_de_siege.assiette": "charges_classe6"},
+                "du total des charges de classe 6 des établissements et services",
+                "frais-de-siege",
+            ),
+        ],
+    ),
+    "frais de siège : établissement nouveau": (
+        "groupe-ker-avel",
+        [
+            Choice(
+                "quote-part",
+                {},
+                "supporte une quote-part des frais de siège, calculée sur les charges",
+                "frais-de-siege",
+            ),
+            Choice(
+                "exclu",
+                {"options.frais_de_siege.nouvel_etablissement": "exclu"},
+                "ne supporte aucune quote-part des frais de siège jusqu'au renouvellement",
+                "frais-de-siege",
+            ),
+            Choice(
+                "non précisé",
+                {"options.frais_de_siege.nouvel_etablissement": _DELETE},
+                None,
+            ),
+        ],
+    ),
+    "EHPAD : convergence du forfait soins": (
+        "groupe-ker-avel",
+        [
+            Choice(
+                "convergence",
+                {},
+                "il rejoint ce résultat par étapes annuelles égales au plus tard pour "
+                "l'exercice 2029",
+                "financement-ehpad",
+                ("Échéanciers de convergence",),
+            ),
+            Choice(
+                "forfait à l'équation",
+                {
+                    "etablissements.2.financements.0.forfait_soins.resultat_equation": _DELETE,
+                    "etablissements.2.financements.0.forfait_soins.convergence_echeance": _DELETE,
+                },
+                None,
+            ),
+        ],
+    ),
+    "CHRS : tarif plafond": (
+        "chrs-gironde",
+        [
+            Choice(
+                "au-dessus du plafond",
+                {},
+                "sa dotation excède ce plafond de 89\u202f600,00\u00a0€",
+                "financement-chrs",
+                ("Échéanciers de convergence",),
+            ),
+            Choice(
+                "sous le plafond",
+                {"etablissements.0.financements.0.dotation": 1100000.00},
+                "pour sa capacité autorisée ; sa dotation est inférieure à ce plafond, que son "
+                "actualisation ne peut lui faire dépasser ;",
+                "financement-chrs",
             ),
         ],
     ),
@@ -280,8 +478,11 @@ DGC_PURPOSES = {
     "reconduction_actualisee": "la reconduction annuelle des moyens",
     "surcouts_investissement": "la couverture, sur plusieurs exercices, des surcoûts",
     "convergence": "l'alignement progressif des moyens",
-    "reduction_ecarts": "programme de réduction des écarts prévu à l'article R. 314-33",
+    "reduction_ecarts": "à la suite de la procédure prévue à l'article R. 314-33",
 }
+# The purposes of the multi-year budget (R. 314-39) are those of the establishments under
+# L. 313-11: the Département-only sample has them.
+DGC_BASE = "association-bocage"
 
 CASES = [
     (group, base, choice, [c for c in choices if c is not choice])
@@ -324,34 +525,32 @@ def test_no_head_office_fees_removes_article_annex_and_visa(library: Library) ->
 @pytest.mark.parametrize("purpose", list(DGC_PURPOSES))
 def test_each_dotation_purpose_alone(purpose: str, library: Library) -> None:
     changes = {f"options.dotation_globale_commune.{p}": p == purpose for p in DGC_PURPOSES}
-    body = (
-        _compose("association-horizons", changes, library).article("dotation-globale-commune").body
-    )
+    body = _compose(DGC_BASE, changes, library).article("dotation-globale-commune").body
     for other, text in DGC_PURPOSES.items():
         assert (text in body) == (other == purpose), other
 
 
 def test_all_dotation_purposes_together(library: Library) -> None:
     changes = {f"options.dotation_globale_commune.{p}": True for p in DGC_PURPOSES}
-    body = (
-        _compose("association-horizons", changes, library).article("dotation-globale-commune").body
-    )
-    purposes = body.split("a pour objet :")[1]
+    body = _compose(DGC_BASE, changes, library).article("dotation-globale-commune").body
+    purposes = body.split("ont pour objet :")[1].split("\n\n")[1]
     assert all(text in purposes for text in DGC_PURPOSES.values())
     assert purposes.rstrip().endswith("l'action sociale et des familles.")  # the last item
     assert purposes.count(" ;\n") == 3  # the three others end with a semicolon
 
 
 def test_sector_visas_follow_the_perimeter(library: Library) -> None:
-    ehpad = _text(_compose("groupe-ker-avel", {}, library))
-    disability = _text(_compose("association-horizons", {}, library))
+    docs = {c: _compose(c, {}, library) for c in ("groupe-ker-avel", "association-horizons")}
+    ehpad, disability = (docs[c].article("objet").body for c in docs)
+    assert "en application du IV ter de l'article L. 313-12" in ehpad
+    assert "IV ter" not in disability
+    assert "de l'article L. 313-12-2" in disability and "L. 313-12-2" not in ehpad
+    ehpad_visas = docs["groupe-ker-avel"].article("visas").body
+    assert "arrêté du 3 mars 2017" in ehpad_visas and "L. 313-12-2" not in ehpad_visas
     gcsms = _text(_compose("gcsms-estuaire", {}, library))
-    assert "IV ter de l'article L. 313-12" in ehpad
-    assert "IV ter de l'article L. 313-12" not in disability
-    assert "L. 313-12-2" in disability and "L. 313-12-2" not in ehpad
-    assert "L. 345-1" in gcsms and "L. 345-1" not in disability
+    assert "L. 345-1" in gcsms and "L. 345-1" not in _text(docs["association-horizons"])
     assert "domicilié en cette qualité" in gcsms  # the State, represented by the préfet
-    assert "Creton" not in ehpad  # no establishment for children in the perimeter
+    assert "Creton" not in _text(docs["groupe-ker-avel"])  # no children's establishment
 
 
 def test_members_annexes_and_signatures(library: Library) -> None:

@@ -7,26 +7,30 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project, assemble, build_contract, rebuild_version, record_version
+from assemble.build import build_contract, rebuild_version, record_version
 from assemble.cli import main
 from assemble.errors import CpomError
 from assemble.history import sha256
 from assemble.library import load_library
 from assemble.lock import read_lock
+from assemble.project import Project
+from assemble.stages import assemble
 from assemble.versions import clause_history, collect_status, status_html, upgrade_contract
 
-from conftest import ROOT, SAMPLE, copy_project, edit
+from conftest import ROOT, SAMPLE, copy_project, edit, library_as_locked
 
-DENONCIATION = Path("clauses/06-titre-V-duree/40-denonciation.md")
-OLD = "par lettre recommandée avec demande d'avis de réception"
-NEW = OLD + " ou par envoi recommandé électronique"
+# The clause the scenarios publish a new version of: one the sample uses, still at version 1.
+LITIGES = Path("clauses/06-titre-V-duree/50-litiges.md")
+OLD = "le litige est porté devant le tribunal administratif"
+NEW = "le litige est porté par la partie la plus diligente devant le tribunal administratif"
+MOTIF = "saisine par la partie la plus diligente"
 
 
 def _bump(project: Project, text: bool = True, reason: bool = True) -> Path:
-    """Publish version 2 of the dénonciation clause (or change it without a new version)."""
-    path = project.root / DENONCIATION
+    """Publish version 2 of the litiges clause (or change it without a new version)."""
+    path = project.root / LITIGES
     if reason:
-        edit(path, "version: 1\n", "version: 2\nmotif: envoi recommandé électronique admis\n")
+        edit(path, "version: 1\n", f"version: 2\nmotif: {MOTIF}\n")
     if text:
         edit(path, OLD, NEW)
     return path
@@ -34,7 +38,9 @@ def _bump(project: Project, text: bool = True, reason: bool = True) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    return copy_project(tmp_path, [SAMPLE])
+    made = copy_project(tmp_path, [SAMPLE])
+    library_as_locked(made)
+    return made
 
 
 def test_lock_records_every_article_and_the_inputs(project: Project) -> None:
@@ -55,7 +61,14 @@ def test_lock_records_every_article_and_the_inputs(project: Project) -> None:
         "couverture.docx",
         "signatures.docx",
         "contrat.typ",
+        "fonts/LiberationSerif-Regular.ttf",
+        "fonts/LiberationSerif-Bold.ttf",
+        "fonts/LiberationSerif-Italic.ttf",
+        "fonts/LiberationSerif-BoldItalic.ttf",
     }
+    for name, digest in lock.modeles.items():
+        assert digest == sha256((project.templates / name).read_bytes())
+        assert project.history.blob_path(digest, Path(name).suffix).is_file()
     for kind, path in (("md", outputs.markdown), ("docx", outputs.docx), ("pdf", outputs.pdf)):
         assert lock.sorties[kind] == sha256(path.read_bytes())
 
@@ -92,14 +105,14 @@ def test_changed_clause_scenario(project: Project) -> None:
         for a, b in zip(before.articles(), latest.articles(), strict=True)
         if (a.version, a.body) != (b.version, b.body)
     ]
-    assert changed == ["denonciation"]
-    assert NEW in latest.article("denonciation").body
+    assert changed == ["litiges"]
+    assert NEW in latest.article("litiges").body
 
     # Status marks every version of the contract as behind on that clause.
     statuses = collect_status(project, load_library(project.clauses))
     assert {(s.version, tuple(u.clause for u in s.outdated)) for s in statuses} == {
-        ("projet", ("denonciation",)),
-        ("v1", ("denonciation",)),
+        ("projet", ("litiges",)),
+        ("v1", ("litiges",)),
     }
     page = status_html(statuses, load_library(project.clauses))
     assert page.count('class="outdated"') == 2 and "dernière : v2" in page
@@ -107,10 +120,10 @@ def test_changed_clause_scenario(project: Project) -> None:
     # Upgrading says which article changed and rewrites the lock.
     changes = upgrade_contract(project, SAMPLE)
     assert [(c.clause, c.before, c.after, c.text_changed) for c in changes] == [
-        ("denonciation", 1, 2, True)
+        ("litiges", 1, 2, True)
     ]
-    assert changes[0].label == "Article\u00a020"
-    assert read_lock(project.lock_path(SAMPLE)).clause_versions()["denonciation"] == 2
+    assert changes[0].label == "Article\u00a021"
+    assert read_lock(project.lock_path(SAMPLE)).clause_versions()["litiges"] == 2
     draft = next(
         s for s in collect_status(project, load_library(project.clauses)) if s.version == "projet"
     )
@@ -124,7 +137,7 @@ def test_text_change_without_new_version_fails_check_naming_the_file(
     _bump(project, reason=False)
     assert main(["--racine", str(project.root), "check"]) == 1
     err = capsys.readouterr().err
-    assert f"{DENONCIATION}:3: le texte de « denonciation » a changé" in err
+    assert f"{LITIGES}:3: le texte de « litiges » a changé" in err
     assert "version: 2" in err  # the hint gives the next version number
     with pytest.raises(CpomError):
         build_contract(project, SAMPLE)
@@ -135,37 +148,37 @@ def test_version_going_backwards_is_refused(project: Project) -> None:
     build_contract(project, SAMPLE, latest=True)  # publishes version 2
     edit(path, "version: 2\n", "version: 1\n")
     edit(path, NEW, OLD)
-    edit(path, "motif: envoi recommandé électronique admis\n", "")
-    edit(path, "intitule: Dénonciation", "intitule: Dénonciation du contrat")
+    edit(path, f"motif: {MOTIF}\n", "")
+    edit(path, "intitule: Règlement des litiges", "intitule: Règlement des différends")
     with pytest.raises(CpomError) as caught:
         build_contract(project, SAMPLE)
     assert {p.code for p in caught.value.problems} == {"clause.drift"}
-    edit(path, "intitule: Dénonciation du contrat", "intitule: Dénonciation")
+    edit(path, "intitule: Règlement des différends", "intitule: Règlement des litiges")
     with pytest.raises(CpomError) as caught:
         build_contract(project, SAMPLE)
     assert [p.code for p in caught.value.problems] == ["clause.version-backwards"]
 
 
 def test_new_version_needs_a_reason(project: Project) -> None:
-    edit(project.root / DENONCIATION, "version: 1\n", "version: 2\n")
+    edit(project.root / LITIGES, "version: 1\n", "version: 2\n")
     with pytest.raises(CpomError) as caught:
         load_library(project.clauses)
     [problem] = caught.value.problems
-    assert problem.path == project.root / DENONCIATION and problem.line == 2
+    assert problem.path == project.root / LITIGES and problem.line == 2
     assert "motif" in problem.message
 
 
 def test_history_lists_versions_with_their_reasons(project: Project) -> None:
     _bump(project)
     library = load_library(project.clauses)
-    assert clause_history(project, library, "denonciation") == [
+    assert clause_history(project, library, "litiges") == [
         (1, "création"),
-        (2, "envoi recommandé électronique admis (non publiée)"),
+        (2, f"{MOTIF} (non publiée)"),
     ]
     build_contract(project, SAMPLE)
-    assert clause_history(project, load_library(project.clauses), "denonciation")[-1] == (
+    assert clause_history(project, load_library(project.clauses), "litiges")[-1] == (
         2,
-        "envoi recommandé électronique admis",
+        MOTIF,
     )
 
 
@@ -178,12 +191,12 @@ def test_cli_status_history_and_unknown_version(
     _bump(project)
     assert run("build", SAMPLE) == 0
     capsys.readouterr()
-    assert run("status", "--clause", "denonciation") == 0
+    assert run("status", "--clause", "litiges") == 0
     listing = capsys.readouterr().out
     assert "v1 ⚠" in listing and "enregistrée" in listing
     assert run("status") == 0
     matrix = capsys.readouterr().out
-    row = next(line for line in matrix.split("\n") if "denonciation" in line)
+    row = next(line for line in matrix.split("\n") if "litiges" in line)
     assert "v2" in row and row.count("v1 ⚠") == 2  # the draft and v1 behind the library
     assert "objet" in matrix  # every clause in use has its row
     assert (project.build / "status.html").is_file()
@@ -192,7 +205,7 @@ def test_cli_status_history_and_unknown_version(
     assert run("build", SAMPLE, "--version", "v9") == 2
     assert "version « v9 »" in capsys.readouterr().err
     assert run("upgrade", f"C={SAMPLE}") == 0  # the Makefile's spelling is accepted too
-    assert "denonciation) : v1 → v2" in capsys.readouterr().out
+    assert "litiges) : v1 → v2" in capsys.readouterr().out
 
 
 def test_failed_build_writes_no_lock_and_publishes_nothing(project: Project) -> None:
@@ -202,4 +215,4 @@ def test_failed_build_writes_no_lock_and_publishes_nothing(project: Project) -> 
     with pytest.raises(CpomError):
         build_contract(project, SAMPLE)
     assert project.lock_path(SAMPLE).read_bytes() == lock
-    assert project.history.versions("denonciation") == [1]
+    assert project.history.versions("litiges") == [1]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import Project
 from assemble.cli import main
 from assemble.errors import CpomError, UsageError
 from assemble.files import check_targets, write_files
+from assemble.project import Project
 from assemble.scope import Scope
 from assemble.temporaries import clean_stale_temporaries, private_folder
 
@@ -103,10 +103,10 @@ def test_traversal_on_main_rewrote_the_archive_now_refused(
 def test_outputs_lock_history_and_status_follow_the_umask(
     repository: Path, umask_022: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clause = repository / "clauses" / "06-titre-V-duree" / "10-duree.md"
+    clause = repository / "clauses" / "06-titre-V-duree" / "50-litiges.md"  # still version 1
     text = clause.read_text(encoding="utf-8")
-    text = text.replace("version: 1\n", "version: 2\nmotif: durée précisée\n")
-    clause.write_text(text.replace("est conclu pour", "est conclu, ensemble, pour"), "utf-8")
+    text = text.replace("version: 1\n", "version: 2\nmotif: délai de règlement amiable allongé\n")
+    clause.write_text(text.replace("délai de deux mois", "délai de trois mois"), "utf-8")
     (repository / "contracts" / SAMPLE / "cpom.lock.json").chmod(0o600)  # as main left it
 
     assert main(["--racine", str(repository), "build", SAMPLE]) == 0
@@ -115,7 +115,7 @@ def test_outputs_lock_history_and_status_follow_the_umask(
     written = [repository / "build" / SAMPLE / name for name in OUTPUTS]
     written += [
         repository / "contracts" / SAMPLE / "cpom.lock.json",
-        repository / "history" / "clauses" / "duree" / "v2.md",
+        repository / "history" / "clauses" / "litiges" / "v2.md",
         repository / "build" / "status.html",
     ]
     assert {str(p.relative_to(repository)): _mode(p) for p in written} == {
