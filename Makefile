@@ -6,6 +6,7 @@ CPOM   := $(BIN)/cpom
 STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
+# Names given as C=… come after « -- »: C=--all is a (refused) name, never an option.
 .PHONY: contract contracts check status upgrade avenant redline archive index verify list test lint typecheck bench clean help
 
 help:
@@ -34,7 +35,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 contract: $(STAMP)
-	$(CPOM) build $(C) $(if $(VERSION),--version $(VERSION))
+	$(CPOM) build $(if $(VERSION),--version $(VERSION)) -- $(C)
 
 contracts: $(STAMP)
 	$(CPOM) build --all
@@ -46,19 +47,19 @@ status: $(STAMP)
 	$(CPOM) status
 
 upgrade: $(STAMP)
-	$(CPOM) upgrade $(C)
+	$(CPOM) upgrade -- $(C)
 
 avenant: $(STAMP)
-	$(CPOM) avenant $(C)
+	$(CPOM) avenant -- $(C)
 
 redline: $(STAMP)
-	$(CPOM) redline $(C) --de $(FROM) --a $(or $(TO),projet) $(if $(PDF),--pdf) $(if $(AUTHOR),--auteur "$(AUTHOR)")
+	$(CPOM) redline --de $(FROM) --a $(or $(TO),projet) $(if $(PDF),--pdf) $(if $(AUTHOR),--auteur "$(AUTHOR)") -- $(C)
 
 archive: $(STAMP)
-	$(CPOM) archive $(C) --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)") $(if $(SCAN),--scan)
+	$(CPOM) archive --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)") $(if $(SCAN),--scan) -- $(C)
 
 index: $(STAMP)
-	$(CPOM) index $(C)
+	$(CPOM) index -- $(C)
 
 verify: $(STAMP)
 	$(CPOM) verify
@@ -77,7 +78,7 @@ test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(CPOM) bench $(C)
+	$(CPOM) bench -- $(C)
 
 clean:
 	rm -rf build

@@ -19,14 +19,18 @@ from . import __version__
 from .archive_index import INDEX, entry_for, line_bytes
 from .avenant import AvenantDraft, prepare_avenant
 from .errors import CpomError, UsageError
+from .files import write_error
 from .history import sha256
 from .lock import read_lock
 from .manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
 from .project import LOCK_FILE, Project
+from .reading import read_bytes
 from .signatures import TRUST_FOLDER, load_trust_roots
-from .signed_file import SignedCheck, check_signed
+from .signed_file import SignedCheck, check_signed, read_signed
 from .stages import Prepared, prepare_draft
 from .staging import (
+    check_archive_targets,
+    failed_at,
     locked_folder,
     make_folder,
     remove_stale,
@@ -58,13 +62,7 @@ def archive_version(
     scan: bool = False,
 ) -> Archived:
     """Archive the current draft as the next signed version; refuse rather than overwrite."""
-    if not signed.is_file():
-        raise UsageError.one(
-            "usage.signed",
-            "fichier signé introuvable",
-            signed,
-            hint="SIGNED= désigne le fichier reçu après signature (PDF signé ou numérisé)",
-        )
+    signed_data = read_signed(signed)
     cleaned = tuple(remove_stale(project.archive))
     _refuse_damaged(project, contract_id)
     avenant = _pending_avenant(project, contract_id)
@@ -88,8 +86,10 @@ def archive_version(
     version = next_version(project, contract_id)
     signed_pdf = avenant.rendered.pdf if avenant else prepared.rendered.pdf
     trust_roots = load_trust_roots(project.root / TRUST_FOLDER)
-    check = check_signed(signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots)
-    files = _files(prepared, contract_id, version, check.name, signed)
+    check = check_signed(
+        signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots, data=signed_data
+    )
+    files = _files(prepared, contract_id, version, check.name, signed_data)
     if avenant is not None:
         stem = f"{contract_id}-avenant-{avenant.number}"
         files.update(
@@ -97,12 +97,12 @@ def archive_version(
                 f"{stem}.md": avenant.rendered.markdown.encode("utf-8"),
                 f"{stem}.docx": avenant.rendered.docx,
                 f"{stem}.pdf": avenant.rendered.pdf,
-                f"avenant-{avenant.number}.yaml": avenant.path.read_bytes(),
+                f"avenant-{avenant.number}.yaml": read_bytes(avenant.path),
             }
         )
     manifest = _manifest(project, prepared, version, signature_date, signed, check, files, avenant)
     folder = project.archive / contract_id / version
-    # the archived locks name nothing the history lacks
+    # Every check passed: the archived lock (and avenant) name nothing the history lacks.
     (avenant or prepared).publish(project.history)
     _write_atomically(project, folder, files, manifest)
     return Archived(contract_id, version, folder, check, cleaned)
@@ -153,16 +153,16 @@ def next_version(project: Project, contract_id: str) -> str:
 
 
 def _files(
-    prepared: Prepared, contract_id: str, version: str, signed_name: str, signed: Path
+    prepared: Prepared, contract_id: str, version: str, signed_name: str, signed: bytes
 ) -> dict[str, bytes]:
     rendered = prepared.rendered
     lock = dataclasses.replace(prepared.lock, version=version, statut="signe")
     return {
-        signed_name: signed.read_bytes(),
+        signed_name: signed,
         f"{contract_id}.md": rendered.markdown.encode("utf-8"),
         f"{contract_id}.docx": rendered.docx,
         f"{contract_id}.pdf": rendered.pdf,
-        DATA_FILE: prepared.contract.path.read_bytes(),
+        DATA_FILE: read_bytes(prepared.contract.path),
         LOCK_FILE: lock.to_json().encode("utf-8"),
     }
 
@@ -225,8 +225,19 @@ def _write_atomically(
     `cpom index` records after checking it.
     """
     contract_folder = folder.parent
-    make_folder(project.archive)
-    make_folder(contract_folder)
+    check_archive_targets(project.archive, folder / MANIFEST, contract_folder / INDEX)
+    try:
+        make_folder(project.archive)
+        make_folder(contract_folder)
+        _write_locked(project, folder, files, manifest)
+    except OSError as exc:
+        raise write_error(exc, failed_at(exc, project.archive, folder)) from None
+
+
+def _write_locked(
+    project: Project, folder: Path, files: dict[str, bytes], manifest: ManifestV2
+) -> None:
+    contract_folder = folder.parent
     with locked_folder(contract_folder):
         if folder.exists() or folder.is_symlink():
             raise CpomError.one(

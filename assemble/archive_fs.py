@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import Problem
+from .limits import Limit
 
 
 def kind_of(path: Path) -> str | None:
@@ -32,14 +36,66 @@ def stray(path: Path, kind: str | None) -> Problem:
     return Problem("archive.unexpected", f"{what} dans l'archive", path)
 
 
-def read_archived(path: Path, problems: list[Problem]) -> bytes | None:
+def read_archived(path: Path, problems: list[Problem], limit: Limit) -> bytes | None:
+    """An archived file's bytes, never through a link, never beyond `limit`."""
     try:
-        return path.read_bytes()
+        with _open(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit.value:
+                problems.append(_too_large(path, size, limit))
+                return None
+            data = handle.read(limit.value + 1)
     except OSError as exc:
-        problems.append(
-            Problem("archive.unreadable", f"fichier archivé illisible ({exc.strerror})", path)
-        )
+        problems.append(_unreadable(path, exc))
         return None
+    if len(data) > limit.value:
+        problems.append(_too_large(path, len(data), limit))
+        return None
+    return data
+
+
+def hash_archived(path: Path, problems: list[Problem]) -> str | None:
+    """The SHA-256 of an archived file, read by blocks: a huge file costs time, not memory."""
+    digest = hashlib.sha256()
+    try:
+        with _open(path) as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        problems.append(_unreadable(path, exc))
+        return None
+    return digest.hexdigest()
+
+
+def _open(path: Path) -> BinaryIO:
+    """Open a regular file without following a link and without waiting on a pipe."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    handle = os.fdopen(os.open(path, flags), "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise OSError(errno.EINVAL, "pas un fichier ordinaire", str(path))
+    return handle
+
+
+def _unreadable(path: Path, exc: OSError) -> Problem:
+    reasons = {
+        errno.EACCES: "lecture refusée",
+        errno.EPERM: "lecture refusée",
+        errno.ELOOP: "lien symbolique",
+        errno.EISDIR: "c'est un dossier",
+        errno.EINVAL: "ce n'est pas un fichier ordinaire",
+        errno.ENOENT: "fichier disparu pendant la vérification",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or "erreur de lecture")
+    return Problem("archive.unreadable", f"fichier archivé illisible ({reason})", path)
+
+
+def _too_large(path: Path, size: int, limit: Limit) -> Problem:
+    return Problem(
+        "archive.too-large",
+        f"fichier de {size // 2**20} Mo, au-delà de {limit.value // 2**20} Mo : {limit.why}",
+        path,
+    )
 
 
 def listed(folder: Path, problems: list[Problem]) -> list[Path]:
@@ -47,7 +103,8 @@ def listed(folder: Path, problems: list[Problem]) -> list[Path]:
     try:
         return sorted(folder.iterdir())
     except OSError as exc:
+        reason = "lecture refusée" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
         problems.append(
-            Problem("archive.unreadable", f"dossier archivé illisible ({exc.strerror})", folder)
+            Problem("archive.unreadable", f"dossier archivé illisible ({reason})", folder)
         )
         return []

@@ -74,14 +74,28 @@ def read_index(path: Path, data: bytes) -> Index:
     problems: list[Problem] = []
     previous: bytes | None = None
     raw_lines = data.splitlines(keepends=True)
+    bad = 0
     for number, raw in enumerate(raw_lines, start=1):
         entry, message = _parse_line(raw, number, previous)
         if entry is None:
-            problems.append(_problem(message or "ligne illisible", path, number))
+            bad += 1
+            if bad <= SHOWN_LINES:
+                problems.append(_problem(message or "ligne illisible", path, number))
         else:
             lines[number] = IndexLine(number, entry, raw)
         previous = raw
+    if bad > SHOWN_LINES:
+        problems.append(
+            Problem(
+                "archive.index",
+                f"et {bad - SHOWN_LINES} autres lignes fautives ({bad} sur {len(raw_lines)})",
+                path,
+            )
+        )
     return Index(lines, len(raw_lines), problems)
+
+
+SHOWN_LINES = 20  # faulty lines reported one by one; the others are counted
 
 
 def _parse_line(

@@ -7,7 +7,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from .project import Project
 from .render_docx import render_docx
 from .render_pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
 from .stages import epoch_of
+from .temporaries import private_folder
 
 
 def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
@@ -41,13 +41,13 @@ def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
 
 def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
     """Print median times of the build, its stages and the bare toolchain, and their ratio."""
-    with tempfile.TemporaryDirectory(prefix="cpom-bench-") as tmp:
+    with private_folder("bench") as tmp:
         # A copy: builds rewrite locks and history, which must not change under the drafter.
-        scratch = _scratch(project, contract_id, Path(tmp))
+        scratch = _scratch(project, contract_id, tmp)
         outputs = build_contract(scratch, contract_id)  # warm caches, get the Markdown
         markdown = outputs.markdown
         whole = _median_seconds(lambda: build_contract(scratch, contract_id), repetitions)
-        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, Path(tmp)), repetitions)
+        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, tmp), repetitions)
         stages = _stage_timings(scratch, contract_id, repetitions)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = Table(title=f"Construction de {contract_id} (médiane de {repetitions} passes)")
@@ -155,8 +155,7 @@ def _bench_redline(
             markup=False,
         )
         return
-    with tempfile.TemporaryDirectory(prefix="cpom-bench-redline-") as tmp:
-        folder = Path(tmp)
+    with private_folder("redline") as folder:
         scratch = _scratch(project, contract_id, folder)
         before = rebuild_version(scratch, contract_id, version)[0].docx
         after = build_contract(scratch, contract_id).docx

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-import tempfile
 from pathlib import Path
 
 from . import names
@@ -20,7 +19,7 @@ from .redline import Summary, redline_files
 from .schema import SCHEMA_FILE, schema_text
 from .scope import Scope
 from .stages import assemble, compose_version, prepare_draft, render
-from .temporaries import clean_stale_temporaries
+from .temporaries import clean_stale_temporaries, private_folder
 from .versions import ArticleChange, compare_articles
 
 
@@ -46,12 +45,12 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     folder = project.build / contract_id / names.version_name(version)
     check_targets(Outputs.of(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
-    with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
+    with private_folder("modeles") as tmp:
         for name, digest in lock.modeles.items():
-            target = Path(tmp) / name
+            target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
-        rendered = render(doc, Path(tmp))
+        rendered = render(doc, tmp)
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]

@@ -40,6 +40,7 @@ from .files import write_files
 from .french import date_fr
 from .indexing import index_versions
 from .library import load_library
+from .limits import MAX_DATE, MIN_DATE, YEAR_WHY
 from .lint import lint_contract
 from .names import check_arguments
 from .project import Project
@@ -163,9 +164,11 @@ def _parser() -> argparse.ArgumentParser:
 
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
-    archive.add_argument("--signe", required=True, type=Path, help="le fichier reçu signé")
-    archive.add_argument("--date", type=dt.date.fromisoformat, help="date de signature AAAA-MM-JJ")
-    archive.add_argument("--force", metavar="MOTIF", help="archive malgré une différence de texte")
+    archive.add_argument("--signe", required=True, type=_signed_path, help="le fichier reçu signé")
+    archive.add_argument("--date", type=_signature_date, help="date de signature AAAA-MM-JJ")
+    archive.add_argument(
+        "--force", metavar="MOTIF", type=_reason, help="archive malgré une différence de texte"
+    )
     archive.add_argument(
         "--scan", action="store_true", help="le fichier signé est un document numérisé"
     )
@@ -190,9 +193,53 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = verbs.add_parser("bench", help="compare la construction à la chaîne d'outils nue")
     bench.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT)
-    bench.add_argument("--repetitions", type=int, default=3)
+    bench.add_argument("--repetitions", type=_between(1, 50), default=3)
     bench.set_defaults(func=cmd_bench)
     return parser
+
+
+def _signature_date(text: str) -> dt.date:
+    """DATE=: a date of the calendar, within the years a CPOM can cover."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas une date du calendrier, AAAA-MM-JJ"
+        ) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » hors limites : entre {MIN_DATE} et {MAX_DATE} ({YEAR_WHY})"
+        )
+    return day
+
+
+def _signed_path(text: str) -> Path:
+    """SIGNED=: a path that names something (make passes an empty one when SIGNED is unset)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "fichier signé non précisé : SIGNED=<le fichier reçu après signature>"
+        )
+    return Path(text)
+
+
+def _reason(text: str) -> str:
+    """FORCE=: a reason that says something, recorded in the manifest."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("motif vide : dites pourquoi archiver malgré tout")
+    return text.strip()
+
+
+def _between(low: int, high: int) -> Callable[[str], int]:
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"« {text} » hors limites : de {low} à {high}")
+        return value
+
+    return number
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:

@@ -353,6 +353,13 @@ CODES: Mapping[str, Code] = _codes(
         "valeur YAML impossible",
         "corrigez la valeur ; mettez-la entre guillemets si c'est un texte",
     ),
+    Code(
+        "yaml.merge",
+        E,
+        "clé de fusion YAML « <<: »",
+        "écrivez chaque champ en entier dans son bloc : les données ne recopient pas d'autres "
+        "blocs",
+    ),
     # --- data -----------------------------------------------------------------------------------
     # One code per rule of the data model (model.py, fields.py) and of its cross-checks
     # (contract.py); the message names the field, the hint what to write instead.
@@ -638,6 +645,13 @@ CODES: Mapping[str, Code] = _codes(
         "relisez le gabarit à la ligne indiquée (voir docs/clauses.md)",
     ),
     Code(
+        "template.budget",
+        E,
+        "gabarit trop coûteux (boucle sans fin, texte démesuré)",
+        "vérifiez les boucles et les répétitions du gabarit à la ligne indiquée : une clause se "
+        "rend en une fraction de seconde et en quelques pages",
+    ),
+    Code(
         "template.word",
         E,
         "modèle Word invalide",
@@ -886,6 +900,12 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "fichier archivé illisible",
         "rendez-le lisible (chmod a+r) ou restaurez-le depuis git ou une sauvegarde",
+    ),
+    Code(
+        "archive.too-large",
+        E,
+        "fichier archivé démesuré",
+        "l'outil n'écrit jamais un tel fichier : restaurez l'original depuis git ou une sauvegarde",
     ),
     Code(
         "archive.staging",

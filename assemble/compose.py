@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from .categories import ENVELOPE_LABELS
@@ -14,6 +15,7 @@ from .errors import CpomError, ProblemCollector
 from .facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
 from .french import NBSP
 from .library import Clause, Library
+from .limits import REPEATED_ARTICLES
 from .model_parties import Autorite, Gcsms
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
 from .regimes import REGIMES
@@ -83,6 +85,9 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
     }
 
 
+LIMIT = REPEATED_ARTICLES.value
+
+
 def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer) -> list[Selected]:
     """The articles a clause gives: none if its condition fails, one per item if repeated."""
     if clause.condition is not None:
@@ -92,7 +97,16 @@ def select(clause: Clause, context: Mapping[str, Any], renderer: ClauseRenderer)
     if clause.repeter is None:
         return [Selected(clause, _variant(clause, context, renderer))]
     line = clause.header_lines.line_of(("repeter",))
-    items = list(renderer.evaluate(clause.repeter, context, clause.path, line))
+    items = list(islice(renderer.evaluate(clause.repeter, context, clause.path, line), LIMIT + 1))
+    if len(items) > LIMIT:
+        raise CpomError.one(
+            "template.budget",
+            f"« repeter » donne plus de {LIMIT} articles : {REPEATED_ARTICLES.why}",
+            clause.path,
+            line,
+            "« repeter » parcourt une liste des données (etablissements, autorites…), pas un "
+            "intervalle de nombres",
+        )
     chosen = []
     for index, item in enumerate(items, 1):
         local = {**context, "element": item}

@@ -6,9 +6,17 @@ import os
 
 from .archive_index import INDEX, entry_for, line_bytes
 from .errors import CpomError, UsageError
+from .files import write_error
 from .manifest import MANIFEST
 from .project import Project
-from .staging import locked_folder, staging_folder, sync_folder, write_archived_file
+from .staging import (
+    check_archive_targets,
+    failed_at,
+    locked_folder,
+    staging_folder,
+    sync_folder,
+    write_archived_file,
+)
 from .verify import verify_contract
 
 
@@ -49,7 +57,11 @@ def index_versions(project: Project, contract_id: str) -> list[str]:
 def _write_index(project: Project, contract_id: str, content: bytes, version: str) -> None:
     """Replace a contract's index through the staging area (for `cpom index`)."""
     contract_folder = project.archive / contract_id
-    with staging_folder(project.archive, contract_id, version) as pending:
-        write_archived_file(pending / INDEX, content)
-        os.replace(pending / INDEX, contract_folder / INDEX)
-        sync_folder(contract_folder)
+    check_archive_targets(project.archive, contract_folder / INDEX)
+    try:
+        with staging_folder(project.archive, contract_id, version) as pending:
+            write_archived_file(pending / INDEX, content)
+            os.replace(pending / INDEX, contract_folder / INDEX)
+            sync_folder(contract_folder)
+    except OSError as exc:
+        raise write_error(exc, failed_at(exc, project.archive, contract_folder / INDEX)) from None

@@ -164,8 +164,9 @@ def load_library(root: Path) -> Library:
 
 
 def clause_text(path: Path) -> str:
-    """A clause file's text with Unix line endings: what is hashed and published."""
-    return read_text(path, CLAUSE_FILE_BYTES).replace("\r\n", "\n")
+    """A clause file's text with Unix line endings (Windows' CRLF and old Macs' CR alike):
+    what is hashed and published."""
+    return read_text(path, CLAUSE_FILE_BYTES).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_clause(path: Path) -> Clause:

@@ -25,6 +25,14 @@ DATA_FILE_BYTES = Limit(
     512 * 1024, "un contrat de vingt établissements tient en moins de 100 Ko de données"
 )
 CLAUSE_FILE_BYTES = Limit(256 * 1024, "une clause tient en quelques pages")
+SIGNED_FILE_BYTES = Limit(
+    200 * 1024 * 1024,
+    "un contrat signé, même numérisé en couleur, fait quelques dizaines de Mo",
+)
+TRUST_ROOT_BYTES = Limit(1024 * 1024, "un certificat racine fait quelques Ko")
+INDEX_BYTES = Limit(
+    1024 * 1024, "l'index a une ligne de 250 octets par version signée : quelques Ko"
+)
 TOOL_FILE_BYTES = Limit(
     8 * 1024 * 1024, "ce fichier est écrit par l'outil et reste de taille modeste"
 )
@@ -41,6 +49,36 @@ TEXT_CHARACTERS = Limit(
     20_000,
     "un texte de plus de 20 000 caractères (une dizaine de pages) ralentit la construction de "
     "plusieurs minutes ; découpez-le ou placez-le dans une clause propre au contrat",
+)
+
+# --- signed files -------------------------------------------------------------------------
+SIGNED_EXTRA_PAGES = Limit(
+    50, "une plateforme de signature ajoute une à quelques pages de certificat"
+)
+
+# --- templates (clauses, Word models): see sandbox.py --------------------------------------
+TEMPLATE_OUTPUT = Limit(
+    1_000_000,
+    "une clause rendue tient en quelques pages (la plus longue des contrats d'exemple fait "
+    "10 000 caractères) ; un million de caractères, c'est près de 400 pages",
+)
+DOCUMENT_OUTPUT = Limit(
+    5_000_000,
+    "un contrat complet, annexes comprises, fait quelques centaines de milliers de caractères",
+)
+TEMPLATE_SECONDS = Limit(
+    20,
+    "une clause ou un modèle se rend en une fraction de seconde ; au-delà, une boucle ne finit "
+    "pas ou se répète bien trop",
+)
+TEMPLATE_MEMORY = Limit(
+    1024 * 1024 * 1024,
+    "le rendu d'une clause tient en quelques mégaoctets",
+)
+REPEATED_ARTICLES = Limit(
+    1000,
+    "« repeter » donne un article par élément : établissements, membres ou autorités, quelques "
+    "centaines au plus",
 )
 
 # --- values --------------------------------------------------------------------------------

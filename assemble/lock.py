@@ -68,8 +68,12 @@ class Lock:
             raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
         except RecursionError:
             raise _invalid("JSON imbriqué sur trop de niveaux", path) from None
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise _invalid(f"structure inattendue ({type(exc).__name__} : {exc})", path) from None
+        except KeyError as exc:
+            raise _invalid(f"champ « {exc.args[0]} » absent", path) from None
+        except (ValueError, TypeError, AttributeError):
+            raise _invalid(
+                "structure inattendue (champ inconnu, de mauvais type ou nombre démesuré)", path
+            ) from None
         lock.check_names(path)
         return lock
 

@@ -201,6 +201,8 @@ def parse_manifest(data: bytes, path: Path) -> Manifest | list[Problem]:
         return [_problem(f"JSON illisible : {_json_error(exc)}", path, exc.lineno)]
     except RecursionError:
         return [_problem("JSON illisible : imbrication démesurée", path)]
+    except ValueError:  # json's limit on the digits of an integer, among others
+        return [_problem("JSON illisible : nombre démesuré ou valeur impossible", path)]
     if not isinstance(raw, dict):
         return [_problem(f"un objet JSON est attendu, trouvé {_kind(raw)}", path, 1)]
     fmt = raw.get("format")

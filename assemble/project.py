@@ -6,6 +6,8 @@ contract belongs to the stages that use this layout.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from . import names
 from .contract import CONTRACT_FILE
 from .errors import UsageError
 from .history import History
+from .reading import not_a_file, unreadable
 from .scope import Scope
 
 DRAFT = "projet"  # the working draft, as a version name
@@ -88,7 +91,16 @@ class Project:
 
     def contract_folder(self, contract_id: str) -> Path:
         folder = names.within(self.contracts / names.contract_id(contract_id), self.contracts)
-        if not (folder / CONTRACT_FILE).is_file():
+        data = folder / CONTRACT_FILE
+        if os.path.lexists(data):
+            names.within(data, folder)  # the data is read from its folder, not through a link
+            try:
+                mode = data.stat().st_mode
+            except OSError as exc:  # a link to nothing
+                raise unreadable(data, exc) from None
+            if not stat.S_ISREG(mode):
+                raise not_a_file(data, mode)
+        else:
             known = ", ".join(self.contract_ids()) or "aucun"
             raise UsageError.one(
                 "usage.contract",

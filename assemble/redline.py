@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from .redline_words import Marks
 from .render_docx import docx_body, render_docx
 from .render_pdf import render_pdf, visible_changes
 from .stages import assemble, compose_version, epoch_of
+from .temporaries import private_folder
 from .typography import UNBREAKABLE, french_typography
 
 ALIASES = {"draft": DRAFT, "projet": DRAFT}
@@ -246,12 +246,12 @@ def version_templates(project: Project, recorded: dict[str, str] | None) -> Iter
     if recorded is None:
         yield project.templates
         return
-    with tempfile.TemporaryDirectory(prefix="cpom-modeles-") as tmp:
+    with private_folder("modeles") as tmp:
         for name, digest in recorded.items():
-            target = Path(tmp) / name
+            target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
-        yield Path(tmp)
+        yield tmp
 
 
 def redline_files(

@@ -12,7 +12,6 @@ import docx
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from .document import Document
@@ -20,6 +19,7 @@ from .errors import ToolError
 from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
 from .parts import template_context
+from .sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from .template_files import check_word_template
 from .typography import DATES, LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
 
@@ -68,12 +68,22 @@ def render_docx(
 
 
 def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Document:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
     check_word_template(path)
     try:
         template = DocxTemplate(str(path))
-        template.render(context, jinja_env=env)
-    except Exception as exc:  # noqa: BLE001 - a broken Word template is reported, not raised raw
+        with budget():
+            template.render(context, jinja_env=env)
+    except (Exception, Exhausted) as exc:  # noqa: BLE001 - a broken Word model is reported
+        reason = exhausted_by(exc)
+        if reason is not None:
+            raise ToolError.one(
+                "template.budget",
+                f"modèle Word trop coûteux : {reason}",
+                path,
+                hint="c'est le modèle qui est à corriger : vérifiez ses boucles {% for %} et "
+                "ses répétitions, ou restaurez-le depuis git (git checkout -- templates/)",
+            ) from None
         raise ToolError.one(
             "template.word",
             f"modèle Word invalide : {exc}",
@@ -181,14 +191,24 @@ def _fill_header_fields(body: docx.document.Document, reference: str) -> None:
 def _core_properties(body: docx.document.Document, doc: Document) -> None:
     props = body.core_properties
     stamp = dt.datetime.combine(doc.timestamp, dt.time(), tzinfo=dt.UTC)
-    props.title = doc.title
-    props.subject = doc.reference
-    props.author = doc.organisme
-    props.last_modified_by = doc.organisme
+    props.title = _property(doc.title)
+    props.subject = _property(doc.reference)
+    props.author = _property(doc.organisme)
+    props.last_modified_by = _property(doc.organisme)
     props.language = "fr-FR"
     props.created = stamp
     props.modified = stamp
     props.revision = 1
+
+
+CORE_PROPERTY_CHARS = 255  # Word's limit for a document property (title, subject, author)
+
+
+def _property(text: str) -> str:
+    """A document property as Word accepts it: a long title is shortened, never refused."""
+    if len(text) <= CORE_PROPERTY_CHARS:
+        return text
+    return text[: CORE_PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def normalize_zip(data: bytes, day: dt.date) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ from .errors import ToolError
 from .pandoc import ast_to, with_meta
 from .parts import template_context
 from .template_files import FONTS, typst_error
+from .temporaries import private_folder
 from .typography import (
     DATES,
     KEEP_TOGETHER,
@@ -101,14 +101,14 @@ def compile_typst(
 
     An error at a line that comes from `template` is reported on the template's line.
     """
-    with tempfile.TemporaryDirectory(prefix="cpom-typst-") as tmp:
-        path = Path(tmp) / "contrat.typ"
+    with private_folder("typst") as tmp:
+        path = tmp / "contrat.typ"
         path.write_text(source, encoding="utf-8")
         try:
             return bytes(
                 typst.compile(
                     str(path),
-                    root=tmp,
+                    root=str(tmp),
                     font_paths=fonts or [],
                     pdf_standards=[PDF_STANDARD],
                     ignore_system_fonts=True,

@@ -45,16 +45,49 @@ _YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"could not find expected ':'", "« : » attendu après la clé"),
         (r"found undefined alias '(.*)'", r"alias « *\1 » sans ancre « &\1 »"),
         (r"second occurrence", "ancre définie deux fois"),
+        (
+            r"but found another document",
+            "un second document YAML (ligne « --- ») : un seul est admis",
+        ),
+        (r"found unexpected document separator", "ligne « --- » inattendue"),
+        (r"expected '<document start>', but found .*", "contenu inattendu après le document"),
+        (r"expected a comment or a line break, but found .*", "texte inattendu en fin de ligne"),
+        (r"found unknown escape character '(.*)'", r"séquence « \\\1 » inconnue entre guillemets"),
+        (
+            r"expected escape sequence of \d+ hexadecimal numbers, but found .*",
+            "séquence « \\x », « \\u » ou « \\U » incomplète entre guillemets",
+        ),
+        (r"expected the node content, but found .*", "valeur attendue"),
+        (r"sequence entries are not allowed here", "tiret de liste inattendu (indentation ?)"),
+        (r"mapping keys are not allowed here", "clé inattendue : vérifiez l'indentation"),
+        (
+            r"expected alphabetic or numeric character, but found .*",
+            "nom d'ancre ou d'alias invalide après « & » ou « * »",
+        ),
+        (r"found undefined tag handle .*", "étiquette « ! » inconnue"),
+        (r"found duplicate key", "clé en double"),
+        (
+            r"expected chomping or indentation indicators, but found .*",
+            "après « | » ou « > », seuls « + », « - » ou un chiffre sont admis",
+        ),
+        (
+            r"expected indentation indicator in the range 1-9, but found 0",
+            "indentation de bloc entre 1 et 9",
+        ),
+        (r"did not find expected key", "clé attendue : vérifiez l'indentation"),
+        (r"did not find expected '-' indicator", "tiret de liste attendu (indentation ?)"),
+        (r"found a tab character that violates? indentation", "tabulation : indentez par espaces"),
     )
 )
 
 
 def yaml_problem(problem: str) -> str:
-    """PyYAML's message in French when it is a known one."""
+    """PyYAML's message in French when it is a known one; otherwise quoted as PyYAML says it."""
     for pattern, french in _YAML_PROBLEMS:
-        if pattern.fullmatch(problem):
-            return pattern.sub(french, problem)
-    return problem
+        found = pattern.fullmatch(problem)
+        if found:
+            return found.expand(french) if "\\1" in french else french
+    return f"erreur de syntaxe (PyYAML : « {problem} »)"
 
 
 # Tags a contract may carry, spelled out or implied: plain values and collections only.
@@ -62,6 +95,9 @@ _TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
 )
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class Refused(Exception):
@@ -151,6 +187,13 @@ class Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
+            if key_node.tag == _MERGE:
+                raise Refused(
+                    "yaml.merge",
+                    "clé de fusion « <<: » : les données ne recopient pas d'autres blocs",
+                    key_line,
+                    "écrivez chaque champ en entier dans ce bloc, sans « <<: »",
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise Refused(
                     "yaml.value",

@@ -26,7 +26,9 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import CpomError
+from .limits import TRUST_ROOT_BYTES
 from .manifest import SignatureRecord
+from .reading import read_bytes
 
 TRUST_FOLDER = "confiance"
 _COVERAGE = {
@@ -71,8 +73,8 @@ def load_trust_roots(folder: Path) -> list[x509.Certificate]:
         return []
     roots = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        data = read_bytes(path, TRUST_ROOT_BYTES)
         try:
-            data = path.read_bytes()
             if pem.detect(data):
                 _, _, data = pem.unarmor(data)
             roots.append(x509.Certificate.load(data))

@@ -9,6 +9,7 @@ why it is archived anyway; the reason is recorded in the manifest.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,12 @@ from typing import Literal
 
 from asn1crypto import x509
 
-from .errors import CpomError, Problem
+from .errors import CpomError, Problem, UsageError
+from .limits import SIGNED_EXTRA_PAGES, SIGNED_FILE_BYTES
 from .manifest import AddedPage, SignatureRecord, SignedFile, TextVerification
+from .reading import read_bytes, unreadable
 from .signatures import UnreadableSignatures, read_signatures, refusals
-from .signed_text import Comparison, compare, pdf_pages
+from .signed_text import Comparison, UnreadablePdf, compare, pdf_pages, read_pages
 
 SIGNED_STEM = "signe"
 IMAGE_MAGIC = {
@@ -54,6 +57,26 @@ class SignedCheck:
         )
 
 
+def read_signed(path: Path) -> bytes:
+    """The file received after signature: a regular file, of a plausible size."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError.one("usage.signed", "fichier signé introuvable", path) from None
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    if not stat.S_ISREG(mode):
+        what = "un dossier" if stat.S_ISDIR(mode) else "un tube, un périphérique ou une socket"
+        raise UsageError.one(
+            "usage.signed",
+            f"c'est {what}, pas le fichier signé",
+            path,
+            hint="SIGNED= désigne le fichier reçu lui-même, par exemple SIGNED=~/Téléchargements/"
+            "CPOM-signe.pdf",
+        )
+    return read_bytes(path, SIGNED_FILE_BYTES)
+
+
 def check_signed(
     path: Path,
     built_pdf: bytes,
@@ -61,18 +84,21 @@ def check_signed(
     scan: bool = False,
     force: str | None = None,
     trust_roots: Sequence[x509.Certificate] = (),
+    data: bytes | None = None,
 ) -> SignedCheck:
     """Check the signed file against the built PDF; raise CpomError when it must be refused."""
-    data = path.read_bytes()
-    pages = pdf_pages(data)
+    data = read_signed(path) if data is None else data
     if scan:
-        return _scan(path, data, pages is not None, force, trust_roots)
-    if pages is None:
+        return _scan(path, data, _is_pdf(data), force, trust_roots)
+    built = pdf_pages(built_pdf) or []
+    try:
+        pages = read_pages(data, len(built) + SIGNED_EXTRA_PAGES.value)
+    except UnreadablePdf as exc:
         raise CpomError.one(
             "signature.unreadable",
-            "le fichier signé n'est pas un PDF lisible",
+            f"le fichier signé n'est pas un PDF lisible : {exc}",
             path,
-        )
+        ) from None
     if not any(pages):
         raise CpomError.one(
             "signature.no-text",
@@ -80,7 +106,6 @@ def check_signed(
             "construite",
             path,
         )
-    built = pdf_pages(built_pdf) or []
     comparison = compare(built, pages)
     findings = [] if comparison.difference is None else [_mismatch(comparison)]
     signatures, signature_findings = _signatures(data, trust_roots)
@@ -88,6 +113,15 @@ def check_signed(
     if not findings:
         return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _conforme(comparison), signatures)
     return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _forced(path, findings, force), signatures)
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A PDF that parses, pages counted but no text extracted (a scan's text is not compared)."""
+    try:
+        read_pages(data, text=False)
+    except UnreadablePdf:
+        return False
+    return True
 
 
 def _scan(

@@ -152,17 +152,40 @@ class Comparison:
     appended: tuple[AppendedPage, ...]
 
 
+class UnreadablePdf(Exception):
+    """The data is not a PDF whose text can be read; the message says why, in French."""
+
+
 def pdf_pages(data: bytes) -> list[Words] | None:
     """Each page's words, or None when the data is not a PDF that can be read."""
-    if b"%PDF-" not in data[:1024]:
+    try:
+        return read_pages(data)
+    except UnreadablePdf:
         return None
+
+
+def read_pages(data: bytes, max_pages: int | None = None, *, text: bool = True) -> list[Words]:
+    """Each page's words (empty lists when `text` is False); UnreadablePdf says why not.
+
+    `max_pages` refuses a PDF with more pages before extracting any text: a page tree can
+    claim millions of pages in a few kilobytes.
+    """
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadablePdf("ce n'est pas un PDF (il ne commence pas par « %PDF- »)")
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadablePdf("il est protégé par un mot de passe")
+        count = len(reader.pages)
+        if max_pages is not None and count > max_pages:
+            raise UnreadablePdf(f"il a {count} pages, au-delà des {max_pages} attendues au plus")
+        pages = [(page.extract_text() or "") if text else "" for page in reader.pages]
+    except UnreadablePdf:
+        raise
     except Exception:  # noqa: BLE001 - hostile or broken input: pypdf raises many kinds
-        return None
+        raise UnreadablePdf("sa structure est abîmée ou illisible") from None
     if not pages:
-        return None
+        raise UnreadablePdf("il n'a aucune page")
     return [_words(text) for text in pages]
 
 

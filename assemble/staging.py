@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .scope import Scope
+
 STAGING = ".en-cours"
 STALE_AFTER = 3600.0  # seconds; only for folders whose process id may have been reused
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*?-v\d+-(?:(?P<pid>\d+)-)?[A-Za-z0-9_]+$")
@@ -31,10 +33,26 @@ class Stale:
     reason: str
 
 
+def check_archive_targets(archive: Path, *targets: Path) -> None:
+    """Refuse (exit 2) to write through a symlink that leads out of `archive/`: the archive
+    itself, its staging folder or a contract's folder linked elsewhere."""
+    scope = Scope.folder(archive.parent, archive.name)
+    for target in (*targets, archive / STAGING / "x"):
+        scope.place(target)
+
+
+def failed_at(exc: OSError, archive: Path, instead: Path) -> Path:
+    """Where a refused write is reported: the file the system named, but `instead` (what is
+    being archived) when that file was inside the staging area, a name nobody knows."""
+    failed = Path(exc.filename) if exc.filename else instead
+    return instead if failed.is_relative_to(archive / STAGING) else failed
+
+
 @contextlib.contextmanager
 def staging_folder(archive: Path, contract_id: str, version: str) -> Iterator[Path]:
     """A fresh staging folder, locked while the caller fills and renames it; removed on failure."""
     root = archive / STAGING
+    check_archive_targets(archive)
     root.mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mkdtemp(prefix=f"{contract_id}-{version}-{os.getpid()}-", dir=root))
     handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)

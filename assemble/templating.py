@@ -20,10 +20,11 @@ from jinja2 import (
     nodes,
 )
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import french, grammar
 from .errors import CpomError
+from .limits import DOCUMENT_OUTPUT
+from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
 
 
 class Markdown(str):
@@ -221,7 +222,10 @@ class ClauseRenderer:
 
     def __init__(self) -> None:
         self._loader = _SourceLoader()
-        self.env = ImmutableSandboxedEnvironment(
+        # Characters produced by this renderer, used for one contract: past DOCUMENT_OUTPUT,
+        # the text that went over is an error and the renders after it are skipped.
+        self.rendered = 0
+        self.env = BoundedSandbox(
             loader=self._loader,
             undefined=StrictUndefined,
             finalize=_finalize,
@@ -236,10 +240,23 @@ class ClauseRenderer:
     def render(self, name: str, source: Source, context: Mapping[str, Any]) -> str:
         """Render `source`; any error becomes a CpomError at the file and line responsible."""
         self._loader.sources[name] = source
+        if self.rendered > DOCUMENT_OUTPUT.value:
+            return ""  # the contract is refused already, at the text that went over the bound
         try:
-            return self.env.get_template(name).render(context)
-        except Exception as exc:  # noqa: BLE001 - every template failure is reported located
+            with budget():
+                text = bounded_output(self.env.get_template(name).generate(context))
+        except (Exception, Exhausted) as exc:  # noqa: BLE001 - every failure is reported located
             raise self._located(exc, name, source) from None
+        self.rendered += len(text)
+        if self.rendered > DOCUMENT_OUTPUT.value:
+            raise CpomError.one(
+                "template.budget",
+                f"le contrat dépasse {DOCUMENT_OUTPUT.value} caractères avec ce texte : "
+                f"{DOCUMENT_OUTPUT.why}",
+                source.path,
+                source.first_line,
+            )
+        return text
 
     def current_line(self) -> tuple[Path, int] | None:
         """The clause file and line being rendered, for a helper called from a template."""
@@ -258,8 +275,14 @@ class ClauseRenderer:
     def evaluate(self, expression: str, context: Mapping[str, Any], path: Path, line: int) -> Any:
         """Evaluate a front-matter expression (`condition`, `selon`)."""
         try:
-            return self.env.compile_expression(expression, undefined_to_none=False)(context)
-        except Exception as exc:  # noqa: BLE001
+            with budget():
+                return self.env.compile_expression(expression, undefined_to_none=False)(context)
+        except (Exception, Exhausted) as exc:  # noqa: BLE001
+            reason = exhausted_by(exc)
+            if reason is not None:
+                raise CpomError.one(
+                    "template.budget", f"expression « {expression} » : {reason}", path, line
+                ) from None
             raise CpomError.one(
                 "template.expression",
                 f"expression « {expression} » : {_describe(exc)}",
@@ -278,13 +301,21 @@ class ClauseRenderer:
 
     def _located(self, exc: BaseException, name: str, source: Source) -> CpomError:
         line = _template_line(exc, name)
+        if isinstance(exc, Exhausted) and line is not None:
+            # Jinja maps its own errors to template lines; ours carry the compiled code's line.
+            line = self.env.get_template(name).get_corresponding_lineno(line)
         file_line = source.first_line + line - 1 if line else None
         code, message, hint = _classify(exc)
+        if file_line is None and code == "template.budget":
+            file_line = source.first_line  # the text as a whole: its first line
         return CpomError.one(code, message, source.path, file_line, hint)
 
 
 def _classify(exc: BaseException) -> tuple[str, str, str | None]:
     """The code, message and hint a drafter sees for a template failure."""
+    reason = exhausted_by(exc)
+    if reason is not None:
+        return "template.budget", f"gabarit trop coûteux : {reason}", None
     if isinstance(exc, TemplateSyntaxError):
         return (
             "template.syntax",

@@ -1,18 +1,26 @@
-"""Temporary files beside their target, named after the process that writes them.
+"""Temporary files and folders, named after the process that writes them.
 
 A killed build (kill -9, a full disk at the wrong moment) leaves its temporaries behind; the
 next run that writes into the same folder removes those whose process is gone, and leaves alone
-those of a build still running (the pid in the name, checked on this machine).
+those of a build still running (the pid in the name, checked on this machine). The same goes
+for the private folders a build works in, in the system's temporary folder (typst's sources,
+the templates of a recorded version, the bench's copies): `private_folder` removes those of
+killed processes before making its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
+import stat
+import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
@@ -72,3 +80,39 @@ def _alive(pid: int) -> bool:
     except OverflowError:
         return False
     return True
+
+
+_FOLDER = re.compile(r"cpom-(?P<purpose>[a-z]+)-(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)-.+")
+
+
+@contextlib.contextmanager
+def private_folder(purpose: str) -> Iterator[Path]:
+    """A fresh folder in the system's temporary folder, removed on the way out; the folders a
+    killed process of this tool left there are removed first."""
+    base = Path(tempfile.gettempdir())
+    clean_stale_folders(base)
+    path = Path(tempfile.mkdtemp(prefix=f"cpom-{purpose}-{_HOST}-{os.getpid()}-", dir=base))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def clean_stale_folders(base: Path) -> list[Path]:
+    """Remove the private folders that dead processes of this tool left in `base`."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _FOLDER.fullmatch(entry.name)
+        if match is None or match["host"] != _HOST or _alive(int(match["pid"])):
+            continue
+        with suppress(OSError):
+            status = entry.stat(follow_symlinks=False)
+            # Only real folders of this user: never through a link, never someone else's.
+            if stat.S_ISDIR(status.st_mode) and status.st_uid == os.geteuid():
+                shutil.rmtree(entry.path)
+                removed.append(Path(entry.path))
+    return removed

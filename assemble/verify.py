@@ -19,6 +19,7 @@ from .archive_git import compare_with_git
 from .archive_index import INDEX, Index, read_index
 from .errors import Problem
 from .history import sha256
+from .limits import INDEX_BYTES
 from .manifest import MANIFEST, Manifest
 from .project import Project
 from .staging import STAGING, stale_staging
@@ -100,29 +101,28 @@ def _verify_versions(folder: Path, contract_id: str) -> tuple[list[VersionReport
     index_path = folder / INDEX
     for path in listed(folder, problems):
         kind = kind_of(path)
-        if path.name == INDEX and kind == "file":
-            continue
+        if path.name == INDEX:
+            continue  # whatever it is, _index() reports on it
         if VERSION_FOLDER.match(path.name) and kind == "dir":
             numbered[int(path.name[1:])] = path
         else:
             problems.append(stray(path, kind))
     index = _index(index_path, bool(numbered), problems)
-    reports = []
+    reports: list[VersionReport] = []
     previous: bytes | None = None
-    for number in range(1, max([*numbered, index.count if index else 0], default=0) + 1):
-        name = f"v{number}"
-        version_folder = numbered.get(number)
-        if version_folder is None:
-            named = index is not None and number <= index.count
-            message = (
-                f"version {name} inscrite à l'index (ligne {number}) mais absente de l'archive"
-                if named
-                else f"version {name} absente alors que des versions suivantes existent"
-            )
-            found = [Problem("archive.missing", message, folder / name)]
-            reports.append(VersionReport(contract_id, name, None, tuple(found)))
+    indexed = index.count if index else 0
+    top = max([*numbered, indexed], default=0)
+    expected = 1
+    # Versions present, in order; each gap (however large) is one finding, not one per number.
+    for number in [*sorted(numbered), top + 1]:
+        if number > expected:
+            reports += _missing(folder, contract_id, expected, min(number, top + 1) - 1, indexed)
             previous = None
-            continue
+        if number > top:
+            break
+        expected = number + 1
+        name = f"v{number}"
+        version_folder = numbered[number]
         manifest, data, found = verify_version(version_folder, contract_id, previous)
         if index is not None:
             found += _against_index(index_path, index, number, manifest, data, version_folder)
@@ -130,6 +130,31 @@ def _verify_versions(folder: Path, contract_id: str) -> tuple[list[VersionReport
         previous = data
     problems += [p for report in reports for p in report.problems]
     return reports, problems
+
+
+def _missing(
+    folder: Path, contract_id: str, first: int, last: int, indexed: int
+) -> list[VersionReport]:
+    """Versions first to last absent: named by the index up to `indexed`, not beyond."""
+    reports = []
+    for start, end, named in (
+        (first, min(last, indexed), True),
+        (max(first, indexed + 1), last, False),
+    ):
+        if start > end:
+            continue
+        one = start == end
+        names = f"v{start}" if one else f"v{start} à v{end}"
+        s = "" if one else "s"
+        what = f"version{s} {names}"
+        if named:
+            lines = f"ligne {start}" if one else f"lignes {start} à {end}"
+            message = f"{what} inscrite{s} à l'index ({lines}) mais absente{s} de l'archive"
+        else:
+            message = f"{what} absente{s} alors que des versions suivantes existent"
+        found = (Problem("archive.missing", message, folder / f"v{start}"),)
+        reports.append(VersionReport(contract_id, names, None, found))
+    return reports
 
 
 def _index(path: Path, has_versions: bool, problems: list[Problem]) -> Index | None:
@@ -151,7 +176,7 @@ def _index(path: Path, has_versions: bool, problems: list[Problem]) -> Index | N
     if kind != "file":
         problems.append(stray(path, kind))
         return None
-    data = read_archived(path, problems)
+    data = read_archived(path, problems, INDEX_BYTES)
     if data is None:
         return None
     index = read_index(path, data)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .archive_fs import kind_of, listed, read_archived, stray
+from .archive_fs import hash_archived, kind_of, listed, read_archived, stray
 from .errors import CpomError, Problem
 from .history import sha256
+from .limits import SIGNED_FILE_BYTES, TOOL_FILE_BYTES
 from .lock import read_lock
 from .manifest import MANIFEST, Manifest, parse_manifest
 from .project import LOCK_FILE
@@ -36,7 +37,7 @@ def verify_version(
         return None, None, [Problem("archive.missing", "manifeste absent", path)]
     if kind != "file":
         return None, None, [stray(path, kind)]
-    data = read_archived(path, problems)
+    data = read_archived(path, problems, TOOL_FILE_BYTES)
     if data is None:
         return None, None, problems
     parsed = parse_manifest(data, path)
@@ -74,8 +75,8 @@ def _files(folder: Path, entries: dict[str, str | None], manifest: Manifest) -> 
         elif kind != "file":
             problems.append(stray(path, kind))
         else:
-            data = read_archived(path, problems)
-            if data is not None and sha256(data) != digest:
+            found = hash_archived(path, problems)
+            if found is not None and found != digest:
                 problems.append(
                     Problem(
                         "archive.altered",
@@ -109,13 +110,17 @@ def _chain(folder: Path, manifest: Manifest, previous: bytes | None) -> list[Pro
 
 
 def _outputs(folder: Path, entries: dict[str, str | None], manifest: Manifest) -> list[Problem]:
-    """What the files say of themselves: PDF/A, the lock's hashes, the signatures' integrity."""
+    """What the files say of themselves: PDF/A, the lock's hashes, the signatures' integrity.
+
+    Each is read within the size the tool ever archives (a larger one is reported altered
+    already, and is not read again).
+    """
     problems: list[Problem] = []
     pdfs = [f"{manifest.contrat}.pdf"]
     if manifest.avenant is not None:
         pdfs.append(f"{manifest.contrat}-avenant-{manifest.avenant}.pdf")
     contents = {
-        name: read_archived(folder / name, [])
+        name: read_archived(folder / name, [], SIGNED_FILE_BYTES)
         for name in (*pdfs, LOCK_FILE, manifest.signed_name or "")
         if entries.get(name) == "file"
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import signal
@@ -302,3 +303,53 @@ def test_committed_archive_is_intact() -> None:
     assert manifest.label == "contrat" and manifest.signed_name == "signe.pdf"
     line = json.loads((ROOT / "archive" / SAMPLE / INDEX).read_text(encoding="utf-8"))
     assert line["manifeste_sha256"] == sha256(path.read_bytes())
+
+
+def test_a_full_disk_while_archiving_names_the_version_and_leaves_nothing(
+    fresh: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assemble.archive
+    from assemble.staging import write_archived_file as real_write
+
+    written: list[Path] = []
+
+    def fill_the_disk(path: Path, data: bytes) -> None:
+        written.append(path)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_write(path, data)
+
+    monkeypatch.setattr(assemble.archive, "write_archived_file", fill_the_disk)
+    with pytest.raises(CpomError) as caught:
+        archive_version(fresh, SAMPLE, fresh.root / "CPOM signé.pdf", DATE)
+    [problem] = caught.value.problems
+    # The staged file is an inner name; the drafter is told which version could not be written.
+    assert (problem.code, problem.path) == ("io.disk-full", fresh.archive / SAMPLE / "v1")
+    assert written[2].is_relative_to(fresh.archive / STAGING)
+    assert fresh.archived_versions(SAMPLE) == []
+    assert list((fresh.archive / STAGING).iterdir()) == []
+    assert sorted(p.name for p in (fresh.archive / SAMPLE).iterdir()) == []
+
+
+def test_an_archive_folder_linked_out_of_the_repository_is_refused_before_writing(
+    fresh: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    fresh.archive.symlink_to(outside, target_is_directory=True)
+    status = main(
+        [
+            "--racine",
+            str(fresh.root),
+            "archive",
+            "--signe",
+            str(fresh.root / "CPOM signé.pdf"),
+            "--date",
+            "2026-12-15",
+            SAMPLE,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert "[usage.path]" in err and "lien symbolique vers" in err and "→ remplacez ce lien" in err
+    assert list(outside.iterdir()) == []

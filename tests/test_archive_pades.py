@@ -185,3 +185,18 @@ def test_a_certificate_under_a_root_the_repository_trusts_is_recognised(
     [problem] = caught.value.problems
     assert (problem.code, problem.path) == ("signature.trust-root", folder / "notes.txt")
     assert "PEM ou DER" in (problem.hint or "")
+
+
+def test_a_huge_file_among_the_trusted_roots_is_refused_unread(tmp_path: Path) -> None:
+    folder = tmp_path / TRUST_FOLDER
+    folder.mkdir()
+    huge = folder / "racine.pem"
+    with open(huge, "wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: no disk used, 64 Mo if read
+    with pytest.raises(CpomError) as caught:
+        load_trust_roots(folder)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path) == ("input.too-large", huge)
+    assert "au-delà de la limite de 1024 Ko (un certificat racine fait quelques Ko)" in (
+        problem.message
+    )

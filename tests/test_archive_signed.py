@@ -273,7 +273,10 @@ def test_a_text_file_named_pdf_is_refused_with_a_located_error(
     fake.write_text("ceci n'est pas un PDF\n", encoding="utf-8")
     assert _run(project, monkeypatch, "archive", SAMPLE, "--signe", "x.pdf") == 1
     err = capsys.readouterr().err
-    assert "x.pdf: le fichier signé n'est pas un PDF lisible [signature.unreadable]" in err
+    assert (
+        "x.pdf: le fichier signé n'est pas un PDF lisible : ce n'est pas un PDF (il ne commence "
+        "pas par « %PDF- ») [signature.unreadable]"
+    ) in err
     assert "→ SIGNED= désigne le PDF reçu" in err and "SCAN=1" in err
     assert not (project.archive / SAMPLE).exists()
 

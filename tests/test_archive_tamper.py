@@ -344,3 +344,71 @@ def test_an_avenant_drafted_over_a_malformed_manifest_is_a_located_error(project
     assert [(p.code, p.path, p.line) for p in caught.value.problems] == [
         ("archive.manifest", path, 1)
     ]
+
+
+def test_a_manifest_grown_past_any_size_the_tool_writes_is_refused_unread(
+    project: Project,
+) -> None:
+    path = _writable(_folder(project) / MANIFEST)
+    with open(path, "r+b") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: costs no disk, would cost the memory
+    report = verify_archive(project)
+    problem = next(p for p in report.errors if p.path == path)
+    assert problem.code == "archive.too-large"
+    assert "fichier de 64 Mo, au-delà de 8 Mo" in problem.message and problem.hint
+
+
+def test_a_manifest_with_a_5000_digit_number_is_a_located_finding(project: Project) -> None:
+    path = _writable(_folder(project) / MANIFEST)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"format": 2', '"format": 2' + "0" * 5000, 1), encoding="utf-8")
+    assert '"format": 2' + "0" * 5000 in path.read_text(encoding="utf-8")
+    problem = next(p for p in verify_archive(project).errors if p.path == path)
+    assert problem.code == "archive.manifest" and "nombre démesuré" in problem.message
+
+
+def test_a_version_folder_numbered_a_million_is_one_finding_per_gap(project: Project) -> None:
+    far = project.archive / SAMPLE / "v1000000"
+    far.mkdir()
+    report = verify_archive(project)
+    assert located_errors(project) == {
+        ("archive.missing", f"archive/{SAMPLE}/v3"),
+        ("archive.missing", f"archive/{SAMPLE}/v1000000/{MANIFEST}"),
+        ("archive.unindexed", f"archive/{SAMPLE}/v1000000"),
+    }
+    gap = next(v for v in report.versions if v.version.startswith("v3"))
+    assert gap.version == "v3 à v999999"
+    assert "versions v3 à v999999 absentes alors que des versions suivantes existent" in (
+        gap.problems[0].message
+    )
+
+
+def test_versions_the_index_names_are_told_apart_from_those_it_does_not(
+    project: Project,
+) -> None:
+    shutil.rmtree(_folder(project, "v1"))
+    shutil.rmtree(_folder(project, "v2"))
+    (project.archive / SAMPLE / "v4").mkdir()
+    messages = [p.message for v in verify_archive(project).versions for p in v.problems]
+    assert messages[:2] == [
+        "versions v1 à v2 inscrites à l'index (lignes 1 à 2) mais absentes de l'archive",
+        "version v3 absente alors que des versions suivantes existent",
+    ]
+
+
+def test_an_index_of_ten_thousand_bad_lines_is_summed_up(project: Project) -> None:
+    path = _writable(project.archive / SAMPLE / INDEX)
+    path.write_bytes(b"oups\n" * 10_000)
+    found = [p for p in verify_archive(project).errors if p.path == path]
+    assert [p.line for p in found[:20]] == list(range(1, 21))
+    assert len(found) == 21
+    assert "et 9980 autres lignes fautives (10000 sur 10000)" in found[-1].message
+
+
+def test_a_named_pipe_in_place_of_an_archived_file_is_found_without_waiting(
+    project: Project,
+) -> None:
+    signed = _folder(project) / "signe.pdf"
+    signed.unlink()
+    os.mkfifo(signed)
+    assert located_errors(project) == {("archive.unexpected", f"archive/{SAMPLE}/v2/signe.pdf")}

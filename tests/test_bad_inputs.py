@@ -195,6 +195,98 @@ Texte.
 """
 
 
+TRAP = "clauses/06-titre-V-duree/90-piege.md"
+TRAP_HEADER = "---\nid: piege\nversion: 1\ntitre: duree\nordre: 90\nintitule: Piège\n"
+
+
+def trap(body: str, header: str = "") -> Mutate:
+    """A clause written by a careless or hostile hand: its body (line 8 on) and extra header."""
+    return write(TRAP, f"{TRAP_HEADER}{header}---\n{body}\n")
+
+
+def quick_alarm(step: Mutate) -> Mutate:
+    """The same, with the templates' time bound lowered to one second to keep the suite fast."""
+
+    def mutate(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        import assemble.sandbox
+        from assemble.limits import TEMPLATE_SECONDS, Limit
+
+        monkeypatch.setattr(assemble.sandbox, "TEMPLATE_SECONDS", Limit(1, TEMPLATE_SECONDS.why))
+        step(root, monkeypatch)
+
+    return mutate
+
+
+def fifo(rel: str) -> Mutate:
+    """Replace a file by a named pipe: reading it would wait for a writer forever."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+
+    return mutate
+
+
+def folder(rel: str) -> Mutate:
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        (root / rel).unlink()
+        (root / rel).mkdir()
+
+    return mutate
+
+
+def word_template_with(text: str) -> Mutate:
+    """templates/couverture.docx with Jinja text added at the start of its first run."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        source = root / "templates" / "couverture.docx"
+        with zipfile.ZipFile(source) as original:
+            parts = {n: original.read(n) for n in original.namelist()}
+        body = parts["word/document.xml"].decode("utf-8")
+        at = body.index("<w:t>") + len("<w:t>")
+        parts["word/document.xml"] = (body[:at] + text + body[at:]).encode("utf-8")
+        with zipfile.ZipFile(source, "w") as changed:
+            for name, data in parts.items():
+                changed.writestr(name, data)
+
+    return mutate
+
+
+def pdf_file(rel: str, make: Callable[[bytes], bytes]) -> Mutate:
+    """A received file made from the built contract (encrypted, padded with pages…)."""
+
+    def mutate(root: Path, _: pytest.MonkeyPatch) -> None:
+        built = (root / "build" / SAMPLE / f"{SAMPLE}.pdf").read_bytes()
+        (root / rel).write_bytes(make(built))
+
+    return mutate
+
+
+def encrypted(pdf: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt("secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_blank_pages(pdf: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for _ in range(80):
+        writer.add_blank_page()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def without_styles(root: Path, _: pytest.MonkeyPatch) -> None:
     """A reference.docx that lost its styles part."""
     source = root / "templates" / "reference.docx"
@@ -1017,6 +1109,324 @@ CASES = [
         "--help",
         ("redline", SAMPLE, "--a", "projet"),
         2,
+    ),
+    # --- hostile inputs found after the fact (issue 11, hostile pass) -------------------------
+    Bad(
+        "data-merge-key",
+        replace(
+            DATA,
+            '  - finess: "340780154"\n',
+            '  - <<: {categorie: SESSAD}\n    finess: "340780154"\n',
+        ),
+        DATA,
+        "<<:",
+        "yaml.merge",
+        "sans « <<: »",
+    ),
+    Bad(
+        "data-two-documents",
+        append(DATA, "---\nautre: 1\n"),
+        DATA,
+        "---\nautre: 1",
+        "yaml.syntax",
+        "indentation",
+        shows="un second document YAML",
+    ),
+    Bad(
+        "data-named-pipe",
+        fifo(DATA),
+        DATA,
+        None,
+        "input.unreadable",
+        "restaurez-le",
+        shows="tube nommé",
+    ),
+    Bad(
+        "data-is-a-folder",
+        folder(DATA),
+        DATA,
+        None,
+        "input.unreadable",
+        "remplacez ce dossier",
+    ),
+    Bad(
+        "data-symlink-outside",
+        both(remove(DATA), lambda r, m: (r / DATA).symlink_to("/etc/passwd")),
+        DATA,
+        None,
+        "usage.path",
+        "remplacez ce lien",
+        exit=2,
+    ),
+    Bad(
+        "clause-nul-in-body",
+        both(new_clause_version, replace(CLAUSE, "Il prend effet", "Il prend\x00 effet")),
+        CLAUSE,
+        "Il prend",
+        "input.control-character",
+        "caractère invisible",
+    ),
+    Bad(
+        "clause-escape-in-body",
+        both(new_clause_version, replace(CLAUSE, "Il prend effet", "Il prend\x1b[31m effet")),
+        CLAUSE,
+        "Il prend",
+        "input.control-character",
+        "caractère invisible",
+    ),
+    Bad(
+        "clause-named-pipe",
+        fifo(CLAUSE),
+        CLAUSE,
+        None,
+        "input.unreadable",
+        "restaurez-le",
+    ),
+    Bad(
+        "typst-template-named-pipe",
+        fifo("templates/contrat.typ"),
+        "templates/contrat.typ",
+        None,
+        "input.unreadable",
+        "restaurez-le",
+    ),
+    Bad(
+        "clause-endless-loop",
+        quick_alarm(
+            trap("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+        ),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le rendu dure plus de 1 secondes",
+    ),
+    Bad(
+        "clause-output-bomb",
+        trap("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le texte produit dépasse 1000000 caractères",
+    ),
+    Bad(
+        "clause-text-times-3e9",
+        trap("Texte.\n{{ 'x' * 3000000000 }}"),
+        TRAP,
+        9,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-power-bomb",
+        trap("{{ 10 ** (10 ** 8) }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="puissance démesurée",
+    ),
+    Bad(
+        "clause-center-3e9",
+        trap("{{ 'x' | center(3000000000) }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="mémoire",
+    ),
+    Bad(
+        "clause-format-width",
+        trap("{{ '%3000000000d' % 1 }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-doubling-namespace",
+        trap(
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+            "{% endfor %}{{ ns.s | length }}"
+        ),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+    ),
+    Bad(
+        "clause-endless-macro",
+        trap("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"),
+        TRAP,
+        8,
+        "template.budget",
+        "vérifiez les boucles",
+        shows="appels imbriqués sans fin",
+    ),
+    Bad(
+        "clause-repeat-range",
+        trap("Article {{ element }}.", "repeter: range(100000)\n"),
+        TRAP,
+        "repeter:",
+        "template.budget",
+        "pas un intervalle",
+    ),
+    Bad(
+        "cover-docx-endless-loop",
+        quick_alarm(
+            word_template_with(
+                "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+            )
+        ),
+        "templates/couverture.docx",
+        None,
+        "template.budget",
+        "c'est le modèle qui est à corriger",
+    ),
+    # --- the received signed file, and the archive command's arguments ----------------------
+    Bad(
+        "signed-is-a-folder",
+        lambda r, m: None,
+        "build",
+        None,
+        "usage.signed",
+        "le fichier reçu lui-même",
+        ("archive", SAMPLE, "--signe", "build", "--date", "2027-09-01"),
+        2,
+    ),
+    Bad(
+        "signed-named-pipe",
+        lambda r, m: os.mkfifo(r / "signé.pdf"),
+        "signé.pdf",
+        None,
+        "usage.signed",
+        "le fichier reçu lui-même",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        2,
+    ),
+    Bad(
+        "signed-empty-argument",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "", "--date", "2027-09-01"),
+        2,
+        shows="fichier signé non précisé",
+    ),
+    Bad(
+        "signed-too-large",
+        both(
+            write("signé.pdf", b"%PDF-1.7\n"),
+            lambda r, m: os.truncate(r / "signé.pdf", 201 * 1024 * 1024),
+        ),
+        "signé.pdf",
+        None,
+        "input.too-large",
+        "bon fichier",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="fichier de 201 Mo",
+    ),
+    Bad(
+        "signed-password-protected",
+        pdf_file("signé.pdf", encrypted),
+        "signé.pdf",
+        None,
+        "signature.unreadable",
+        "SCAN=1",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="protégé par un mot de passe",
+    ),
+    Bad(
+        "signed-too-many-pages",
+        pdf_file("signé.pdf", with_blank_pages),
+        "signé.pdf",
+        None,
+        "signature.unreadable",
+        "SCAN=1",
+        ("archive", SAMPLE, "--signe", "signé.pdf", "--date", "2027-09-01"),
+        shows="au-delà des",
+    ),
+    Bad(
+        "date-9999-on-the-command-line",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "x.pdf", "--date", "9999-12-31"),
+        2,
+        shows="hors limites : entre 2000-01-01 et 2100-12-31",
+    ),
+    Bad(
+        "force-without-a-reason",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("archive", SAMPLE, "--signe", "x.pdf", "--force", "  "),
+        2,
+        shows="motif vide",
+    ),
+    Bad(
+        "bench-repetitions-1e9",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.arguments",
+        "--help",
+        ("bench", "--repetitions", "1000000000"),
+        2,
+    ),
+    Bad(
+        "contract-id-option-after-dashes",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.name",
+        "minuscules",
+        ("build", "--", "--all"),
+        2,
+    ),
+    Bad(
+        "contract-id-cyrillic-a",
+        lambda r, m: None,
+        "cpom",
+        None,
+        "usage.name",
+        "minuscules",
+        ("build", "\u0430ssociation-horizons"),
+        2,
+    ),
+    Bad(
+        "contract-output-bomb",
+        trap("{{ 'x' * 800000 }}", "repeter: etablissements\n"),
+        TRAP,
+        "{{ 'x'",
+        "template.budget",
+        "vérifiez les boucles",
+        shows="le contrat dépasse 5000000 caractères avec ce texte",
+    ),
+    Bad(
+        "lock-without-articles",
+        write(LOCK, '{"contrat": "association-horizons"}'),
+        LOCK,
+        None,
+        "lock.invalid",
+        "restaurez",
+        shows="champ « articles » absent",
+    ),
+    Bad(
+        "lock-5000-digit-number",
+        write(LOCK, '{"articles": [], "rendu": 1' + "0" * 5000 + "}"),
+        LOCK,
+        None,
+        "lock.invalid",
+        "restaurez",
+        shows="nombre démesuré",
     ),
 ]
 

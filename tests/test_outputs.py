@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import docx
 import pytest
 from pypdf import PdfReader
 
+from assemble.build import build_contract
 from assemble.french import NBSP, NNBSP
-from assemble.project import Outputs
+from assemble.project import Outputs, Project
 
-from conftest import styled
+from conftest import SAMPLE, drop_lines, edit, styled
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -159,3 +161,22 @@ def test_every_sample_is_a_complete_contract(
         c.text for t in word.tables for r in t.rows for c in r.cells if c.text.startswith("Pour ")
     ]
     assert len(signature_cells) >= 3
+
+
+def test_a_title_longer_than_word_properties_allow_is_shortened_there_only(
+    scratch_project: Callable[..., Project],
+) -> None:
+    """Word's document properties hold 255 characters; the cover page keeps the whole title."""
+    project = scratch_project()
+    long_title = "Établissements et services " + "du groupement solidaire " * 12 + "2027-2031"
+    assert len(long_title) > 300
+    data = project.contracts / SAMPLE / "contract.yaml"
+    drop_lines(data, "  intitule: Établissements et services pour personnes")
+    edit(data, "contrat:\n", f"contrat:\n  intitule: {long_title}\n")
+    outputs = build_contract(project, SAMPLE)
+    word = docx.Document(str(outputs.docx))
+    title = word.core_properties.title
+    assert len(title) == 255 and title.endswith("…") and long_title.startswith(title[:-1])
+    body = "\n".join(p.text for p in word.paragraphs)
+    body += "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+    assert long_title in body.replace(NBSP, " ")

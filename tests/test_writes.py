@@ -19,7 +19,7 @@ from assemble.errors import CpomError, UsageError
 from assemble.files import check_targets, write_files
 from assemble.project import Project
 from assemble.scope import Scope
-from assemble.temporaries import clean_stale_temporaries
+from assemble.temporaries import clean_stale_temporaries, private_folder
 
 from conftest import ROOT, SAMPLE, tree_state
 
@@ -169,6 +169,34 @@ def test_stale_temporaries_are_cleaned_live_ones_kept(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         p.name for p in (live, other_host, recent_legacy, drafter)
     )
+
+
+def test_private_folders_of_killed_builds_are_removed_live_ones_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typst's sources and a recorded version's templates live in the system's temporary
+    folder: a kill -9 leaves them there, the next build removes them."""
+    import tempfile
+
+    from assemble.temporaries import _HOST
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / f"cpom-typst-{_HOST}-{_dead_pid()}-abc123"
+    live = tmp_path / f"cpom-typst-{_HOST}-{os.getppid()}-abc123"
+    other_host = tmp_path / f"cpom-typst-00000000-{_dead_pid()}-abc123"
+    someone_else = tmp_path / "pytest-de-quelquun"
+    for folder in (dead, live, other_host, someone_else):
+        folder.mkdir()
+        (folder / "contrat.typ").write_text("partiel", encoding="utf-8")
+    linked = tmp_path / f"cpom-modeles-{_HOST}-{_dead_pid()}-lien"
+    linked.symlink_to(someone_else)
+
+    with private_folder("typst") as mine:
+        assert mine.parent == tmp_path and mine.is_dir()
+        assert not dead.exists()
+        assert live.is_dir() and other_host.is_dir() and someone_else.is_dir()
+        assert linked.is_symlink() and (someone_else / "contrat.typ").exists()
+    assert not mine.exists()
 
 
 def test_disk_full_midway_replaces_nothing_and_leaves_no_temporary(
