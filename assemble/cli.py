@@ -1,63 +1,26 @@
-"""The `cpom` command line: parse arguments, call the stage functions, report problems."""
+"""The `cpom` command line: parse the arguments, run the command (commands.py), turn problems
+into messages and exit codes."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
-import shutil
 import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
-from .archive import archive_version
-from .archive_index import INDEX
-from .archive_list import list_archive
+from . import commands
 from .arguments import ArgumentsError, FrenchParser
-from .avenant import CONTEXT_NAMES as AVENANT_NAMES
-from .avenant import LIBRARY as AVENANT_LIBRARY
-from .avenant import avenant_folder, describe_changes
-from .build import (
-    build_avenant,
-    build_contract,
-    build_everything,
-    build_redline,
-    rebuild_version,
-    record_version,
-    upgrade_contract,
-    write_schema,
-)
-from .checks import check_library
-from .errors import CpomError, Problem, ProblemCollector, UsageError
-from .files import write_files
-from .french import date_fr
-from .indexing import index_versions
-from .library import load_library
+from .commands import err
+from .errors import CpomError, Problem
 from .limits import MAX_DATE, MIN_DATE, YEAR_WHY
-from .lint import lint_contract
 from .names import check_arguments
 from .project import Project
 from .reading import unreadable
-from .schema import SCHEMA_FILE, check_schema_file
-from .scope import Scope
-from .stages import compose_draft
-from .verify import verify_archive
-from .versions import STATE_LABELS, clause_history, clause_usage, collect_status, status_html
-
-DEFAULT_CONTRACT = "association-horizons"
-
-# Tables stay readable when the output is a file or a pipe (rich assumes 80 columns there).
-WIDTH = max(110, shutil.get_terminal_size((120, 24)).columns)
-# User text (names, paths, values) is printed as written: no markup, no emoji codes like :100:.
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
+from .schema import SCHEMA_FILE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,38 +84,38 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="commande")
 
     build = verbs.add_parser("build", help="construit .md, .docx et .pdf d'un contrat")
-    build.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT, help="identifiant")
+    build.add_argument("contrat", nargs="?", default=commands.DEFAULT_CONTRACT, help="identifiant")
     build.add_argument("--all", action="store_true", help="tous les contrats, en parallèle")
     build.add_argument(
         "--version", help="reconstruit à l'identique une version enregistrée (v1, v2…)"
     )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processus")
-    build.set_defaults(func=cmd_build)
+    build.set_defaults(func=commands.cmd_build)
 
     check = verbs.add_parser("check", help="valide la bibliothèque et les contrats")
     check.add_argument("contrats", nargs="*", help="identifiants (par défaut : tous)")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=commands.cmd_check)
 
     record = verbs.add_parser("record", help="enregistre le projet comme version v1, v2…")
     record.add_argument("contrat")
     record.add_argument("--statut", choices=["enregistre", "signe"], default="enregistre")
-    record.set_defaults(func=cmd_record)
+    record.set_defaults(func=commands.cmd_record)
 
     upgrade = verbs.add_parser("upgrade", help="passe un projet aux dernières versions")
     upgrade.add_argument("contrat")
-    upgrade.set_defaults(func=cmd_upgrade)
+    upgrade.set_defaults(func=commands.cmd_upgrade)
 
     status = verbs.add_parser("status", help="versions des clauses utilisées par les contrats")
     status.add_argument("--clause", help="les contrats qui utilisent cette clause")
-    status.set_defaults(func=cmd_status)
+    status.set_defaults(func=commands.cmd_status)
 
     history = verbs.add_parser("history", help="versions publiées d'une clause et leurs motifs")
     history.add_argument("clause")
-    history.set_defaults(func=cmd_history)
+    history.set_defaults(func=commands.cmd_history)
 
     avenant = verbs.add_parser("avenant", help="rédige l'avenant en cours d'un contrat signé")
     avenant.add_argument("contrat")
-    avenant.set_defaults(func=cmd_avenant)
+    avenant.set_defaults(func=commands.cmd_avenant)
 
     redline = verbs.add_parser("redline", help="Word avec suivi des modifications entre versions")
     redline.add_argument("contrat")
@@ -160,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     redline.add_argument("--a", dest="after", required=True, help="version d'arrivée, ou projet")
     redline.add_argument("--auteur", help="auteur des modifications (défaut : git user.name)")
     redline.add_argument("--pdf", action="store_true", help="aussi un PDF aux changements visibles")
-    redline.set_defaults(func=cmd_redline)
+    redline.set_defaults(func=commands.cmd_redline)
 
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
@@ -172,29 +135,29 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument(
         "--scan", action="store_true", help="le fichier signé est un document numérisé"
     )
-    archive.set_defaults(func=cmd_archive)
+    archive.set_defaults(func=commands.cmd_archive)
 
     verify = verbs.add_parser("verify", help="vérifie l'intégrité de toute l'archive")
-    verify.set_defaults(func=cmd_verify)
+    verify.set_defaults(func=commands.cmd_verify)
 
     index = verbs.add_parser("index", help="inscrit à l'index les versions archivées avant lui")
     index.add_argument("contrat")
-    index.set_defaults(func=cmd_index)
+    index.set_defaults(func=commands.cmd_index)
 
     listing = verbs.add_parser("list", help="versions signées de chaque contrat")
-    listing.set_defaults(func=cmd_list)
+    listing.set_defaults(func=commands.cmd_list)
 
     schema = verbs.add_parser("schema", help=f"écrit contracts/{SCHEMA_FILE}")
-    schema.set_defaults(func=cmd_schema)
+    schema.set_defaults(func=commands.cmd_schema)
 
     codes = verbs.add_parser("codes", help="liste les codes des problèmes et leur correction")
     codes.add_argument("--doc", action="store_true", help="écrit docs/erreurs.md")
-    codes.set_defaults(func=cmd_codes)
+    codes.set_defaults(func=commands.cmd_codes)
 
     bench = verbs.add_parser("bench", help="compare la construction à la chaîne d'outils nue")
-    bench.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT)
+    bench.add_argument("contrat", nargs="?", default=commands.DEFAULT_CONTRACT)
     bench.add_argument("--repetitions", type=_between(1, 50), default=3)
-    bench.set_defaults(func=cmd_bench)
+    bench.set_defaults(func=commands.cmd_bench)
     return parser
 
 
@@ -240,355 +203,6 @@ def _between(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return number
-
-
-def cmd_build(project: Project, args: argparse.Namespace) -> int:
-    if args.version:
-        outputs, differ = rebuild_version(project, args.contrat, args.version)
-        for path in (outputs.markdown, outputs.docx, outputs.pdf):
-            out.print(f"écrit {_shown(project, path)}", markup=False)
-        if differ:
-            err.print(
-                f"ATTENTION : {', '.join(differ)} diffère(nt) de la version {args.version} "
-                "enregistrée (outil modifié depuis ?) ; comparez avant tout usage.",
-                markup=False,
-            )
-            return 1
-        out.print(f"version {args.version} reconstruite à l'identique.", markup=False)
-        return 0
-    if not args.all:
-        outputs = build_contract(project, args.contrat)
-        for path in (outputs.markdown, outputs.docx, outputs.pdf):
-            out.print(f"écrit {_shown(project, path)}", markup=False)
-        return 0
-    ids = project.contract_ids()
-    if not ids:
-        raise UsageError.one("usage.contract", "aucun contrat", project.contracts)
-    problems = ProblemCollector()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with (
-        Progress(*columns, console=err, transient=False) as progress,
-        ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
-    ):
-        task = progress.add_task("Construction des contrats", total=len(ids))
-        futures = {pool.submit(build_everything, project, cid): cid for cid in ids}
-        for future in as_completed(futures):
-            try:
-                for built in future.result():
-                    progress.console.print(f"construit {built}", markup=False)
-            except CpomError as exc:
-                problems.absorb(exc)
-            progress.advance(task)
-    problems.raise_if_any()
-    return 0
-
-
-def cmd_check(project: Project, args: argparse.Namespace) -> int:
-    """Every problem of the library and the contracts, with the drafting lint's warnings.
-
-    Exit 1 if any error; warnings are printed and leave the exit code at 0.
-    """
-    problems = ProblemCollector()
-    library = None
-    try:
-        library = load_library(project.clauses)
-        problems.extend(check_library(library))
-        problems.extend(project.history.drift(library.clauses))
-        if (project.root / AVENANT_LIBRARY).is_dir():
-            avenants = load_library(project.root / AVENANT_LIBRARY)
-            problems.extend(check_library(avenants, extra_names=AVENANT_NAMES))
-            problems.extend(project.history.drift(avenants.clauses))
-    except CpomError as exc:
-        problems.absorb(exc)
-    problems.extend(check_schema_file(project.contracts))
-    ids = args.contrats or project.contract_ids()
-    if library is not None:
-        for contract_id in ids:
-            try:
-                draft = compose_draft(project, contract_id, library)
-            except UsageError:
-                raise
-            except CpomError as exc:
-                problems.absorb(exc)
-                continue
-            problems.extend(lint_contract(draft.contract, draft.document, draft.library))
-    # A clause shared by several contracts gives its warning once.
-    found = list(dict.fromkeys(problems.problems))
-    errors = [p for p in found if p.severity == "erreur"]
-    warnings = [p for p in found if p.severity != "erreur"]
-    if errors:
-        raise CpomError(errors + warnings)
-    for warning in warnings:
-        err.print(str(warning), markup=False)
-    contracts = f"{len(ids)} contrat{'s' if len(ids) > 1 else ''}"
-    if warnings:
-        count = len(warnings)
-        out.print(
-            f"bibliothèque et {contracts} : aucune erreur, {count} "
-            f"avertissement{'s' if count > 1 else ''} (voir ci-dessus).",
-            markup=False,
-        )
-    else:
-        out.print(f"bibliothèque et {contracts} : aucun problème.", markup=False)
-    return 0
-
-
-def cmd_record(project: Project, args: argparse.Namespace) -> int:
-    name = record_version(project, args.contrat, args.statut)
-    lock = project.version_lock_path(args.contrat, name)
-    out.print(f"version {name} enregistrée : {_shown(project, lock)}", markup=False)
-    return 0
-
-
-def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
-    changes = upgrade_contract(project, args.contrat)
-    if not changes:
-        out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)
-        return 0
-    out.print(f"{args.contrat} passe aux dernières versions ; articles modifiés :", markup=False)
-    for change in changes:
-        before = "nouvel article" if change.before is None else f"v{change.before}"
-        after = "supprimé" if change.after is None else f"v{change.after}"
-        label = change.label or change.clause
-        text = "" if change.text_changed else " (texte identique)"
-        out.print(f"  {label} ({change.clause}) : {before} → {after}{text}", markup=False)
-    return 0
-
-
-def cmd_status(project: Project, args: argparse.Namespace) -> int:
-    library = load_library(project.clauses)
-    statuses = collect_status(project, library)
-    if args.clause:
-        table = Table(title=f"Contrats utilisant la clause « {args.clause} »")
-        for column in ("Contrat", "Version", "Statut", "Version de la clause", "Dernière"):
-            table.add_column(column, no_wrap=True)
-        latest = {c.id: c.version for c in library.clauses}.get(args.clause)
-        for status, version in clause_usage(statuses, args.clause):
-            mark = "" if latest is not None and version >= latest else " ⚠"
-            table.add_row(
-                status.contract,
-                status.version,
-                STATE_LABELS[status.statut],
-                f"v{version}{mark}",
-                f"v{latest}" if latest else "retirée",
-            )
-        out.print(table)
-        return 0
-    table = Table(title="Versions des clauses par contrat (⚠ : plus récente dans la bibliothèque)")
-    table.add_column("Clause", no_wrap=True)
-    table.add_column("Dernière", no_wrap=True)
-    for status in statuses:
-        table.add_column(
-            f"{status.contract} {status.version} ({STATE_LABELS[status.statut]})", overflow="fold"
-        )
-    current = {c.id: c.version for c in library.clauses}
-    used = {u.clause for s in statuses for u in s.uses}
-    for clause in [c.id for c in library.clauses if c.id in used] + sorted(used - set(current)):
-        cells = []
-        for status in statuses:
-            use = next((u for u in status.uses if u.clause == clause), None)
-            cells.append("·" if use is None else f"v{use.version}{' ⚠' if use.outdated else ''}")
-        table.add_row(clause, f"v{current[clause]}" if clause in current else "retirée", *cells)
-    out.print(table)
-    for status in statuses:
-        late = ", ".join(
-            f"{u.clause} v{u.version}→{'retirée' if u.latest is None else f'v{u.latest}'}"
-            for u in status.outdated
-        )
-        verdict = f"en retard : {late}" if late else "à jour"
-        out.print(f"{status.contract} {status.version} : {verdict}", markup=False)
-    page = project.build / "status.html"
-    write_files(
-        {page: status_html(statuses, library).encode("utf-8")},
-        project.build_file_scope(page.name),
-    )
-    out.print(f"écrit {_shown(project, page)}", markup=False)
-    return 0
-
-
-def cmd_history(project: Project, args: argparse.Namespace) -> int:
-    library = load_library(project.clauses)
-    for version, motif in clause_history(project, library, args.clause):
-        out.print(f"v{version}  {motif}", markup=False)
-    return 0
-
-
-def _shown(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
-
-
-def cmd_avenant(project: Project, args: argparse.Namespace) -> int:
-    draft = build_avenant(project, args.contrat)
-    if draft is None:
-        signed = project.archived_versions(args.contrat)[-1]
-        out.print(
-            f"aucun changement depuis la version signée {signed} : aucun avenant n'est "
-            "nécessaire, rien n'a été écrit.",
-            markup=False,
-        )
-        return 0
-    folder = avenant_folder(project, args.contrat, draft.number)
-    out.print(f"avenant n° {draft.number} rédigé : {_shown(project, folder)}/", markup=False)
-    for line in describe_changes(draft.changes):
-        out.print(f"  {line}", markup=False)
-    out.print(f"contrat consolidé : {_shown(project, project.build / args.contrat)}/", markup=False)
-    return 0
-
-
-def cmd_redline(project: Project, args: argparse.Namespace) -> int:
-    paths, summary = build_redline(
-        project, args.contrat, args.before, args.after, args.auteur, pdf=args.pdf
-    )
-    for path in paths:
-        out.print(f"écrit {_shown(project, path)}", markup=False)
-    out.print(summary.text(args.before, args.after), markup=False)
-    return 0
-
-
-def cmd_archive(project: Project, args: argparse.Namespace) -> int:
-    archived = archive_version(
-        project, args.contrat, args.signe.resolve(), args.date, args.force, scan=args.scan
-    )
-    for path in archived.cleaned:
-        out.print(f"archivage interrompu nettoyé : {_shown(project, path)}", markup=False)
-    out.print(
-        f"version {archived.version} archivée : {_shown(project, archived.folder)}", markup=False
-    )
-    check = archived.check
-    if check.statut == "non-verifiable":
-        out.print(
-            f"fichier signé non vérifié : {check.verification.detail} (consigné au manifeste)",
-            markup=False,
-        )
-    elif check.statut == "force":
-        out.print(
-            f"archivé malgré une différence, motif consigné : {check.verification.motif}",
-            markup=False,
-        )
-    else:
-        out.print(f"fichier signé conforme : {check.verification.detail}.", markup=False)
-    for signature in check.signatures:
-        when = signature.date_signature.isoformat() if signature.date_signature else "date inconnue"
-        out.print(
-            f"signature électronique de {signature.signataire} ({when}) : "
-            f"{signature.integrite}, certificat {signature.confiance}",
-            markup=False,
-        )
-    out.print("validez-la dans git : git add archive && git commit", markup=False)
-    return 0
-
-
-def cmd_verify(project: Project, args: argparse.Namespace) -> int:
-    report = verify_archive(project)
-    _print_findings(report.problems)
-    if report.errors:
-        count = len(report.errors)
-        err.print(f"{count} problème{'s' if count > 1 else ''} dans l'archive.", markup=False)
-        return 1
-    count = len(report.versions)
-    warnings = len(report.problems)
-    out.print(
-        f"archive intègre : {count} version{'s' if count > 1 else ''} vérifiée"
-        f"{'s' if count > 1 else ''}"
-        + (f" ({warnings} avertissement{'s' if warnings > 1 else ''})." if warnings else "."),
-        markup=False,
-    )
-    return 0
-
-
-def cmd_index(project: Project, args: argparse.Namespace) -> int:
-    added = index_versions(project, args.contrat)
-    if not added:
-        out.print(f"index de {args.contrat} complet : rien à ajouter.", markup=False)
-        return 0
-    path = project.archive / args.contrat / INDEX
-    out.print(f"{', '.join(added)} inscrite(s) dans {_shown(project, path)}", markup=False)
-    return 0
-
-
-def cmd_list(project: Project, args: argparse.Namespace) -> int:
-    table = Table(title="Versions signées")
-    for column in (
-        "Contrat",
-        "Version",
-        "Nature",
-        "Signée le",
-        "En vigueur",
-        "Fichier signé",
-        "Intégrité",
-    ):
-        table.add_column(column, no_wrap=True)
-    checks = {"conforme": "conforme", "non-verifiable": "non vérifiable", "force": "forcé"}
-    entries, report = list_archive(project)
-    for entry in entries:
-        table.add_row(
-            entry.contract,
-            entry.version,
-            entry.label,
-            date_fr(entry.signature_date) if entry.signature_date else "?",
-            "oui" if entry.in_force else "",
-            checks.get(entry.check or "", "?"),
-            "intègre" if entry.intact else "⚠ voir ci-dessous",
-        )
-    unsigned = [c for c in project.contract_ids() if not project.archived_versions(c)]
-    out.print(table)
-    if unsigned:
-        out.print(f"sans version signée : {', '.join(unsigned)}", markup=False)
-    _print_findings(report.problems)
-    if report.errors:
-        err.print(
-            "l'archive a des problèmes : ce tableau n'est pas fiable (make verify).", markup=False
-        )
-        return 1
-    return 0
-
-
-def _print_findings(problems: Sequence[Problem]) -> None:
-    """Errors first, then warnings (which do not fail a verification) under their own heading."""
-    warnings = [p for p in problems if p.severity != "erreur"]
-    for problem in problems:
-        if problem.severity == "erreur":
-            err.print(str(problem), markup=False)
-    if warnings:
-        err.print("avertissements (sans effet sur le résultat) :", markup=False)
-    for problem in warnings:
-        err.print(str(problem), markup=False)
-
-
-def cmd_schema(project: Project, args: argparse.Namespace) -> int:
-    path = write_schema(project.contracts)
-    out.print(f"écrit {_shown(project, path)}", markup=False)
-    return 0
-
-
-def cmd_codes(project: Project, args: argparse.Namespace) -> int:
-    from .codes import CODES, codes_markdown
-
-    if args.doc:
-        path = project.root / "docs" / "erreurs.md"
-        write_files(
-            {path: codes_markdown().encode("utf-8")}, Scope.file(project.root, "docs", path.name)
-        )
-        out.print(f"écrit {_shown(project, path)}", markup=False)
-        return 0
-    for code in CODES.values():
-        out.print(f"{code.code:<28} {code.severity:<13} {code.title} → {code.fix}", markup=False)
-    return 0
-
-
-def cmd_bench(project: Project, args: argparse.Namespace) -> int:
-    from .bench import run_bench
-
-    run_bench(project, args.contrat, args.repetitions, out)
-    return 0
 
 
 if __name__ == "__main__":
