@@ -15,19 +15,19 @@ import typst
 from rich.console import Console
 from rich.table import Table
 
-from . import ooxml
-from .build import build_contract, rebuild_version
-from .compose import compose
-from .contract import load_contract
-from .library import load_library
-from .markdown import to_markdown
-from .office import Job, office, run_jobs
-from .pandoc import markdown_to_ast, pandoc_path
+from .compose.composer import compose
+from .contract.load import load_contract
+from .core.temporaries import private_folder
+from .library.clauses import load_library
+from .lifecycle.stages import epoch_of
+from .pipeline import build_contract, rebuild_version
 from .project import Project
-from .render_docx import render_docx
-from .render_pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
-from .stages import epoch_of
-from .temporaries import private_folder
+from .render import ooxml
+from .render.docx import render_docx
+from .render.markdown import to_markdown
+from .render.office import Job, office, run_jobs
+from .render.pandoc import markdown_to_ast, pandoc_path
+from .render.pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
 
 
 def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
@@ -200,7 +200,7 @@ def _run(command: list[str]) -> None:
 def _verdicts(
     redlines: dict[str, Path], before: Path, after: Path, folder: Path, out: Console
 ) -> list[tuple[str, ...]]:
-    """Each redline accepted and rejected by Word's rules (assemble.ooxml) and, when it is
+    """Each redline accepted and rejected by Word's rules (assemble.render.ooxml) and, when it is
     installed, by LibreOffice; compared with the versions read the same way."""
     rows: list[tuple[str, ...]] = []
     for name, path in redlines.items():

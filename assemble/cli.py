@@ -15,12 +15,12 @@ from pathlib import Path
 from . import commands
 from .arguments import ArgumentsError, FrenchParser
 from .commands import err
-from .errors import CpomError, Problem
-from .limits import MAX_DATE, MIN_DATE, YEAR_WHY
-from .names import check_arguments
+from .contract.schema import SCHEMA_FILE
+from .core.errors import CpomError, Problem
+from .core.limits import MAX_DATE, MIN_DATE, YEAR_WHY
+from .core.names import check_arguments
+from .core.reading import unreadable
 from .project import Project
-from .reading import unreadable
-from .schema import SCHEMA_FILE
 
 
 def main(argv: Sequence[str] | None = None) -> int:

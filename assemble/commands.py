@@ -16,13 +16,30 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .archive import archive_version
-from .archive_index import INDEX
-from .archive_list import list_archive
-from .avenant import CONTEXT_NAMES as AVENANT_NAMES
-from .avenant import LIBRARY as AVENANT_LIBRARY
-from .avenant import avenant_folder, describe_changes
-from .build import (
+from .archive.index import INDEX
+from .archive.indexing import index_versions
+from .archive.listing import list_archive
+from .archive.store import archive_version
+from .archive.verify import verify_archive
+from .compose.checks import check_library
+from .compose.lint import lint_contract
+from .contract.schema import check_schema_file
+from .core.errors import CpomError, Problem, ProblemCollector, UsageError
+from .core.files import write_files
+from .core.scope import Scope
+from .library.clauses import load_library
+from .lifecycle.avenant import CONTEXT_NAMES as AVENANT_NAMES
+from .lifecycle.avenant import LIBRARY as AVENANT_LIBRARY
+from .lifecycle.avenant import avenant_folder, describe_changes
+from .lifecycle.stages import compose_draft
+from .lifecycle.versions import (
+    STATE_LABELS,
+    clause_history,
+    clause_usage,
+    collect_status,
+    status_html,
+)
+from .pipeline import (
     build_avenant,
     build_contract,
     build_everything,
@@ -32,19 +49,8 @@ from .build import (
     upgrade_contract,
     write_schema,
 )
-from .checks import check_library
-from .errors import CpomError, Problem, ProblemCollector, UsageError
-from .files import write_files
-from .french import date_fr
-from .indexing import index_versions
-from .library import load_library
-from .lint import lint_contract
 from .project import Project
-from .schema import check_schema_file
-from .scope import Scope
-from .stages import compose_draft
-from .verify import verify_archive
-from .versions import STATE_LABELS, clause_history, clause_usage, collect_status, status_html
+from .text.french import date_fr
 
 DEFAULT_CONTRACT = "association-horizons"
 
@@ -383,7 +389,7 @@ def cmd_schema(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_codes(project: Project, args: argparse.Namespace) -> int:
-    from .codes import CODES, codes_markdown
+    from .core.codes import CODES, codes_markdown
 
     if args.doc:
         path = project.root / "docs" / "erreurs.md"

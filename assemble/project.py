@@ -11,12 +11,12 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import names
-from .contract import CONTRACT_FILE
-from .errors import UsageError
-from .history import History
-from .reading import not_a_file, unreadable
-from .scope import Scope
+from .contract.load import CONTRACT_FILE
+from .core import names
+from .core.errors import UsageError
+from .core.reading import not_a_file, unreadable
+from .core.scope import Scope
+from .library.history import History
 
 DRAFT = "projet"  # the working draft, as a version name
 LOCK_FILE = "cpom.lock.json"

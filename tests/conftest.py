@@ -11,9 +11,9 @@ import docx.document
 import pytest
 from docx.text.paragraph import Paragraph
 
-from assemble.build import build_contract
-from assemble.library import Library, load_library
-from assemble.lock import read_lock
+from assemble.library.clauses import Library, load_library
+from assemble.lifecycle.lock import read_lock
+from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,8 +187,8 @@ def archive_two_versions(target: Path) -> Project:
     """The sample archived as signed (v1), then its avenant n° 1 archived too (v2)."""
     import datetime as dt
 
-    from assemble.archive import archive_version
-    from assemble.build import build_avenant
+    from assemble.archive.store import archive_version
+    from assemble.pipeline import build_avenant
 
     project = copy_project(target, [SAMPLE])
     signed = target / "CPOM signé.pdf"
@@ -237,7 +237,7 @@ def located_errors(project: Project) -> set[tuple[str, str]]:
     as `path[:line]: message [code]` followed by its fix, and the command exits 1."""
     import os
 
-    from assemble.verify import verify_archive
+    from assemble.archive.verify import verify_archive
 
     report = verify_archive(project)
     code, err = verify_cli(project)

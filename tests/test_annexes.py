@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assemble.contract import LoadedContract
-from assemble.document import Document
-from assemble.facts import derive
-from assemble.financing import annual_amount
-from assemble.library import Library
+from assemble.compose.document import Document
+from assemble.contract.facts import derive
+from assemble.contract.financing import annual_amount
+from assemble.contract.load import LoadedContract
+from assemble.library.clauses import Library
+from assemble.lifecycle.stages import assemble
 from assemble.project import Project
-from assemble.stages import assemble
 
 from conftest import ROOT
 

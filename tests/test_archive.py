@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from assemble.archive import _write_atomically, archive_version
-from assemble.archive_index import INDEX
-from assemble.archive_list import list_archive
-from assemble.build import build_contract, rebuild_version
+from assemble.archive.index import INDEX
+from assemble.archive.listing import list_archive
+from assemble.archive.staging import STAGING, remove_stale, staging_folder
+from assemble.archive.store import _write_atomically, archive_version
+from assemble.archive.verify import verify_archive
 from assemble.cli import main
-from assemble.errors import CpomError
-from assemble.history import sha256
-from assemble.library import load_library
-from assemble.manifest import MANIFEST, ManifestV1, ManifestV2, parse_manifest
+from assemble.core.errors import CpomError
+from assemble.library.clauses import load_library
+from assemble.library.history import sha256
+from assemble.lifecycle.manifest import MANIFEST, ManifestV1, ManifestV2, parse_manifest
+from assemble.lifecycle.versions import collect_status
+from assemble.pipeline import build_contract, rebuild_version
 from assemble.project import Project
-from assemble.staging import STAGING, remove_stale, staging_folder
-from assemble.verify import verify_archive
-from assemble.versions import collect_status
 
 from conftest import ROOT, SAMPLE, copy_project, copy_repository, edit
 
@@ -191,7 +191,7 @@ def test_archived_version_rebuilds_identically(project: Project) -> None:
 KILLER = """
 import os, signal, sys
 from pathlib import Path
-import assemble.archive as archive
+import assemble.archive.store as archive
 from assemble.project import Project
 
 written = []
@@ -308,8 +308,8 @@ def test_committed_archive_is_intact() -> None:
 def test_a_full_disk_while_archiving_names_the_version_and_leaves_nothing(
     fresh: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assemble.archive
-    from assemble.staging import write_archived_file as real_write
+    import assemble.archive.store
+    from assemble.archive.staging import write_archived_file as real_write
 
     written: list[Path] = []
 
@@ -319,7 +319,7 @@ def test_a_full_disk_while_archiving_names_the_version_and_leaves_nothing(
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real_write(path, data)
 
-    monkeypatch.setattr(assemble.archive, "write_archived_file", fill_the_disk)
+    monkeypatch.setattr(assemble.archive.store, "write_archived_file", fill_the_disk)
     with pytest.raises(CpomError) as caught:
         archive_version(fresh, SAMPLE, fresh.root / "CPOM signé.pdf", DATE)
     [problem] = caught.value.problems

@@ -15,14 +15,14 @@ from pyhanko.sign import signers
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from assemble.archive import archive_version
-from assemble.build import build_contract
-from assemble.errors import CpomError
-from assemble.manifest import MANIFEST, ManifestV2, parse_manifest
+from assemble.archive.signatures import TRUST_FOLDER, load_trust_roots, read_signatures, refusals
+from assemble.archive.signed_file import check_signed
+from assemble.archive.store import archive_version
+from assemble.archive.verify import verify_archive
+from assemble.core.errors import CpomError
+from assemble.lifecycle.manifest import MANIFEST, ManifestV2, parse_manifest
+from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
-from assemble.signatures import TRUST_FOLDER, load_trust_roots, read_signatures, refusals
-from assemble.signed_file import check_signed
-from assemble.verify import verify_archive
 
 from conftest import SAMPLE, copy_project
 from pdf_tools import self_signed, sign

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import build_contract
+from assemble.archive.signed_file import SignedCheck, check_signed
+from assemble.archive.signed_text import Comparison, Words, compare, is_stamp, pdf_pages
+from assemble.archive.verify import verify_archive
 from assemble.cli import main
-from assemble.errors import CpomError
-from assemble.manifest import MANIFEST
+from assemble.core.errors import CpomError
+from assemble.lifecycle.manifest import MANIFEST
+from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
-from assemble.signed_file import SignedCheck, check_signed
-from assemble.signed_text import Comparison, Words, compare, is_stamp, pdf_pages
-from assemble.verify import verify_archive
 
 from conftest import ROOT, SAMPLE, copy_project, copy_repository, edit
 from pdf_tools import (

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from assemble.archive_index import INDEX
-from assemble.archive_list import list_archive
-from assemble.avenant import precedents
+from assemble.archive.index import INDEX
+from assemble.archive.indexing import index_versions
+from assemble.archive.listing import list_archive
+from assemble.archive.verify import Report, verify_archive
 from assemble.cli import main
-from assemble.errors import CpomError
-from assemble.history import sha256
-from assemble.indexing import index_versions
-from assemble.manifest import MANIFEST
+from assemble.core.errors import CpomError
+from assemble.library.history import sha256
+from assemble.lifecycle.avenant import precedents
+from assemble.lifecycle.manifest import MANIFEST
 from assemble.project import Project
-from assemble.verify import Report, verify_archive
 
 from conftest import SAMPLE, copy_repository, located_errors
 

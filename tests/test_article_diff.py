@@ -18,18 +18,18 @@ from pathlib import Path
 import pytest
 from test_redline import EDITS
 
-from assemble import ast
-from assemble.align import fold
-from assemble.article_diff import ArticleDiff, changed, diff_documents
-from assemble.body import read_document, to_pandoc
-from assemble.changes import Changes, compare
-from assemble.document import Document
-from assemble.markdown import to_markdown
-from assemble.pandoc import READER, run_pandoc
+from assemble.compose import ast
+from assemble.compose.document import Document
+from assemble.lifecycle.align import fold
+from assemble.lifecycle.article_diff import ArticleDiff, changed, diff_documents
+from assemble.lifecycle.changes import Changes, compare
+from assemble.lifecycle.redline import make_redline
+from assemble.lifecycle.stages import assemble, compose_version
+from assemble.lifecycle.versions import compare_articles
 from assemble.project import Project
-from assemble.redline import make_redline
-from assemble.stages import assemble, compose_version
-from assemble.versions import compare_articles
+from assemble.render.body import read_document, to_pandoc
+from assemble.render.markdown import to_markdown
+from assemble.render.pandoc import READER, run_pandoc
 
 from conftest import SAMPLE, signed_copy
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assemble.archive import archive_version
-from assemble.avenant import avenant_folder, prepare_avenant
-from assemble.build import build_avenant
-from assemble.errors import CpomError
-from assemble.french import NBSP, NNBSP
+from assemble.archive.store import archive_version
+from assemble.core.errors import CpomError
+from assemble.lifecycle.avenant import avenant_folder, prepare_avenant
+from assemble.lifecycle.stages import assemble
+from assemble.pipeline import build_avenant
 from assemble.project import Project
-from assemble.stages import assemble
+from assemble.text.french import NBSP, NNBSP
 
 from conftest import LOZERE, ROOT, SAMPLE, copy_project, edit, signed_copy
 

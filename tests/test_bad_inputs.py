@@ -208,10 +208,12 @@ def quick_alarm(step: Mutate) -> Mutate:
     """The same, with the templates' time bound lowered to one second to keep the suite fast."""
 
     def mutate(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        import assemble.sandbox
-        from assemble.limits import TEMPLATE_SECONDS, Limit
+        import assemble.compose.sandbox
+        from assemble.core.limits import TEMPLATE_SECONDS, Limit
 
-        monkeypatch.setattr(assemble.sandbox, "TEMPLATE_SECONDS", Limit(1, TEMPLATE_SECONDS.why))
+        monkeypatch.setattr(
+            assemble.compose.sandbox, "TEMPLATE_SECONDS", Limit(1, TEMPLATE_SECONDS.why)
+        )
         step(root, monkeypatch)
 
     return mutate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assemble.checks import check_library
-from assemble.library import Library, load_library
+from assemble.compose.checks import check_library
+from assemble.library.clauses import Library, load_library
 from assemble.project import Project
 
 from conftest import edit

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from assemble.codes import CODES, codes_markdown
+from assemble.core.codes import CODES, codes_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = "|".join(sorted({c.split(".")[0] for c in CODES}))

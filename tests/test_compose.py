@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.document import Document
-from assemble.errors import CpomError
-from assemble.french import NBSP
+from assemble.compose.document import Document
+from assemble.core.errors import CpomError
+from assemble.lifecycle.stages import assemble
 from assemble.project import Project
-from assemble.stages import assemble
+from assemble.text.french import NBSP
 
 from conftest import SAMPLE, drop_lines, edit
 

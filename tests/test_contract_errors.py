@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from assemble.contract import load_contract
-from assemble.errors import CpomError
+from assemble.contract.load import load_contract
+from assemble.core.errors import CpomError
 from assemble.project import Project
 
 from conftest import SAMPLE, edit

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assemble.codes import CODES
-from assemble.contract import validate_contract
-from assemble.errors import CpomError, Problem
-from assemble.library import load_library
-from assemble.sources import load_yaml
+from assemble.contract.load import validate_contract
+from assemble.core.codes import CODES
+from assemble.core.errors import CpomError, Problem
+from assemble.core.sources import load_yaml
+from assemble.library.clauses import load_library
 
 from conftest import ROOT, SAMPLE
 

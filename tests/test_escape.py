@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assemble.pandoc import run_pandoc
-from assemble.templating import ClauseRenderer, Source, escape_markdown
+from assemble.compose.templating import ClauseRenderer, Source, escape_markdown
+from assemble.render.pandoc import run_pandoc
 
 HOSTILE = [
     "Association *Étoile* du _Nord_",

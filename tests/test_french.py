@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from assemble.french import (
+from assemble.text.french import (
     NBSP,
     NNBSP,
     date_fr,

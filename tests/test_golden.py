@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assemble.library import Library
-from assemble.markdown import to_markdown
+from assemble.library.clauses import Library
+from assemble.lifecycle.stages import assemble
 from assemble.project import Project
-from assemble.stages import assemble
+from assemble.render.markdown import to_markdown
 
 from conftest import ROOT
 

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from assemble import grammar, lint_rules
-from assemble.departements import DEPARTEMENTS
-from assemble.document import Article, Document
-from assemble.errors import CpomError
-from assemble.grammar import GrammarError, Nom, nom
-from assemble.lint_rules import Passage
-from assemble.templating import ClauseRenderer, Source
+from assemble.compose import lint_rules
+from assemble.compose.document import Article, Document
+from assemble.compose.lint_rules import Passage
+from assemble.compose.templating import ClauseRenderer, Source
+from assemble.core.errors import CpomError
+from assemble.text import grammar
+from assemble.text.departements import DEPARTEMENTS
+from assemble.text.grammar import GrammarError, Nom, nom
 
 # Communes whose name carries its article, with what « à » and « de » make of them.
 COMMUNES = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assemble.errors import CpomError
-from assemble.library import load_library
+from assemble.core.errors import CpomError
+from assemble.library.clauses import load_library
 
 TITRES = "titres:\n  - cle: suivi\n    intitule: Modalités de suivi\n"
 

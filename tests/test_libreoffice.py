@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assemble.avenant import avenant_folder
-from assemble.build import build_avenant
+from assemble.lifecycle.avenant import avenant_folder
+from assemble.pipeline import build_avenant
 from assemble.project import Outputs
 
 from conftest import ROOT, SAMPLE, copy_project

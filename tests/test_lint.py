@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assemble.cli import main
-from assemble.errors import CpomError, Problem
-from assemble.lint import lint_contract
+from assemble.compose.lint import lint_contract
+from assemble.core.errors import CpomError, Problem
+from assemble.lifecycle.stages import compose_draft
 from assemble.project import Project
-from assemble.stages import compose_draft
 
 from conftest import ROOT, SAMPLE, edit
 

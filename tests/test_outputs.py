@@ -9,9 +9,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.build import build_contract
-from assemble.french import NBSP, NNBSP
+from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
+from assemble.text.french import NBSP, NNBSP
 
 from conftest import SAMPLE, drop_lines, edit, styled
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from assemble.contract import validate_contract
-from assemble.errors import CpomError, Problem
-from assemble.sources import LineMap, load_yaml
+from assemble.contract.load import validate_contract
+from assemble.core.errors import CpomError, Problem
+from assemble.core.sources import LineMap, load_yaml
 
 from conftest import ROOT
 

@@ -14,13 +14,13 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.lock import read_lock
-from assemble.markdown import to_markdown
-from assemble.pandoc import markdown_to_ast
+from assemble.lifecycle.lock import read_lock
+from assemble.lifecycle.stages import assemble, epoch_of, render
 from assemble.project import Outputs, Project
-from assemble.render_pdf import render_typst
-from assemble.stages import assemble, epoch_of, render
-from assemble.template_files import FONT_FILES
+from assemble.render.markdown import to_markdown
+from assemble.render.pandoc import markdown_to_ast
+from assemble.render.pdf import render_typst
+from assemble.render.template_files import FONT_FILES
 
 from conftest import ROOT, SAMPLE, copy_project, styled
 from pdf_tools import font_names

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assemble.errors import CpomError
-from assemble.library import load_clause
-from assemble.reading import read_text
+from assemble.core.errors import CpomError
+from assemble.core.reading import read_text
+from assemble.library.clauses import load_clause
 
 from conftest import ROOT
 

@@ -1,5 +1,5 @@
 """Redlines: accepting every change gives the new version and rejecting every change the old
-one, paragraph for paragraph, read with Word's rules (assemble.ooxml) and by LibreOffice; and
+one, paragraph for paragraph, read with Word's rules (assemble.render.ooxml) and by LibreOffice; and
 each kind of edit is marked as a drafter expects.
 
 The signed sample (archive v1) is the FROM version of every scenario; each scenario edits a
@@ -22,14 +22,14 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from assemble import ooxml
-from assemble.build import build_contract, build_everything, build_redline, rebuild_version
-from assemble.errors import UsageError
-from assemble.lock import read_lock
-from assemble.office import Job, office, run_jobs
-from assemble.ooxml import w
+from assemble.core.errors import UsageError
+from assemble.lifecycle.lock import read_lock
+from assemble.lifecycle.redline import Summary
+from assemble.pipeline import build_contract, build_everything, build_redline, rebuild_version
 from assemble.project import Project
-from assemble.redline import Summary
+from assemble.render import ooxml
+from assemble.render.office import Job, office, run_jobs
+from assemble.render.ooxml import w
 
 from conftest import LOZERE, SAMPLE, copy_repository, drop_lines, edit, signed_copy
 

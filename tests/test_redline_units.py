@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from assemble import ooxml
-from assemble import pandoc_nodes as pn
-from assemble.align import align, tokens, word_similarity
-from assemble.ooxml import W_NS, Stamp, w
-from assemble.redline_blocks import diff_blocks
-from assemble.redline_settle import marker, settle
-from assemble.redline_words import Marks, diff_inlines
+from assemble.lifecycle.align import align, tokens, word_similarity
+from assemble.lifecycle.redline_blocks import diff_blocks
+from assemble.lifecycle.redline_settle import marker, settle
+from assemble.lifecycle.redline_words import Marks, diff_inlines
+from assemble.render import ooxml
+from assemble.render import pandoc_nodes as pn
+from assemble.render.ooxml import W_NS, Stamp, w
 
 STAMP = Stamp("Relectrice", "2027-03-01T00:00:00Z")
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -14,12 +14,12 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from assemble.document import Document
-from assemble.french import NBSP, NNBSP
-from assemble.library import Library
-from assemble.parts import template_context
+from assemble.compose.document import Document
+from assemble.library.clauses import Library
+from assemble.lifecycle.stages import assemble
 from assemble.project import Outputs, Project
-from assemble.stages import assemble
+from assemble.render.parts import template_context
+from assemble.text.french import NBSP, NNBSP
 
 from conftest import ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from assemble.build import build_contract
-from assemble.library import Library
+from assemble.library.clauses import Library
+from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
 
 from conftest import SAMPLE, copy_project, edit

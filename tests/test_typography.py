@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from assemble.columns import CELL_PADDING, TEXT_WIDTH, text_width
-from assemble.french import NBSP, NNBSP
-from assemble.pandoc import markdown_to_ast
-from assemble.typography import (
+from assemble.render.columns import CELL_PADDING, TEXT_WIDTH, text_width
+from assemble.render.pandoc import markdown_to_ast
+from assemble.render.typography import (
     KEEP_TOGETHER,
     KEEP_WITH_NEXT,
     UNBREAKABLE,
     line_breaks,
 )
+from assemble.text.french import NBSP, NNBSP
 
 
 def _blocks(markdown: str) -> list[dict[str, Any]]:

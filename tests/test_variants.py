@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from assemble.compose import compose
-from assemble.contract import validate_contract
-from assemble.document import Document
-from assemble.library import Library
-from assemble.markdown import to_markdown
-from assemble.sources import LineMap
+from assemble.compose.composer import compose
+from assemble.compose.document import Document
+from assemble.contract.load import validate_contract
+from assemble.core.sources import LineMap
+from assemble.library.clauses import Library
+from assemble.render.markdown import to_markdown
 
 from conftest import ROOT
 

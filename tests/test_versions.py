@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from assemble.build import build_contract, rebuild_version, record_version, upgrade_contract
 from assemble.cli import main
-from assemble.errors import CpomError
-from assemble.history import sha256
-from assemble.library import load_library
-from assemble.lock import read_lock
+from assemble.core.errors import CpomError
+from assemble.library.clauses import load_library
+from assemble.library.history import sha256
+from assemble.lifecycle.lock import read_lock
+from assemble.lifecycle.stages import assemble
+from assemble.lifecycle.versions import clause_history, collect_status, status_html
+from assemble.pipeline import build_contract, rebuild_version, record_version, upgrade_contract
 from assemble.project import Project
-from assemble.stages import assemble
-from assemble.versions import clause_history, collect_status, status_html
 
 from conftest import ROOT, SAMPLE, copy_project, edit, library_as_locked
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from assemble.cli import main
-from assemble.errors import CpomError, UsageError
-from assemble.files import check_targets, write_files
+from assemble.core.errors import CpomError, UsageError
+from assemble.core.files import check_targets, write_files
+from assemble.core.scope import Scope
+from assemble.core.temporaries import clean_stale_temporaries, private_folder
 from assemble.project import Project
-from assemble.scope import Scope
-from assemble.temporaries import clean_stale_temporaries, private_folder
 
 from conftest import ROOT, SAMPLE, tree_state
 
@@ -151,7 +151,7 @@ def _dead_pid() -> int:
 
 
 def test_stale_temporaries_are_cleaned_live_ones_kept(tmp_path: Path) -> None:
-    from assemble.temporaries import _HOST
+    from assemble.core.temporaries import _HOST
 
     folder = tmp_path / "build" / SAMPLE
     folder.mkdir(parents=True)
@@ -178,7 +178,7 @@ def test_private_folders_of_killed_builds_are_removed_live_ones_kept(
     folder: a kill -9 leaves them there, the next build removes them."""
     import tempfile
 
-    from assemble.temporaries import _HOST
+    from assemble.core.temporaries import _HOST
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = tmp_path / f"cpom-typst-{_HOST}-{_dead_pid()}-abc123"
@@ -202,13 +202,13 @@ def test_private_folders_of_killed_builds_are_removed_live_ones_kept(
 def test_disk_full_midway_replaces_nothing_and_leaves_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assemble.files
+    import assemble.core.files
 
     folder = tmp_path / "build" / SAMPLE
     old = {folder / name: f"ancien {name}".encode() for name in OUTPUTS}
     scope = Project(tmp_path).build_scope(SAMPLE)
     write_files(old, scope)
-    real_write = assemble.files._write_new
+    real_write = assemble.core.files._write_new
     calls = []
 
     def fill_the_disk(temp: Path, data: bytes) -> None:
@@ -219,7 +219,7 @@ def test_disk_full_midway_replaces_nothing_and_leaves_no_temporary(
             raise OSError(errno.ENOSPC, "No space left on device", str(temp))
         real_write(temp, data)
 
-    monkeypatch.setattr(assemble.files, "_write_new", fill_the_disk)
+    monkeypatch.setattr(assemble.core.files, "_write_new", fill_the_disk)
     with pytest.raises(CpomError) as caught:
         write_files({path: b"nouveau" for path in old}, scope)
     assert caught.value.problems[0].code == "io.disk-full"

@@ -1,0 +1,1 @@
+"""The archive of signed versions: written once, verified years later."""

@@ -1,0 +1,1 @@
+"""From library and data to a Document: templating, numbering, composition, lint."""

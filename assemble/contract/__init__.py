@@ -1,0 +1,1 @@
+"""The contract data: model, loading and validation, regimes, derived facts and financing."""

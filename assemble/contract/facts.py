@@ -1,0 +1,412 @@
+"""Values derived from contract data that clauses and annexes print: ends, totals, labels.
+
+The regimes, the funding by envelope and the calendar of exercices are computed in their own
+modules (`regimes`, `financing`, `exercices`); this one puts every fact together, once, for
+the clauses (`calcul.*`). Facts only grow: an attribute an old clause reads keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..text.departements import DEPARTEMENTS, Departement
+from .categories import (
+    AUTHORITY_TITLES,
+    CATEGORIES,
+    CATEGORY_LABELS,
+    CHILDREN,
+    PLACE_LABELS,
+    SERVICES,
+    Designe,
+    designe,
+)
+from .exercices import ONE_DAY, Periode, add_years, end_of, periods
+from .financing import EnvelopeGroup, FundingRow, annual_amount, envelope_groups, funding_row
+from .financing import project as project
+from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
+from .model import ContractData, Etablissement
+from .model_parties import Autorite, Membre
+from .regimes import ORDER, REGIMES, Regime, cover_line, regime_of
+
+__all__ = [
+    "AUTHORITY_TITLES",
+    "CATEGORY_LABELS",
+    "ONE_DAY",
+    "PLACE_LABELS",
+    "add_years",
+    "derive",
+    "project",
+]
+
+# Establishments for children and adolescents, where young adults may stay under L. 242-4.
+CHILDREN_CATEGORIES = CHILDREN
+
+
+@dataclass(frozen=True)
+class Terme:
+    """A defined term of the contract, printed with the filters le, du, au."""
+
+    article: str  # « l' », or "" when the term carries its own determiner (« chaque membre »)
+    nom: str
+
+
+@dataclass(frozen=True)
+class EstablishmentFacts:
+    etablissement: Etablissement
+    places: int
+    dotation: Decimal
+    capacites_texte: str  # « 60 places en internat, 12 places en semi-internat »
+    financeurs_texte: str  # « Agence régionale de santé Occitanie, Département de l'Hérault »
+    regime: str = "volontaire"
+    designation: str = ""  # « foyer de vie « Les Chênes » »
+    financements: tuple[FundingRow, ...] = ()
+
+    @property
+    def terme(self) -> Designe:
+        """The establishment for the filters le, du, au: « le foyer de vie « Les Chênes » »."""
+        return designe(self.etablissement.categorie, self.designation)
+
+    @property
+    def service(self) -> bool:
+        """A service (SAVS, SAMSAH, SSIAD…) rather than an establishment."""
+        return self.etablissement.categorie in SERVICES
+
+
+@dataclass(frozen=True)
+class RegimeFacts:
+    """One regime of the contract: its legal basis, its establishments and their funding."""
+
+    cle: str
+    regime: Regime
+    etablissements: tuple[EstablishmentFacts, ...]
+    enveloppes: tuple[EnvelopeGroup, ...]
+
+    @property
+    def base(self) -> str:
+        return self.regime.base
+
+    @property
+    def types_financeurs(self) -> frozenset[str]:
+        """The types of authority (ars, departement, prefet) that fund this part."""
+        return frozenset(r.autorite.type for f in self.etablissements for r in f.financements)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(f.etablissement.categorie for f in self.etablissements)
+
+
+@dataclass(frozen=True)
+class FinancialRow:
+    """One establishment's allocation from one funder, projected over the contract's years."""
+
+    etablissement: Etablissement
+    autorite: Autorite
+    montants: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True)
+class AuthorityFacts:
+    autorite: Autorite
+    dotation: Decimal
+    etablissements: tuple[Etablissement, ...]
+    financier: tuple[FinancialRow, ...]  # this funder's rows of the financial annex
+    totaux: tuple[Decimal, ...]  # this funder's total for each year
+
+
+@dataclass(frozen=True)
+class DepartementFacts:
+    code: str
+    departement: Departement
+    etablissements: int
+    places: int
+    dotation: Decimal
+    autorite: Autorite | None = None  # the Département, when it is a party
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    categorie: str
+    libelle: str
+    etablissements: int
+    places: int
+    dotation: Decimal
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A member of a GCSMS and what it brings to the contract."""
+
+    membre: Membre
+    etablissements: tuple[EstablishmentFacts, ...]
+    places: int
+    dotation: Decimal
+    enveloppes: tuple[EnvelopeGroup, ...] = ()
+
+    @property
+    def cle(self) -> str:
+        return self.membre.cle
+
+
+@dataclass(frozen=True)
+class Facts:
+    date_fin: dt.date
+    exercices: tuple[int, ...]
+    etablissements: tuple[EstablishmentFacts, ...]
+    autorites: tuple[AuthorityFacts, ...]
+    departements: tuple[DepartementFacts, ...]
+    total_places: int
+    total_dotation: Decimal
+    multi_departements: bool
+    financier: tuple[FinancialRow, ...]
+    financier_totaux: tuple[Decimal, ...]
+    categories: tuple[CategoryFacts, ...]
+    frais_de_siege: tuple[FeeShare, ...]
+    investissements_total: Decimal
+    surcouts_total: Decimal
+    membres: tuple[MemberFacts, ...]
+    departement_pilote: Departement
+    accueil_enfants: bool  # children's establishments, where the amendement Creton applies
+    # Added with the regimes (clauses of version 2 and later):
+    periodes: tuple[Periode, ...]  # the exercices, with the share of each year covered
+    regimes: tuple[RegimeFacts, ...]
+    regime_present: frozenset[str]
+    financements: tuple[FundingRow, ...]
+    enveloppes: tuple[EnvelopeGroup, ...]  # by funder and envelope: never pooled
+    gestionnaire: Terme  # « l'organisme gestionnaire », or « chaque membre » of a GCSMS
+    base_legale: str  # the legal basis printed on the cover
+    departements_parties: tuple[DepartementFacts, ...]  # département authorities that sign
+    pilote_partie: bool  # the pilot département's Département signs the contract
+    siege: SiegeFacts
+    mi_parcours: int  # the exercice in which the middle of the contract falls
+
+    @property
+    def eprd(self) -> bool:
+        """Some establishments present an état des prévisions de recettes et de dépenses."""
+        return any(r.regime.eprd for r in self.regimes)
+
+    @property
+    def convergences(self) -> tuple[FundingRow, ...]:
+        return tuple(r for r in self.financements if r.convergence is not None)
+
+    @property
+    def tarifs(self) -> tuple[FundingRow, ...]:
+        return tuple(r for r in self.financements if r.tarifs)
+
+
+def derive(data: ContractData) -> Facts:
+    """Compute every derived value once; clauses print them, never recompute them."""
+    start = data.contrat.date_effet
+    end = end_of(start, data.contrat.duree_annees)
+    exercices = tuple(range(start.year, end.year + 1))
+    periodes = periods(start, end, data.contrat.prorata)
+    names = {a.cle: a.nom_court or a.nom for a in data.autorites}
+    by_key = {a.cle: a for a in data.autorites}
+    types = {a.cle: a.type for a in data.autorites}
+    rate = data.options.taux_actualisation
+    establishments = tuple(
+        _establishment(e, names, regime_of(e, types), by_key, periodes, rate)
+        for e in data.etablissements
+    )
+    codes = sorted({e.departement for e in data.etablissements})
+    financial = tuple(
+        FinancialRow(
+            e,
+            by_key[f.financeur],
+            project(annual_amount(f) or Decimal(0), rate, len(exercices)),
+        )
+        for e in data.etablissements
+        for f in e.financements
+    )
+    rows = tuple(row for f in establishments for row in f.financements)
+    authorities = tuple(_authority(a, financial, len(exercices)) for a in data.autorites)
+    signing = {a.departement: a for a in data.autorites if a.type == "departement"}
+    departements = tuple(_departement(code, establishments, signing.get(code)) for code in codes)
+    pilot = pilot_code(data, establishments)
+    funders = tuple(a.cle for a in data.autorites)
+    gcsms = data.organisme.gcsms
+    members = gcsms.membres if gcsms is not None and gcsms.autorisations == "membres" else []
+    regimes = _regimes(establishments, len(periodes), funders, tuple(members))
+    return Facts(
+        date_fin=end,
+        exercices=exercices,
+        etablissements=establishments,
+        autorites=authorities,
+        departements=departements,
+        total_places=sum(f.places for f in establishments),
+        total_dotation=sum((f.dotation for f in establishments), Decimal(0)),
+        multi_departements=len(codes) > 1,
+        financier=financial,
+        financier_totaux=_totals(financial, len(exercices)),
+        categories=_categories(establishments),
+        frais_de_siege=fee_shares(data),
+        investissements_total=sum((o.montant for o in data.investissements), Decimal(0)),
+        surcouts_total=sum((o.surcout_exploitation for o in data.investissements), Decimal(0)),
+        membres=_members(data, establishments, len(periodes), funders),
+        departement_pilote=DEPARTEMENTS[pilot],
+        accueil_enfants=any(e.categorie in CHILDREN_CATEGORIES for e in data.etablissements),
+        periodes=periodes,
+        regimes=regimes,
+        regime_present=frozenset(r.cle for r in regimes),
+        financements=rows,
+        enveloppes=envelope_groups(rows, len(periodes), funders),
+        gestionnaire=_manager_term(data),
+        base_legale=cover_line(r.cle for r in regimes),
+        departements_parties=tuple(
+            _departement(code, establishments, authority)
+            for code, authority in sorted(signing.items())
+            if code is not None
+        ),
+        pilote_partie=pilot in signing,
+        siege=siege_facts(data),
+        mi_parcours=(start + (end - start) / 2).year,
+    )
+
+
+def _regimes(
+    establishments: tuple[EstablishmentFacts, ...],
+    years: int,
+    funders: tuple[str, ...],
+    members: tuple[Membre, ...] = (),
+) -> tuple[RegimeFacts, ...]:
+    """Each regime with its funding by funder and envelope, and by member of a GCSMS whose
+    members hold the authorisations (no dotation is common to two legal persons)."""
+    result = []
+    for key in ORDER:
+        own = tuple(f for f in establishments if f.regime == key)
+        if own:
+            rows = tuple(r for f in own for r in f.financements)
+            groups = envelope_groups(rows, years, funders, members)
+            result.append(RegimeFacts(key, REGIMES[key], own, groups))
+    return tuple(result)
+
+
+def _departement(
+    code: str, establishments: tuple[EstablishmentFacts, ...], autorite: Autorite | None
+) -> DepartementFacts:
+    own = [f for f in establishments if f.etablissement.departement == code]
+    return DepartementFacts(
+        code,
+        DEPARTEMENTS[code],
+        len(own),
+        sum(f.places for f in own),
+        sum((f.dotation for f in own), Decimal(0)),
+        autorite,
+    )
+
+
+def _manager_term(data: ContractData) -> Terme:
+    gcsms = data.organisme.gcsms
+    if gcsms is not None and gcsms.autorisations == "membres":
+        return Terme("", "chaque membre")
+    return Terme("l'", "organisme gestionnaire")
+
+
+def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[CategoryFacts, ...]:
+    order = list(CATEGORY_LABELS)
+    present = sorted({f.etablissement.categorie for f in establishments}, key=order.index)
+    rows = []
+    for category in present:
+        members = [f for f in establishments if f.etablissement.categorie == category]
+        rows.append(
+            CategoryFacts(
+                category,
+                CATEGORY_LABELS[category],
+                len(members),
+                sum(f.places for f in members),
+                sum((f.dotation for f in members), Decimal(0)),
+            )
+        )
+    return tuple(rows)
+
+
+def _members(
+    data: ContractData,
+    establishments: tuple[EstablishmentFacts, ...],
+    years: int,
+    funders: tuple[str, ...],
+) -> tuple[MemberFacts, ...]:
+    gcsms = data.organisme.gcsms
+    if gcsms is None or gcsms.autorisations != "membres":
+        return ()
+    result = []
+    for membre in gcsms.membres:
+        own = tuple(f for f in establishments if f.etablissement.membre == membre.cle)
+        result.append(
+            MemberFacts(
+                membre,
+                own,
+                sum(f.places for f in own),
+                sum((f.dotation for f in own), Decimal(0)),
+                envelope_groups(tuple(r for f in own for r in f.financements), years, funders),
+            )
+        )
+    return tuple(result)
+
+
+def pilot_code(data: ContractData, establishments: tuple[EstablishmentFacts, ...]) -> str:
+    """The département whose authorities sign for a perimeter spread over several."""
+    rule = data.options.multi_departements
+    if rule is None or rule.critere == "siege":
+        return data.organisme.departement
+    if rule.critere == "plus_grand_etablissement":
+        largest = max(establishments, key=lambda f: f.places)
+        return largest.etablissement.departement
+    counts = Counter(f.etablissement.departement for f in establishments)
+    places: Counter[str] = Counter()
+    for f in establishments:
+        places[f.etablissement.departement] += f.places
+    return max(counts, key=lambda code: (counts[code], places[code]))
+
+
+def _authority(
+    autorite: Autorite, financial: tuple[FinancialRow, ...], years: int
+) -> AuthorityFacts:
+    rows = tuple(r for r in financial if r.autorite.cle == autorite.cle)
+    return AuthorityFacts(
+        autorite=autorite,
+        dotation=sum((r.montants[0] for r in rows), Decimal(0)),
+        etablissements=tuple(r.etablissement for r in rows),
+        financier=rows,
+        totaux=_totals(rows, years),
+    )
+
+
+def _totals(rows: tuple[FinancialRow, ...], years: int) -> tuple[Decimal, ...]:
+    return tuple(sum((r.montants[i] for r in rows), Decimal(0)) for i in range(years))
+
+
+def _establishment(
+    etab: Etablissement,
+    names: Mapping[str, str],
+    regime: str,
+    authorities: Mapping[str, Autorite],
+    periodes: tuple[Periode, ...],
+    rate: Decimal,
+) -> EstablishmentFacts:
+    parts = [
+        f"{c.places} place{'s' if c.places > 1 else ''}"
+        + ("" if c.type == "places" else f" en {PLACE_LABELS[c.type]}")
+        for c in etab.capacites
+    ]
+    if not parts:  # a service at home authorised without places
+        zone = etab.zone_intervention
+        parts = ["sans capacité en places" + (f", intervenant sur {zone}" if zone else "")]
+    designation = f"{CATEGORIES[etab.categorie].court} « {etab.nom} »"
+    rows = tuple(
+        funding_row(etab, designation, regime, authorities[f.financeur], f, periodes, rate)
+        for f in etab.financements
+    )
+    return EstablishmentFacts(
+        etablissement=etab,
+        places=sum(c.places for c in etab.capacites),
+        dotation=sum((annual_amount(f) or Decimal(0) for f in etab.financements), Decimal(0)),
+        capacites_texte=", ".join(parts),
+        financeurs_texte=", ".join(names[f.financeur] for f in etab.financements),
+        regime=regime,
+        designation=designation,
+        financements=rows,
+    )

@@ -1,0 +1,1 @@
+"""What every stage uses: errors and codes, bounded reading, located YAML, safe writing."""

@@ -1,0 +1,1 @@
+"""The clause library and its history of published versions."""

@@ -1,0 +1,1 @@
+"""A contract through time: locks, stages, changes, avenants, redlines, versions."""

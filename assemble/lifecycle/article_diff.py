@@ -1,0 +1,190 @@
+"""The one article diff: what changed between two Documents, article by article.
+
+Every consumer reads it: the avenant (`changes.compare`), the redline (its summary and
+comments), `cpom upgrade` (`versions.compare_articles`). It works on typed Documents
+(`body.read_document`), never on rendered text:
+
+- articles are matched by key (clause id, and instance for a repeated clause);
+- an article is unchanged when its heading and its typed blocks are equal; a cross-reference
+  (`ast.Ref`) equals any other to the same articles, and labels and headers are left out, so
+  renumbering alone is no change;
+- inside a changed article, paragraphs, list items and table rows are aligned by equality
+  then by similarity (`align.align`): a replaced establishment is one unit deleted and one
+  inserted, an unchanged one stays unchanged whatever moved around it; words, amounts and
+  signs are separate tokens (`align.tokens`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..compose import ast
+from ..compose.document import Article, Document
+from ..render.body import read_document
+from .align import SIMILAR, SIMILAR_ROW, Op, align, fold, is_word, tokens, word_similarity
+
+Kind = Literal["unchanged", "changed", "added", "removed"]
+Part = Literal["preambule", "articles", "annexes"]  # unnumbered blocks, numbered articles, annexes
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph, a list item or a table row: what blocks are aligned by."""
+
+    node: ast.Block | tuple[ast.Block, ...] | ast.Row
+    shape: str  # units of different shapes are never one unit changed
+    text: str
+    label: str = ""  # a row's first cell: rows with the same label are the same row
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    op: Op  # change, delete or insert
+    before: str | None  # the unit's text
+    after: str | None
+    deleted: tuple[str, ...]  # the words (and amounts) deleted, inserted
+    inserted: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleDiff:
+    kind: Kind
+    part: Part
+    before: Article | None
+    after: Article | None
+    previous: Article | None  # for an added article: the article it follows, as it was before
+    units: tuple[UnitChange, ...]  # what differs, in order; empty unless changed
+
+    @property
+    def article(self) -> Article:
+        article = self.after or self.before
+        assert article is not None
+        return article
+
+    @property
+    def key(self) -> str:
+        return self.article.key
+
+    @property
+    def version_changed(self) -> bool:
+        return (
+            self.before is None or self.after is None or self.before.version != self.after.version
+        )
+
+    @property
+    def words(self) -> tuple[int, int]:
+        """Words deleted and inserted."""
+        return (sum(len(u.deleted) for u in self.units), sum(len(u.inserted) for u in self.units))
+
+
+def diff_documents(before: Document, after: Document) -> tuple[ArticleDiff, ...]:
+    """Every article of both Documents, in the order of the new one, each removed article
+    where it stood; unchanged articles included (kind « unchanged »)."""
+    before, after = read_document(before), read_document(after)
+    old, new = _articles(before), _articles(after)
+    old_keys = {a.key: i for i, (a, _) in enumerate(old)}
+    new_keys = {a.key for a, _ in new}
+    result: list[ArticleDiff] = []
+    last: dict[Part, Article] = {}  # the latest article present on both sides, by part
+    position = 0
+    for article, part in new:
+        index = old_keys.get(article.key)
+        if index is None:
+            result.append(ArticleDiff("added", part, None, article, last.get(part), ()))
+            continue
+        for earlier, earlier_part in old[position:index]:  # removed articles before this one
+            if earlier.key not in new_keys:
+                result.append(ArticleDiff("removed", earlier_part, earlier, None, None, ()))
+        position = max(position, index + 1)
+        result.append(diff_articles(old[index][0], article, part))
+        last[part] = old[index][0]
+    for earlier, earlier_part in old[position:]:
+        if earlier.key not in new_keys:
+            result.append(ArticleDiff("removed", earlier_part, earlier, None, None, ()))
+    return tuple(result)
+
+
+def changed(diffs: Sequence[ArticleDiff]) -> tuple[ArticleDiff, ...]:
+    """The articles changed, added or removed."""
+    return tuple(d for d in diffs if d.kind != "unchanged")
+
+
+def diff_articles(before: Article, after: Article, part: Part) -> ArticleDiff:
+    """One article in two versions: unchanged, or changed with its units aligned."""
+    if before.heading == after.heading and before.blocks == after.blocks:
+        return ArticleDiff("unchanged", part, before, after, None, ())
+    heading = (
+        _units((ast.Plain((ast.Str(before.heading),)),)),
+        _units((ast.Plain((ast.Str(after.heading),)),)),
+    )
+    units = _diff_units(heading[0], heading[1])
+    units += _diff_units(_units(before.blocks), _units(after.blocks))
+    return ArticleDiff("changed", part, before, after, None, tuple(units))
+
+
+def _articles(doc: Document) -> list[tuple[Article, Part]]:
+    found: list[tuple[Article, Part]] = []
+    for titre in doc.titres:
+        for article in titre.articles:
+            part: Part = "annexes" if titre.kind == "annexes" else "articles"
+            if part == "articles" and article.number is None:
+                part = "preambule"
+            found.append((article, part))
+    return found
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+def _units(blocks: tuple[ast.Block, ...]) -> list[Unit]:
+    """Blocks cut into paragraphs, list items and table rows."""
+    units: list[Unit] = []
+    for block in blocks:
+        if isinstance(block, ast.BulletList | ast.OrderedList):
+            shape = type(block).__name__
+            units += [Unit(item, shape, ast.plain_text(item)) for item in block.items]
+        elif isinstance(block, ast.BlockQuote | ast.Div):
+            units += _units(block.blocks)
+        elif isinstance(block, ast.Table):
+            for row in block.rows():
+                cells = [ast.plain_text(c.blocks) for c in row.cells]
+                units.append(Unit(row, f"Row {len(cells)}", " | ".join(cells), cells[0]))
+        else:
+            units.append(Unit(block, type(block).__name__, ast.plain_text((block,))))
+    return units
+
+
+def _similarity(old: Unit, new: Unit) -> float:
+    if old.shape != new.shape:
+        return 0.0
+    if old.label and old.label == new.label:
+        return 1.0
+    score = word_similarity(tokens(old.text), tokens(new.text))
+    # A row of a few values may share half of them with another establishment's.
+    return score if not old.shape.startswith("Row") or score >= SIMILAR_ROW else 0.0
+
+
+def _diff_units(old: list[Unit], new: list[Unit]) -> list[UnitChange]:
+    result: list[UnitChange] = []
+    for step in align(old, new, lambda u: u.node, _similarity, SIMILAR):
+        if step.op == "equal":
+            continue
+        before = old[step.old].text if step.old is not None else None
+        after = new[step.new].text if step.new is not None else None
+        result.append(UnitChange(step.op, before, after, *_words(before or "", after or "")))
+    return result
+
+
+def _words(before: str, after: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of `before` that `after` lacks, and those it adds (in order)."""
+    old, new = tokens(before), tokens(after)
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for step in align(old, new, fold):
+        if step.op == "delete" and step.old is not None and is_word(old[step.old]):
+            deleted.append(old[step.old])
+        if step.op == "insert" and step.new is not None and is_word(new[step.new]):
+            inserted.append(new[step.new])
+    return tuple(deleted), tuple(inserted)

@@ -1,0 +1,291 @@
+"""Avenants: drafted from what changed since the version in force, numbered automatically.
+
+The drafter edits `contract.yaml` (the state after the avenant) and writes
+`contracts/<id>/avenants/avenant-<n>.yaml` (motif, date d'effet…). The avenant is composed
+from its own clause library (`clauses-avenant/`) over the changes between the last archived
+version and the draft; the draft itself is the consolidated contract after the avenant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..compose.composer import compose
+from ..compose.document import Article, Document
+from ..compose.templating import ClauseRenderer, Markdown
+from ..contract.load import validation_problems
+from ..contract.model import AvenantFile
+from ..core.errors import CpomError, Problem, UsageError
+from ..core.limits import DATA_FILE_BYTES
+from ..core.reading import read_text
+from ..core.sources import load_yaml
+from ..library.clauses import Clause, load_library
+from ..library.history import History
+from ..project import Project
+from ..render.body import read_document
+from ..text.french import date_fr
+from .changes import ArticleChange, Changes, compare
+from .manifest import MANIFEST, parse_manifest
+from .stages import Prepared, Rendered, compose_version, prepare_draft, render
+
+AVENANTS = "avenants"
+LIBRARY = "clauses-avenant"
+# Names an avenant clause sees besides the contract's (see _context).
+CONTEXT_NAMES = frozenset(
+    {"avenant", "changements", "precedents", "contrat_signe", "parties_texte", "reference_contrat"}
+)
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """A signed act the avenant refers to: the contract, then each earlier avenant."""
+
+    libelle: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article as an avenant quotes it: its texts are Markdown produced by the library."""
+
+    label: str
+    reference: str  # « l'article 12 », « l'annexe 1 »
+    heading: Markdown
+    body: Markdown
+    quoted: Markdown  # the whole article as a block quotation
+
+
+@dataclass(frozen=True)
+class AvenantDraft:
+    number: int
+    path: Path
+    changes: Changes
+    document: Document
+    rendered: Rendered
+    consolidated: Prepared
+    clauses: tuple[Clause, ...]  # the avenant library it was composed from
+
+    def publish(self, history: History) -> None:
+        """Store in the history what the avenant and its consolidated lock refer to."""
+        history.publish(self.clauses)
+        self.consolidated.publish(history)
+
+
+def avenant_path(project: Project, contract_id: str, number: int) -> Path:
+    return project.contracts / contract_id / AVENANTS / f"avenant-{number}.yaml"
+
+
+def pending_number(project: Project, contract_id: str) -> int:
+    """The next avenant's number: one per signed version after the contract itself."""
+    signed = project.archived_versions(contract_id)
+    if not signed:
+        raise UsageError.one(
+            "usage.avenant",
+            "aucune version signée : un avenant modifie un contrat signé et archivé",
+            project.archive / contract_id,
+            hint="archivez d'abord le contrat signé : make archive C=<id> SIGNED=<fichier>",
+        )
+    return len(signed)
+
+
+def load_avenant_file(path: Path) -> AvenantFile:
+    if not path.is_file():
+        raise UsageError.one(
+            "usage.avenant",
+            "fichier de l'avenant introuvable",
+            path,
+            hint="écrivez-le avec au moins « motif: » et « date_effet: » (voir docs/avenants.md)",
+        )
+    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
+    try:
+        return AvenantFile.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        raise CpomError(validation_problems(exc, lines)) from None
+
+
+def precedents(project: Project, contract_id: str) -> list[Precedent]:
+    """The contract and the avenants signed so far, from the archive's manifests."""
+    acts = []
+    for version in project.archived_versions(contract_id):
+        path = project.archive / contract_id / version / MANIFEST
+        manifest = parse_manifest(path.read_bytes(), path) if path.is_file() else []
+        if isinstance(manifest, list):
+            raise CpomError(manifest or [Problem("archive.missing", "manifeste absent", path)])
+        if manifest.avenant is not None:
+            label = f"l'avenant n° {manifest.avenant} au contrat"
+        else:
+            label = f"le contrat pluriannuel d'objectifs et de moyens n° {manifest.reference}"
+        acts.append(Precedent(label, manifest.date_signature))
+    return acts
+
+
+def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+    """Compose and render the pending avenant in memory; None when nothing has changed."""
+    number = pending_number(project, contract_id)
+    path = avenant_path(project, contract_id, number)
+    in_force = project.archived_versions(contract_id)[-1]
+    avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
+    before, before_doc, _ = compose_version(project, contract_id, in_force)
+    consolidated = prepare_draft(project, contract_id)
+    after, after_doc = consolidated.contract, consolidated.rendered.document
+    closures = avenant.fermetures if avenant else {}
+    changes = compare(before, before_doc, after, after_doc, closures)
+    if changes.empty and not (avenant and avenant.articles):
+        return None
+    avenant = avenant or load_avenant_file(path)  # says which file to write
+    _check_manual(changes, avenant, path)
+    _check_closures(changes, path)
+    library = load_library(project.root / LIBRARY)
+    drift = project.history.drift(library.clauses)
+    if drift:
+        raise CpomError(drift)
+    acts = precedents(project, contract_id)
+    context = _context(number, avenant, changes, acts, before_doc, after_doc)
+    composed = compose(library, after, ClauseRenderer(), extra=context)
+    document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
+    rendered = render(document, project.templates)
+    return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
+
+
+def avenant_folder(project: Project, contract_id: str, number: int) -> Path:
+    return project.build / contract_id / f"avenant-{number}"
+
+
+def _check_manual(changes: Changes, avenant: AvenantFile, path: Path) -> None:
+    if changes.manuels and not avenant.articles:
+        raise CpomError.one(
+            "avenant.manual",
+            "changements que l'outil ne sait pas rédiger : " + " ; ".join(changes.manuels),
+            path,
+            hint="rédigez-les dans « articles: » (intitule, texte) de ce fichier d'avenant",
+        )
+
+
+def _check_closures(changes: Changes, path: Path) -> None:
+    missing = [
+        c.etablissement
+        for c in changes.etablissements
+        if c.kind == "fermeture" and c.date_fermeture is None
+    ]
+    if missing:
+        names = ", ".join(f"{e.categorie} « {e.nom} » ({e.finess})" for e in missing)
+        raise CpomError.one(
+            "avenant.closure",
+            f"date de fermeture manquante pour : {names}",
+            path,
+            hint=f'ajoutez « fermetures: {{"{missing[0].finess}": AAAA-MM-JJ}} »',
+        )
+
+
+def _view(article: Article | None, label: str | None = None) -> ArticleView | None:
+    """`label` quotes an article under another number: its number in the signed contract."""
+    if article is None:
+        return None
+    # Cross-references point into the contract, not into the avenant: keep their text only.
+    article = dataclasses.replace(article, body=article.plain_body(), label=label or article.label)
+    title = f"**{article.label} – {article.heading}**" if article.label else ""
+    quoted_lines = (
+        [title, "", *article.body.rstrip().split("\n")]
+        if title
+        else (article.body.rstrip().split("\n"))
+    )
+    quoted = "\n".join(f"> {line}" if line else ">" for line in quoted_lines)
+    reference = article.label[:1].lower() + article.label[1:]
+    return ArticleView(
+        label=article.label,
+        reference=f"l'{reference}",
+        heading=Markdown(article.heading),
+        body=Markdown(article.body),
+        quoted=Markdown(quoted),
+    )
+
+
+def _context(
+    number: int,
+    avenant: AvenantFile,
+    changes: Changes,
+    acts: list[Precedent],
+    before: Document,
+    after: Document,
+) -> dict[str, Any]:
+    def change(c: ArticleChange) -> dict[str, Any]:
+        return {
+            "nature": c.kind,
+            "avant": _view(c.before),
+            "apres": _view(c.after),
+            "precedent": _view(c.previous),
+        }
+
+    return {
+        "avenant": {**avenant.model_dump(), "numero": number},
+        "changements": {
+            "etablissements": changes.etablissements,
+            "ajouts": [c for c in changes.etablissements if c.kind == "ajout"],
+            "fermetures": [c for c in changes.etablissements if c.kind == "fermeture"],
+            "modifications": [c for c in changes.etablissements if c.kind == "modification"],
+            "dotations": changes.dotations,
+            "financeurs": changes.financeurs,
+            "total_avant": changes.total_avant,
+            "total_apres": changes.total_apres,
+            "articles": [change(c) for c in changes.articles],
+            "annexes": [change(c) for c in changes.annexes],
+            "renumerotation": changes.renumbered,
+        },
+        "precedents": acts,
+        "contrat_signe": acts[0],
+        "parties_texte": Markdown(after.article("parties").body),
+        "reference_contrat": before.reference,
+    }
+
+
+def _as_avenant(
+    doc: Document, number: int, avenant: AvenantFile, contract: Document, acts: list[Precedent]
+) -> Document:
+    signed = acts[0].date
+    return dataclasses.replace(
+        doc,
+        kind="avenant",
+        avenant_number=number,
+        reference=f"{contract.reference} – avenant n° {number}",
+        title=(
+            f"au contrat pluriannuel d’objectifs et de moyens n° {contract.reference} "
+            f"signé le {date_fr(signed)}"
+        ),
+        signature_date=avenant.date_signature,
+        place=avenant.lieu_signature or doc.place,
+        effective_date=avenant.date_effet,
+        timestamp=avenant.date_signature or avenant.date_effet,
+    )
+
+
+def describe_changes(changes: Changes) -> list[str]:
+    """One line per change, for the command line."""
+    lines = []
+    kinds = {"ajout": "ajout", "fermeture": "fermeture", "modification": "capacité modifiée"}
+    for c in changes.etablissements:
+        e = c.etablissement
+        lines.append(f"{kinds[c.kind]} : {e.categorie} « {e.nom} » ({e.finess})")
+    if changes.dotations:
+        lines.append(
+            f"dotation globale commune : {changes.total_avant} € → {changes.total_apres} €"
+        )
+    verbs = {"remplacement": "remplacé", "insertion": "inséré", "suppression": "supprimé"}
+    for change in (*changes.articles, *changes.annexes):
+        article = change.before or change.after
+        if article is not None:
+            label = article.label or article.heading
+            lines.append(f"{label} ({article.clause_id}) : {verbs[change.kind]}")
+    for change in changes.preambule:
+        article = change.before or change.after
+        if article is not None:
+            lines.append(
+                f"{article.heading} ({article.clause_id}) : {verbs[change.kind]}, "
+                "à relire (aucun article d'avenant ne le reprend)"
+            )
+    return lines

@@ -1,0 +1,236 @@
+"""Locks: which clause version, variant and text produced each article of a contract version.
+
+A contract's working draft has `contracts/<id>/cpom.lock.json`, rewritten at each build; each
+recorded version (sent, signed, consolidated after an avenant) has its own lock under
+`contracts/<id>/versions/`. A lock, with the history store, is enough to rebuild its version
+byte for byte: clause texts by version, data, titres and templates by content hash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..compose.document import Document
+from ..core import names
+from ..core.errors import CpomError, Problem, UsageError
+from ..core.limits import TOOL_FILE_BYTES
+from ..core.reading import read_text
+from ..library.clauses import Clause, Library, TitreDef
+from ..library.history import History
+from ..project import DRAFT, LOCK_FILE, Project
+from ..render.template_files import TEMPLATE_FILES
+
+
+@dataclass(frozen=True)
+class LockedArticle:
+    article: str  # "Article 12", "Annexe 2", or the heading of an unnumbered block
+    clause: str
+    instance: str | None
+    version: int
+    variante: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    contrat: str
+    version: str  # "projet" for the working draft, "v1", "v2"… for recorded versions
+    statut: str  # projet, enregistre or signe
+    outil: str
+    donnees: str  # sha256 of contract.yaml, kept in the history
+    titres: str  # sha256 of clauses/titres.yaml, kept in the history
+    modeles: dict[str, str]  # template file name → sha256, kept in the history
+    articles: tuple[LockedArticle, ...]
+    sorties: dict[str, str]  # md, docx, pdf → sha256 of the built file
+    rendu: int = 1  # rendering profile of the writers (locks written before it existed: 1)
+
+    def clause_versions(self) -> dict[str, int]:
+        return {a.clause: a.version for a in self.articles}
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["articles"] = [asdict(a) for a in self.articles]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, path: Path) -> Lock:
+        try:
+            data: dict[str, Any] = json.loads(text)
+            data["articles"] = tuple(LockedArticle(**a) for a in data["articles"])
+            lock = cls(**data)
+            if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
+                raise TypeError("modeles et sorties sont des dictionnaires")
+        except json.JSONDecodeError as exc:
+            raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
+        except RecursionError:
+            raise _invalid("JSON imbriqué sur trop de niveaux", path) from None
+        except KeyError as exc:
+            raise _invalid(f"champ « {exc.args[0]} » absent", path) from None
+        except (ValueError, TypeError, AttributeError):
+            raise _invalid(
+                "structure inattendue (champ inconnu, de mauvais type ou nombre démesuré)", path
+            ) from None
+        lock.check_names(path)
+        return lock
+
+    def check_names(self, path: Path) -> None:
+        """Every name a lock gives becomes a path in the history: each must be a plain name."""
+        check = names.checked_in_file
+        check(self.contrat, names.CONTRACT_ID, "identifiant de contrat", path)
+        if self.version != DRAFT:
+            check(self.version, names.VERSION, "nom de version", path)
+        for digest in (self.donnees, self.titres, *self.modeles.values()):
+            check(digest, names.DIGEST, "empreinte SHA-256", path)
+        for name in self.modeles:
+            if name not in TEMPLATE_FILES:
+                check(name, _NO_NAME, "nom de modèle", path)
+        for article in self.articles:
+            check(article.clause, names.CLAUSE_ID, "identifiant de clause", path)
+            if not isinstance(article.version, int) or isinstance(article.version, bool):
+                check(article.version, _NO_NAME, "version de clause", path)
+
+
+def make_lock(
+    doc: Document,
+    version: str,
+    statut: str,
+    data_sha: str,
+    titres_sha: str,
+    templates: dict[str, str],
+    outputs: dict[str, str],
+) -> Lock:
+    articles = tuple(
+        LockedArticle(
+            article=a.label or a.heading,
+            clause=a.clause_id,
+            instance=a.instance,
+            version=a.version,
+            variante=a.variant,
+            sha256=a.clause_hash,
+        )
+        for a in doc.articles()
+    )
+    return Lock(
+        doc.contract_id,
+        version,
+        statut,
+        __version__,
+        data_sha,
+        titres_sha,
+        templates,
+        articles,
+        outputs,
+        doc.rendu,
+    )
+
+
+def _invalid(detail: str, path: Path, line: int | None = None) -> CpomError:
+    return CpomError.one(
+        "lock.invalid",
+        f"fichier de verrouillage illisible : {detail}",
+        path,
+        line,
+        "ce fichier est écrit par l'outil ; restaurez-le depuis git",
+    )
+
+
+_NO_NAME = re.compile(r"(?!)")  # matches nothing: for values that are never acceptable
+
+
+def read_lock(path: Path) -> Lock:
+    return Lock.from_json(read_text(path, TOOL_FILE_BYTES), path)
+
+
+def pinned_library(
+    library: Library, lock: Lock, history: History, source: Path | None = None
+) -> Library:
+    """The library as the lock saw it: its clause versions, the library's for the others.
+
+    A clause the lock pins but the library no longer has is an error located in the lock
+    file `source`; without `source`, it is taken from the history (a view of the past).
+    """
+    pinned = lock.clause_versions()
+    clauses: list[Clause] = []
+    for clause in library.clauses:
+        version = pinned.pop(clause.id, clause.version)
+        clauses.append(clause if version == clause.version else history.clause(clause.id, version))
+    if pinned and source is not None:
+        raise CpomError(_missing_clauses(pinned, library, lock, source))
+    clauses += [history.clause(cid, version) for cid, version in pinned.items()]
+    return Library(library.root, library.titres, _ordered(library.titres, clauses))
+
+
+def _missing_clauses(
+    pinned: dict[str, int], library: Library, lock: Lock, source: Path
+) -> list[Problem]:
+    lines = source_lines(source)
+    return [
+        Problem(
+            "library.clause-missing",
+            f"la clause « {clause_id} » (version {version}), retenue par ce projet, est absente "
+            f"de {library.root.name}/",
+            source,
+            next((n for n, text in lines if f'"clause": "{clause_id}"' in text), None),
+            f"restaurez-la dans {library.root.name}/ depuis git (git checkout -- "
+            f"{library.root.name}/), ou lancez `make upgrade C={lock.contrat}` pour la retirer "
+            "du projet",
+        )
+        for clause_id, version in pinned.items()
+    ]
+
+
+def source_lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        return list(enumerate(read_text(path, TOOL_FILE_BYTES).split("\n"), 1))
+    except CpomError:
+        return []
+
+
+def locked_library(lock: Lock, history: History, titres: tuple[TitreDef, ...]) -> Library:
+    """Exactly the clause versions of the lock, from the history: for an exact rebuild."""
+    clauses = [history.clause(cid, version) for cid, version in lock.clause_versions().items()]
+    return Library(history.root, titres, _ordered(titres, clauses))
+
+
+def _ordered(titres: tuple[TitreDef, ...], clauses: list[Clause]) -> tuple[Clause, ...]:
+    order = {t.cle: i for i, t in enumerate(titres)}
+    return tuple(sorted(clauses, key=lambda c: (order.get(c.titre, len(order)), c.ordre, c.id)))
+
+
+def draft_lock(project: Project, contract_id: str) -> Lock | None:
+    """The lock of a contract's working draft, if it was ever built."""
+    path = project.lock_path(contract_id)
+    return read_lock(path) if path.is_file() else None
+
+
+def version_lock(project: Project, contract_id: str, version: str) -> Lock:
+    """The lock of a version: the draft's, an archived one's, or a recorded one's."""
+    version = names.version_name(version)
+    if version == DRAFT:
+        lock = draft_lock(project, contract_id)
+        if lock is not None:
+            return lock
+        raise UsageError.one(
+            "usage.version",
+            f"le projet du contrat « {contract_id} » n'a pas encore été construit",
+            project.lock_path(contract_id),
+            hint=f"construisez-le d'abord : make contract C={contract_id}",
+        )
+    path = project.version_lock_path(contract_id, version)
+    archived = project.archive / contract_id / version / LOCK_FILE
+    if archived.is_file():
+        return read_lock(archived)
+    if not path.is_file():
+        known = ", ".join([DRAFT, *project.recorded_versions(contract_id)])
+        raise UsageError.one(
+            "usage.version",
+            f"version « {version} » du contrat « {contract_id} » inconnue",
+            path.parent,
+            hint=f"versions enregistrées : {known}",
+        )
+    return read_lock(path)

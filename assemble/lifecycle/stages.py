@@ -1,0 +1,209 @@
+"""The stages of a build, in memory: compose a draft or a recorded version, render it, lock it.
+
+They read the repository and compute; they write nothing. The pipeline (build.py), the avenant
+and the archive write what these stages return.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..compose.composer import compose
+from ..compose.document import Document
+from ..compose.templating import ClauseRenderer
+from ..contract.load import LoadedContract, load_contract, validate_contract
+from ..core.errors import CpomError
+from ..core.limits import TOOL_FILE_BYTES
+from ..core.reading import read_bytes, read_text
+from ..core.sources import load_yaml
+from ..library.clauses import TITRES_FILE, Clause, Library, load_library, load_titres
+from ..library.history import History, sha256
+from ..project import DRAFT, Project
+from ..render.body import read_document, to_pandoc
+from ..render.docx import render_docx
+from ..render.markdown import to_markdown
+from ..render.pdf import render_pdf
+from ..render.template_files import TEMPLATE_FILES, check_templates
+from ..render.typography import french_typography
+from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A contract rendered in memory: nothing is written until every format succeeded."""
+
+    document: Document
+    markdown: str
+    docx: bytes
+    pdf: bytes
+
+    def files(self, folder: Path, stem: str) -> dict[Path, bytes]:
+        return {
+            folder / f"{stem}.md": self.markdown.encode("utf-8"),
+            folder / f"{stem}.docx": self.docx,
+            folder / f"{stem}.pdf": self.pdf,
+        }
+
+    def hashes(self) -> dict[str, str]:
+        return {
+            "md": sha256(self.markdown.encode("utf-8")),
+            "docx": sha256(self.docx),
+            "pdf": sha256(self.pdf),
+        }
+
+
+def epoch_of(day: dt.date) -> int:
+    """The fixed timestamp of generated files: midnight UTC of the contract's own date."""
+    return calendar.timegm(day.timetuple())
+
+
+def render(doc: Document, templates: Path) -> Rendered:
+    """Markdown, Word and PDF of a composed contract, in memory."""
+    check_templates(templates)
+    doc = read_document(doc)
+    markdown = to_markdown(doc)
+    epoch = epoch_of(doc.timestamp)
+    ast = french_typography(to_pandoc(doc))
+    return Rendered(
+        doc,
+        markdown,
+        render_docx(doc, ast, templates, epoch),
+        render_pdf(doc, ast, templates, epoch),
+    )
+
+
+def assemble(
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    retired: bool = False,
+) -> tuple[LoadedContract, Document]:
+    """Load and compose a contract's draft, on its locked clause versions unless `latest`.
+
+    A clause the lock names but the library lacks is an error, unless `retired` (a view of
+    the draft as it was, for upgrade), which takes it from the history.
+    """
+    draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
+    return draft.contract, read_document(draft.document)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft composed, with the clause versions it was composed from (for the lint)."""
+
+    contract: LoadedContract
+    document: Document
+    library: Library
+
+
+def compose_draft(
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    retired: bool = False,
+) -> Draft:
+    """What `assemble` does, keeping the effective library (see `assemble`)."""
+    library = library or load_library(project.clauses)
+    drift = project.history.drift(library.clauses)
+    if drift:
+        raise CpomError(drift)
+    contract = load_contract(project.contract_folder(contract_id))
+    lock = None if latest else draft_lock(project, contract_id)
+    effective = library
+    if lock is not None:
+        source = None if retired else project.lock_path(contract_id)
+        effective = pinned_library(library, lock, project.history, source)
+    doc = compose(effective, contract, ClauseRenderer())
+    if not doc.articles():
+        raise CpomError.one(
+            "contract.no-article",
+            "aucun article retenu : le contrat serait vide",
+            contract.path,
+            1,
+            f"vérifiez que {project.clauses.name}/ contient les clauses (git status) et que "
+            "leurs conditions retiennent des articles pour ce contrat",
+        )
+    return Draft(contract, doc, effective)
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A source file as it was read for a lock: data, titres or a template, by content hash."""
+
+    data: bytes
+    suffix: str
+
+    @classmethod
+    def read(cls, path: Path) -> Blob:
+        return cls(read_bytes(path, TOOL_FILE_BYTES), path.suffix)
+
+    @property
+    def digest(self) -> str:
+        return sha256(self.data)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A draft composed, rendered and locked in memory, ready to be written or archived.
+
+    Nothing is written yet, not even to the history: whoever writes the outputs or archives
+    them calls `publish` first, so that the lock never names what the history lacks.
+    """
+
+    contract: LoadedContract
+    rendered: Rendered
+    lock: Lock
+    clauses: tuple[Clause, ...]  # the library the draft was composed from
+    blobs: tuple[Blob, ...]  # the data, titres and templates its lock names by hash
+
+    def publish(self, history: History) -> None:
+        """Store in the history the clause versions and files the lock refers to."""
+        history.publish(self.clauses)
+        for blob in self.blobs:
+            history.store_data(blob.data, blob.suffix)
+
+
+def prepare_draft(
+    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+) -> Prepared:
+    """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
+    library = library or load_library(project.clauses)
+    contract, doc = assemble(project, contract_id, library, latest=latest)
+    rendered = render(doc, project.templates)
+    data = Blob.read(contract.path)
+    titres = Blob.read(project.clauses / TITRES_FILE)
+    templates = {name: Blob.read(project.templates / name) for name in TEMPLATE_FILES}
+    lock = make_lock(
+        doc,
+        DRAFT,
+        "projet",
+        data.digest,
+        titres.digest,
+        {name: blob.digest for name, blob in templates.items()},
+        rendered.hashes(),
+    )
+    blobs = (data, titres, *templates.values())
+    return Prepared(contract, rendered, lock, library.clauses, blobs)
+
+
+def compose_version(
+    project: Project, contract_id: str, version: str
+) -> tuple[LoadedContract, Document, Lock]:
+    """Compose a recorded version from its lock and the history alone."""
+    lock = version_lock(project, contract_id, version)
+    history = project.history
+    titres = load_titres(history.blob(lock.titres, ".yaml"))
+    library = locked_library(lock, history, titres)
+    data_path = history.blob(lock.donnees, ".yaml")
+    raw, lines = load_yaml(read_text(data_path, TOOL_FILE_BYTES), data_path)
+    contract = validate_contract(contract_id, raw, lines)
+    doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
+    return contract, read_document(doc), lock

@@ -1,0 +1,144 @@
+"""The writes: a contract's files and lock, an avenant and its consolidated contract, a redline,
+an upgrade, the schema. The stages compute in memory (stages.py, avenant.py, redline.py); here
+their results are written together or not at all, after the history keeps what the locks name."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from .contract.schema import SCHEMA_FILE, schema_text
+from .core import names
+from .core.files import check_targets, write_files
+from .core.scope import Scope
+from .core.temporaries import clean_stale_temporaries, private_folder
+from .library.clauses import Library, load_library
+from .lifecycle.avenant import (
+    AvenantDraft,
+    avenant_folder,
+    avenant_path,
+    pending_number,
+    prepare_avenant,
+)
+from .lifecycle.lock import version_lock
+from .lifecycle.redline import Summary, redline_files
+from .lifecycle.stages import assemble, compose_version, prepare_draft, render
+from .lifecycle.versions import ArticleChange, compare_articles
+from .project import DRAFT, Outputs, Project
+
+
+def build_contract(
+    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+) -> Outputs:
+    """Build the draft's three files and rewrite its lock; all written together or none."""
+    folder = project.build / contract_id
+    scope = project.draft_scope(contract_id)
+    check_targets([*Outputs.of(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
+    clean_stale_temporaries(folder)
+    prepared = prepare_draft(project, contract_id, library, latest=latest)
+    prepared.publish(project.history)
+    files = prepared.rendered.files(folder, contract_id)
+    files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")
+    write_files(files, scope)
+    return Outputs.of(folder, contract_id)
+
+
+def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
+    """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+    scope = project.build_scope(contract_id)
+    folder = project.build / contract_id / names.version_name(version)
+    check_targets(Outputs.of(folder, contract_id).paths(), scope)
+    _, doc, lock = compose_version(project, contract_id, version)
+    with private_folder("modeles") as tmp:
+        for name, digest in lock.modeles.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
+            shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
+        rendered = render(doc, tmp)
+    write_files(rendered.files(folder, contract_id), scope)
+    hashes = rendered.hashes()
+    differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]
+    return Outputs.of(folder, contract_id), differ
+
+
+def record_version(project: Project, contract_id: str, statut: str = "enregistre") -> str:
+    """Build the draft and record it as the next version (v1, v2…); return its name."""
+    build_contract(project, contract_id)
+    draft = version_lock(project, contract_id, DRAFT)
+    numbers = [names.version_number(v) for v in project.recorded_versions(contract_id)]
+    name = f"v{max(numbers, default=0) + 1}"
+    recorded = dataclasses.replace(draft, version=name, statut=statut)
+    write_files(
+        {project.version_lock_path(contract_id, name): recorded.to_json().encode()},
+        project.versions_scope(contract_id),
+    )
+    return name
+
+
+def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+    """Write the avenant and the consolidated contract; nothing when nothing changed."""
+    draft = prepare_avenant(project, contract_id)
+    if draft is None:
+        return None
+    stem = f"{contract_id}-avenant-{draft.number}"
+    files = draft.rendered.files(avenant_folder(project, contract_id, draft.number), stem)
+    draft.publish(project.history)
+    consolidated = draft.consolidated
+    files.update(consolidated.rendered.files(project.build / contract_id, contract_id))
+    files[project.lock_path(contract_id)] = consolidated.lock.to_json().encode("utf-8")
+    write_files(files, project.draft_scope(contract_id))
+    return draft
+
+
+def build_everything(project: Project, contract_id: str) -> list[str]:
+    """What `make contracts` does for one contract: the draft, or its pending avenant and the
+    consolidated contract it leads to, and the redline since the signed version. Returns what
+    was built, for the progress report."""
+    built = [contract_id]
+    signed = project.archived_versions(contract_id)
+    pending = (
+        avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
+    )
+    draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
+    if draft is None:
+        build_contract(project, contract_id)
+    else:
+        built.append(f"{contract_id} avenant n° {draft.number}")
+    if signed:
+        paths, _ = build_redline(project, contract_id, signed[-1], "projet")
+        built.append(f"{contract_id} {paths[0].name}")
+    return built
+
+
+def upgrade_contract(project: Project, contract_id: str) -> list[ArticleChange]:
+    """Move a draft to the latest clause versions, rebuild it, and say which articles changed."""
+    library = load_library(project.clauses)
+    _, before = assemble(project, contract_id, library, retired=True)
+    _, after = assemble(project, contract_id, library, latest=True)
+    changes = compare_articles(before, after)
+    build_contract(project, contract_id, library, latest=True)
+    return changes
+
+
+def build_redline(
+    project: Project,
+    contract_id: str,
+    before: str,
+    after: str,
+    author: str | None = None,
+    date: dt.datetime | None = None,
+    pdf: bool = False,
+) -> tuple[list[Path], Summary]:
+    """Write build/<id>/redline-<from>-<to>.docx (and .pdf): tracked changes from one to the
+    other."""
+    files, summary = redline_files(project, contract_id, before, after, author, date, pdf)
+    write_files(files, project.build_scope(contract_id))
+    return list(files), summary
+
+
+def write_schema(contracts: Path) -> Path:
+    path = contracts / SCHEMA_FILE
+    write_files({path: schema_text().encode("utf-8")}, Scope.file(contracts, SCHEMA_FILE))
+    return path

@@ -1,0 +1,1 @@
+"""From a Document to Markdown, Word and PDF: pandoc, typography, templates, OOXML."""

@@ -1,0 +1,71 @@
+"""Write a Document as assembled Markdown: the text pandoc turns into Word and PDF."""
+
+from __future__ import annotations
+
+import json
+
+from ..compose.document import Article, Document, Titre
+from ..compose.templating import escape_markdown
+from ..text.french import date_fr
+
+DASH = " – "
+SIGNATURES_ID = "signatures"
+
+
+def to_markdown(doc: Document) -> str:
+    """The whole contract as pandoc Markdown, with a metadata block for the renderers."""
+    parts = [_metadata(doc)]
+    for titre in doc.titres:
+        if titre.kind == "annexes":
+            parts.append(_signatures_marker())
+        parts.append(_titre(titre))
+    if not any(t.kind == "annexes" for t in doc.titres):
+        parts.append(_signatures_marker())
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _metadata(doc: Document) -> str:
+    # Every value is escaped Markdown inside a JSON string, which YAML reads as-is.
+    fields = {
+        "title": escape_markdown(doc.title),
+        "subtitle": escape_markdown(doc.organisme),
+        "reference": escape_markdown(doc.reference),
+        "lang": "fr-FR",
+        "date": date_fr(doc.timestamp),
+    }
+    lines = (
+        ["---"]
+        + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+        + ["---", ""]
+    )
+    return "\n".join(lines)
+
+
+def _titre(titre: Titre) -> str:
+    parts = []
+    if titre.kind == "titre":
+        parts.append(
+            f"# {titre.label}{DASH}{escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n"
+        )
+    elif titre.kind == "preambule" and any(a.number for a in titre.articles):
+        # "corps" titres (an avenant's articles) have no heading of their own.
+        parts.append(f"# {escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n")
+    for article in titre.articles:
+        parts.append(_article(article, titre.kind))
+    return "\n".join(parts)
+
+
+def _article(article: Article, kind: str) -> str:
+    heading = article.heading  # already Markdown: rendered from the clause's intitule
+    if kind == "annexes":
+        title = f"# {article.label}{DASH}{heading} {{#{article.key} .annexe}}"
+    elif article.label:
+        title = f"## {article.label}{DASH}{heading} {{#{article.key}}}"
+    else:
+        title = f"## {heading} {{#{article.key} .unnumbered}}"
+    return f"{title}\n\n{article.body}"
+
+
+def _signatures_marker() -> str:
+    # Replaced by the signature page: a docxtpl template in Word, a template function in typst.
+    return f'::: {{#{SIGNATURES_ID} custom-style="Signatures"}}\nSignatures des parties\n:::\n'

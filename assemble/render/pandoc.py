@@ -1,0 +1,96 @@
+"""Run the pandoc of the pypandoc-binary wheel: Markdown → AST with French typography → formats."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from ..core.errors import ToolError
+from .template_files import pandoc_template_error
+from .typography import french_typography
+
+READER = "markdown-citations-raw_html-raw_attribute"
+
+
+def pandoc_path() -> str:
+    return str(pypandoc.get_pandoc_path())
+
+
+def run_pandoc(args: list[str], data: bytes, epoch: int) -> bytes:
+    """Run pandoc with a fixed SOURCE_DATE_EPOCH so that its output is reproducible."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    proc = subprocess.run(
+        [pandoc_path(), *args], input=data, capture_output=True, env=env, check=False
+    )
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        template = _option(args, "--template")
+        located = pandoc_template_error(stderr, template) if template else None
+        if located is not None:
+            raise ToolError([located])
+        raise ToolError.one(
+            "tool.pandoc",
+            f"pandoc a échoué : {_without_backtrace(stderr)}",
+            hint="signalez-le à l'équipe : l'entrée produite par l'outil est en cause",
+        )
+    return proc.stdout
+
+
+def _option(args: list[str], name: str) -> Path | None:
+    return Path(args[args.index(name) + 1]) if name in args[:-1] else None
+
+
+def _without_backtrace(stderr: str) -> str:
+    """pandoc's message without the Haskell call stack a drafter cannot use."""
+    kept = []
+    for line in stderr.strip().split("\n"):
+        if line.startswith(("CallStack", "HasCallStack")):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def markdown_to_ast(markdown: str, epoch: int) -> dict[str, Any]:
+    """Parse assembled Markdown once; the typography filter runs on the AST, as pandoc intends."""
+    raw = run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8"), epoch)
+    return french_typography(json.loads(raw))
+
+
+def ast_to(ast: dict[str, Any], fmt: str, epoch: int, *extra: str | Path) -> bytes:
+    """Write the AST in `fmt` (docx, typst…) with pandoc."""
+    args = ["-f", "json", "-t", fmt, *(str(e) for e in extra)]
+    if fmt == "docx":
+        args += ["-o", "-"]
+    return run_pandoc(args, json.dumps(ast).encode("utf-8"), epoch)
+
+
+def without_meta(ast: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """A copy of the AST lacking some metadata fields."""
+    result = copy.copy(ast)
+    result["meta"] = {k: v for k, v in ast["meta"].items() if k not in keys}
+    return result
+
+
+def with_meta(ast: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """A copy of the AST with extra metadata given as plain strings, lists and mappings."""
+    result = copy.copy(ast)
+    result["meta"] = {**ast["meta"], **{k: _meta_value(v) for k, v in values.items()}}
+    return result
+
+
+def _meta_value(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, str):
+        return {"t": "MetaString", "c": value}
+    if isinstance(value, list | tuple):
+        return {"t": "MetaList", "c": [_meta_value(v) for v in value]}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {k: _meta_value(v) for k, v in value.items()}}
+    return {"t": "MetaString", "c": str(value)}

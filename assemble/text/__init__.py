@@ -1,0 +1,1 @@
+"""French: dates, amounts, grammar of generated text, départements."""
