@@ -12,15 +12,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import commands
 from .arguments import ArgumentsError, FrenchParser
-from .commands import err
-from .contract.schema import SCHEMA_FILE
+from .contract.files import SCHEMA_FILE
 from .core.errors import CpomError, Problem
 from .core.limits import MAX_DATE, MIN_DATE, YEAR_WHY
 from .core.names import check_arguments
-from .core.reading import unreadable
 from .project import Project
+
+DEFAULT_CONTRACT = "association-horizons"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,13 +30,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(_make_style(sys.argv[1:] if argv is None else list(argv)))
     except ArgumentsError as exc:
+        from .console import err
+
         err.print(exc.usage.rstrip(), markup=False)
         err.print(str(Problem("usage.arguments", str(exc))), markup=False)
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     project = Project(Path(args.racine).resolve())
-    command: Callable[[Project, argparse.Namespace], int] = args.func
+    # Each verb's modules are imported when it runs, not for --help or a usage error.
+    from . import commands
+    from .console import err
+    from .core.reading import unreadable
+
+    command: Callable[[Project, argparse.Namespace], int] = getattr(commands, f"cmd_{args.command}")
     try:
         check_arguments(args)
         return command(project, args)
@@ -84,38 +90,38 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="commande")
 
     build = verbs.add_parser("build", help="construit .md, .docx et .pdf d'un contrat")
-    build.add_argument("contrat", nargs="?", default=commands.DEFAULT_CONTRACT, help="identifiant")
+    build.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT, help="identifiant")
     build.add_argument("--all", action="store_true", help="tous les contrats, en parallèle")
     build.add_argument(
         "--version", help="reconstruit à l'identique une version enregistrée (v1, v2…)"
     )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processus")
-    build.set_defaults(func=commands.cmd_build)
+    build.set_defaults(command="build")
 
     check = verbs.add_parser("check", help="valide la bibliothèque et les contrats")
     check.add_argument("contrats", nargs="*", help="identifiants (par défaut : tous)")
-    check.set_defaults(func=commands.cmd_check)
+    check.set_defaults(command="check")
 
     record = verbs.add_parser("record", help="enregistre le projet comme version v1, v2…")
     record.add_argument("contrat")
     record.add_argument("--statut", choices=["enregistre", "signe"], default="enregistre")
-    record.set_defaults(func=commands.cmd_record)
+    record.set_defaults(command="record")
 
     upgrade = verbs.add_parser("upgrade", help="passe un projet aux dernières versions")
     upgrade.add_argument("contrat")
-    upgrade.set_defaults(func=commands.cmd_upgrade)
+    upgrade.set_defaults(command="upgrade")
 
     status = verbs.add_parser("status", help="versions des clauses utilisées par les contrats")
     status.add_argument("--clause", help="les contrats qui utilisent cette clause")
-    status.set_defaults(func=commands.cmd_status)
+    status.set_defaults(command="status")
 
     history = verbs.add_parser("history", help="versions publiées d'une clause et leurs motifs")
     history.add_argument("clause")
-    history.set_defaults(func=commands.cmd_history)
+    history.set_defaults(command="history")
 
     avenant = verbs.add_parser("avenant", help="rédige l'avenant en cours d'un contrat signé")
     avenant.add_argument("contrat")
-    avenant.set_defaults(func=commands.cmd_avenant)
+    avenant.set_defaults(command="avenant")
 
     redline = verbs.add_parser("redline", help="Word avec suivi des modifications entre versions")
     redline.add_argument("contrat")
@@ -123,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     redline.add_argument("--a", dest="after", required=True, help="version d'arrivée, ou projet")
     redline.add_argument("--auteur", help="auteur des modifications (défaut : git user.name)")
     redline.add_argument("--pdf", action="store_true", help="aussi un PDF aux changements visibles")
-    redline.set_defaults(func=commands.cmd_redline)
+    redline.set_defaults(command="redline")
 
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
@@ -135,29 +141,29 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument(
         "--scan", action="store_true", help="le fichier signé est un document numérisé"
     )
-    archive.set_defaults(func=commands.cmd_archive)
+    archive.set_defaults(command="archive")
 
     verify = verbs.add_parser("verify", help="vérifie l'intégrité de toute l'archive")
-    verify.set_defaults(func=commands.cmd_verify)
+    verify.set_defaults(command="verify")
 
     index = verbs.add_parser("index", help="inscrit à l'index les versions archivées avant lui")
     index.add_argument("contrat")
-    index.set_defaults(func=commands.cmd_index)
+    index.set_defaults(command="index")
 
     listing = verbs.add_parser("list", help="versions signées de chaque contrat")
-    listing.set_defaults(func=commands.cmd_list)
+    listing.set_defaults(command="list")
 
     schema = verbs.add_parser("schema", help=f"écrit contracts/{SCHEMA_FILE}")
-    schema.set_defaults(func=commands.cmd_schema)
+    schema.set_defaults(command="schema")
 
     codes = verbs.add_parser("codes", help="liste les codes des problèmes et leur correction")
     codes.add_argument("--doc", action="store_true", help="écrit docs/erreurs.md")
-    codes.set_defaults(func=commands.cmd_codes)
+    codes.set_defaults(command="codes")
 
     bench = verbs.add_parser("bench", help="compare la construction à la chaîne d'outils nue")
-    bench.add_argument("contrat", nargs="?", default=commands.DEFAULT_CONTRACT)
+    bench.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT)
     bench.add_argument("--repetitions", type=_between(1, 50), default=3)
-    bench.set_defaults(func=commands.cmd_bench)
+    bench.set_defaults(command="bench")
     return parser
 
 

@@ -7,12 +7,10 @@ command's work and prints its result.
 from __future__ import annotations
 
 import argparse
-import shutil
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,6 +21,7 @@ from .archive.store import archive_version
 from .archive.verify import verify_archive
 from .compose.checks import check_library
 from .compose.lint import lint_contract
+from .console import err, out
 from .contract.schema import check_schema_file
 from .core.errors import CpomError, Problem, ProblemCollector, UsageError
 from .core.files import write_files
@@ -51,14 +50,6 @@ from .pipeline import (
 )
 from .project import Project
 from .text.french import date_fr
-
-DEFAULT_CONTRACT = "association-horizons"
-
-# Tables stay readable when the output is a file or a pipe (rich assumes 80 columns there).
-WIDTH = max(110, shutil.get_terminal_size((120, 24)).columns)
-# User text (names, paths, values) is printed as written: no markup, no emoji codes like :100:.
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, width=WIDTH, markup=False, emoji=False)
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:

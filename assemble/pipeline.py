@@ -9,7 +9,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from .contract.schema import SCHEMA_FILE, schema_text
+from .contract.files import SCHEMA_FILE
+from .contract.schema import schema_text
 from .core import names
 from .core.files import check_targets, write_files
 from .core.scope import Scope

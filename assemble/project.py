@@ -10,13 +10,16 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .contract.load import CONTRACT_FILE
+from .contract.files import CONTRACT_FILE
 from .core import names
 from .core.errors import UsageError
 from .core.reading import not_a_file, unreadable
 from .core.scope import Scope
-from .library.history import History
+
+if TYPE_CHECKING:  # the history loads the clause model: imported when first used
+    from .library.history import History
 
 DRAFT = "projet"  # the working draft, as a version name
 LOCK_FILE = "cpom.lock.json"
@@ -48,6 +51,8 @@ class Project:
 
     @property
     def history(self) -> History:
+        from .library.history import History
+
         return History(self.root / "history")
 
     @property

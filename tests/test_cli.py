@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from assemble.cli import main
-from assemble.contract.schema import SCHEMA_FILE, schema_text
+from assemble.contract.files import SCHEMA_FILE
+from assemble.contract.schema import schema_text
 from assemble.project import Project
 
 from conftest import ROOT, SAMPLE, edit

@@ -26,6 +26,7 @@ LAYERS = (
     "lifecycle",
     "archive",
     "pipeline",
+    "console",
     "arguments",
     "bench",
     "commands",

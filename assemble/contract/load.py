@@ -20,10 +20,9 @@ from ..core.sources import LineMap, Loc, load_yaml
 from ..core.validation import validation_problems as validation_problems
 from ..text.french import montant
 from .facts import ONE_DAY, add_years
+from .files import CONTRACT_FILE
 from .model import ContractData
 from .policy import policy_problems
-
-CONTRACT_FILE = "contract.yaml"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ from typing import Any
 from ..core.errors import CpomError, Problem
 from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_text
+from .files import SCHEMA_FILE
 from .model import ContractData
-
-SCHEMA_FILE = "schema.json"
 
 
 def contract_schema() -> dict[str, Any]:
