@@ -26,7 +26,7 @@ from .lifecycle.avenant import (
 from .lifecycle.lock import version_lock
 from .lifecycle.redline import Summary, redline_files
 from .lifecycle.stages import assemble, compose_version, prepare_draft, render
-from .lifecycle.versions import ArticleChange, compare_articles
+from .lifecycle.versions import ArticleUpgrade, compare_articles
 from .project import DRAFT, Outputs, Project
 
 
@@ -113,7 +113,7 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
     return built
 
 
-def upgrade_contract(project: Project, contract_id: str) -> list[ArticleChange]:
+def upgrade_contract(project: Project, contract_id: str) -> list[ArticleUpgrade]:
     """Move a draft to the latest clause versions, rebuild it, and say which articles changed."""
     library = load_library(project.clauses)
     _, before = assemble(project, contract_id, library, retired=True)

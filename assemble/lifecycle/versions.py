@@ -39,7 +39,7 @@ class VersionStatus:
 
 
 @dataclass(frozen=True)
-class ArticleChange:
+class ArticleUpgrade:
     """How one article of a draft changes when it moves to the latest clause versions."""
 
     label: str
@@ -98,7 +98,7 @@ def clause_history(project: Project, library: Library, clause_id: str) -> list[t
     return entries
 
 
-def compare_articles(before: Document, after: Document) -> list[ArticleChange]:
+def compare_articles(before: Document, after: Document) -> list[ArticleUpgrade]:
     """Articles whose clause version or text differ between two compositions (the article
     diff: renumbering alone is no change of text); removed articles last."""
     changes = []
@@ -110,7 +110,7 @@ def compare_articles(before: Document, after: Document) -> list[ArticleChange]:
             continue
         article = diff.article
         changes.append(
-            ArticleChange(
+            ArticleUpgrade(
                 article.label,
                 article.clause_id,
                 diff.before.version if diff.before else None,
