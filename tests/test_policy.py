@@ -140,7 +140,7 @@ CASES = {
         (
             (
                 "        forfait_dependance: {montant: 285300.00, points_gir: 44516, "
-                "valeur_point: 7.45}",
+                "valeur_point: 7.45, participations: 46344.20}",
                 "        hebergement: {places_habilitees: 10, tarif_journalier: 70.00}",
             ),
         ),
@@ -227,10 +227,74 @@ etablissements:
         "montant: 500000.00",
     ),
     "convergence après la fin du contrat": Case(
-        "groupe-ker-avel",
-        (("convergence_echeance: 2029", "convergence_echeance: 2035"),),
+        "chrs-gironde",
+        (("echeance: 2030}", "echeance: 2035}"),),
         "regime.convergence-year",
-        "convergence_echeance: 2035",
+        "echeance: 2035}",
+    ),
+    "forfait soins encore en convergence": Case(
+        "groupe-ker-avel",
+        (
+            (
+                "          valeur_point: 10.87\n",
+                "          valeur_point: 10.87\n          resultat_equation: 950000.00\n"
+                "          convergence_echeance: 2029\n",
+            ),
+        ),
+        "regime.soins-convergence",
+        "montant: 922697.78",
+    ),
+    "même valeur du point pour deux options tarifaires": Case(
+        "groupe-ker-avel",
+        (("valeur_point: 11.62", "valeur_point: 10.87"),),
+        "regime.soins-point-value",
+        "valeur_point: 10.87",
+    ),
+    "forfait dépendance qui ne retombe pas sur les participations": Case(
+        "groupe-ker-avel",
+        (("participations: 61743.60", "participations: 60000.00"),),
+        "regime.dependance-sum",
+        "participations: 60000.00",
+    ),
+    "SIREN à la clé fausse": Case(
+        "chrs-gironde",
+        (('siren: "775612849"', 'siren: "775612840"'),),
+        "data.siren",
+        'siren: "775612840"',
+    ),
+    "délibération d'un membre sans date": Case(
+        "gcsms-estuaire",
+        (
+            (
+                "deliberation: {article: le, nom: conseil d'administration, date: 2027-05-21}",
+                "deliberation: {article: le, nom: conseil d'administration}",
+            ),
+        ),
+        "data.deliberation-date",
+        "deliberation: {article: le, nom: conseil d'administration}",
+    ),
+    "délibération du Département sans date": Case(
+        "groupe-ker-avel",
+        (
+            (
+                "      numero: CP 2026-11-045\n      date: 2026-11-23\n",
+                "      numero: CP 2026-11-045\n",
+            ),
+        ),
+        "data.deliberation-date",
+        "    deliberation:",
+    ),
+    "arrêté des frais de siège sans auteur": Case(
+        "groupe-ker-avel",
+        (("    autorites: [ars-bretagne, cd-ille-et-vilaine]\n", ""),),
+        "data.requires",
+        "modalite: plafond_charges",
+    ),
+    "auteur de l'arrêté des frais de siège inconnu": Case(
+        "chrs-gironde",
+        (("autorites: [etat-33]", "autorites: [prefet-33]"),),
+        "data.unknown-reference",
+        "autorites: [prefet-33]",
     ),
     "tarif plafond sans son arrêté": Case(
         "chrs-gironde",
@@ -308,18 +372,16 @@ def test_ehpad_forfait_soins_from_the_ars_only() -> None:
         (
             (
                 """        forfait_soins:
-          montant: 868400.00
+          montant: 922697.78
           option_tarifaire: partielle
           gmp: 705
           pmp: 196
-          valeur_point: 10.87
-          resultat_equation: 922697.78
-          convergence_echeance: 2029""",
-                "        dotation: 868400.00",
+          valeur_point: 10.87""",
+                "        dotation: 922697.78",
             ),
         ),
         "regime.kind-not-allowed",
-        "dotation: 868400.00",
+        "dotation: 922697.78",
     )
     test_forbidden_combination_is_located(case)
 
@@ -347,3 +409,39 @@ def test_recorded_versions_are_not_held_to_the_new_rules() -> None:
     _validate("groupe-ker-avel", edits, draft=False)
     with pytest.raises(CpomError):
         _validate("groupe-ker-avel", edits, draft=True)
+
+
+def test_siren_key_follows_luhn_with_the_la_poste_exception() -> None:
+    """La Poste's SIREN (356000000) has no Luhn key and is accepted; a valid key is too."""
+    _validate("chrs-gironde", (('siren: "775612849"', 'siren: "356000000"'),))
+    _validate("chrs-gironde", ())
+    with pytest.raises(CpomError):
+        _validate("chrs-gironde", (('siren: "775612849"', 'siren: "356000001"'),))
+
+
+def test_a_signed_contract_keeps_the_siren_it_was_signed_with() -> None:
+    """The signed sample's SIREN has a wrong key: its avenant, not a data error, rectifies it;
+    an unsigned draft with the same SIREN is refused."""
+    raw, lines, _ = _edited("association-horizons", ())
+    validate_contract("association-horizons", raw, lines, draft=True, signed=True)
+    with pytest.raises(CpomError) as caught:
+        validate_contract("association-horizons", raw, lines, draft=True, signed=False)
+    assert "data.siren" in [p.code for p in caught.value.problems]
+
+
+def test_recorded_versions_keep_their_blanks_and_convergences() -> None:
+    """Rules of this review bind drafts only: a recorded version with an undated
+    délibération, a convergence or a bad SIREN key still validates."""
+    edits = (
+        ('siren: "512836479"', 'siren: "512836470"'),
+        (
+            "      numero: CP 2026-11-045\n      date: 2026-11-23\n",
+            "      numero: CP 2026-11-045\n",
+        ),
+        (
+            "          valeur_point: 10.87\n",
+            "          valeur_point: 10.87\n          resultat_equation: 950000.00\n"
+            "          convergence_echeance: 2029\n",
+        ),
+    )
+    _validate("groupe-ker-avel", edits, draft=False)

@@ -46,6 +46,17 @@ def _luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+# La Poste's SIREN breaks the rule: its offices share it, and the key is checked on the SIRET.
+SIREN_LA_POSTE = "356000000"
+
+
+def siren_key_error(value: str) -> str | None:
+    """Why a nine-digit SIREN is not one, or None: its last digit is a Luhn key."""
+    if value == SIREN_LA_POSTE or _luhn_valid(value):
+        return None
+    return f"la clé de contrôle du SIREN « {value} » est fausse (formule de Luhn)"
+
+
 Finess = Annotated[
     str,
     AfterValidator(_finess),

@@ -23,6 +23,10 @@ from .facts import ONE_DAY, add_years
 from .files import CONTRACT_FILE
 from .model import ContractData
 from .policy import policy_problems
+from .policy_signature import signature_problems
+
+# A contract signed and archived receives its avenants here: its identity is the signed one.
+AVENANTS_FOLDER = "avenants"
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,19 @@ def load_contract(folder: Path) -> LoadedContract:
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
     raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
-    return validate_contract(folder.name, raw, lines, draft=True)
+    signed = (folder / AVENANTS_FOLDER).is_dir()
+    return validate_contract(folder.name, raw, lines, draft=True, signed=signed)
 
 
 def validate_contract(
-    contract_id: str, raw: Any, lines: LineMap, *, draft: bool = False
+    contract_id: str, raw: Any, lines: LineMap, *, draft: bool = False, signed: bool = False
 ) -> LoadedContract:
     """Validate parsed data; `lines` locates each value in its file for the error messages.
 
     A `draft` is also held to the rules of the regimes and of the frais de siège (policy.py),
-    which recorded versions predate and are not held to.
+    and to what must be settled before signature (policy_signature.py), which recorded versions
+    predate and are not held to. A `signed` contract (one with avenants) keeps the identity it
+    was signed with: an avenant, not a data error, rectifies it.
     """
     if not isinstance(raw, dict):
         raise CpomError.one(
@@ -73,7 +80,7 @@ def validate_contract(
         raise CpomError(validation_problems(exc, lines)) from None
     problems = cross_check(data, lines)
     if draft and not problems:
-        problems = policy_problems(data, lines)
+        problems = policy_problems(data, lines) + signature_problems(data, lines, signed=signed)
     if problems:
         raise CpomError(problems)
     return LoadedContract(contract_id, lines.path, data, lines, raw)

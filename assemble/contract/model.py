@@ -148,6 +148,11 @@ class FraisDeSiege(Strict):
     date_autorisation: Date | None = Field(
         default=None, description="Date de l'arrêté autorisant les frais de siège."
     )
+    autorites: list[Cle] = Field(
+        default_factory=list,
+        description="Clés des autorités dont l'arrêté émane (deux pour un arrêté conjoint), "
+        "nommées au visa de l'arrêté.",
+    )
     taux_plancher: Taux | None = None
     taux_plafond: Taux | None = None
     taux_plafond_charges: Taux | None = None

@@ -9,7 +9,7 @@ domicile a tarif horaire; the others a dotation or a prix de journée.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -26,6 +26,8 @@ Enveloppe = Literal[
     "departement",
 ]
 RegimeCle = Literal["ehpad", "handicap", "chrs", "domicile", "volontaire"]
+
+CENT = Decimal("0.01")
 
 # Yearly activity volumes: a day count or an hour count of one establishment.
 Volume = Annotated[int, Field(ge=0, le=100 * MAX_PLACES * 366)]
@@ -91,6 +93,28 @@ class ForfaitDependance(Strict):
     valeur_point: ValeurPoint | None = Field(
         default=None, description="Valeur du point GIR départemental."
     )
+    participations: Montant | None = Field(
+        default=None,
+        description="Participations des résidents et tarifs dépendance des autres départements "
+        "déduits des points GIR valorisés (3° du I de l'article R. 314-173) ; à défaut, "
+        "déduites du montant.",
+    )
+
+    @property
+    def points_valorises(self) -> Decimal | None:
+        """Points GIR × valeur du point départemental, to the cent (2° of I of R. 314-173)."""
+        if self.points_gir is None or self.valeur_point is None:
+            return None
+        return (self.points_gir * self.valeur_point).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def participations_deduites(self) -> Decimal | None:
+        """What is deducted from the valued points: given, or what separates them from the
+        montant (3° of I of R. 314-173)."""
+        if self.participations is not None:
+            return self.participations
+        gross = self.points_valorises
+        return None if gross is None else gross - self.montant
 
 
 class Hebergement(Strict):

@@ -247,6 +247,29 @@ CODES: Mapping[str, Code] = _codes(
         "département désigné par le critère dont le Département n'est pas partie",
         "ajoutez ce Département aux autorités, ou choisissez un autre critère",
     ),
+    Code(
+        "regime.dependance-sum",
+        E,
+        "forfait dépendance qui n'est pas les points GIR valorisés moins les participations",
+        "points_gir × valeur_point − participations = montant (article R. 314-173) : corrigez "
+        "l'un de ces nombres",
+    ),
+    Code(
+        "regime.soins-convergence",
+        E,
+        "forfait soins qui n'est pas le résultat de l'équation tarifaire",
+        "la convergence vers l'équation tarifaire s'est achevée : le montant du forfait_soins "
+        "est le résultat de l'équation (article R. 314-159) ; retirez convergence_echeance et "
+        "mettez resultat_equation en montant",
+    ),
+    Code(
+        "regime.soins-point-value",
+        E,
+        "valeurs du point du forfait soins incohérentes entre options tarifaires",
+        "l'arrêté annuel fixe une valeur du point par option tarifaire (partielle, globale) et "
+        "selon la pharmacie à usage intérieur : même option, même valeur ; options différentes, "
+        "valeurs différentes",
+    ),
     # --- frais de siège (drafts only) ----------------------------------------------------------
     Code(
         "siege.over-ceiling",
@@ -454,6 +477,20 @@ CODES: Mapping[str, Code] = _codes(
         "département qui ne correspond pas au numéro FINESS",
         "le FINESS commence par le code du département de l'établissement : corrigez l'un ou "
         "l'autre",
+    ),
+    Code(
+        "data.siren",
+        E,
+        "numéro SIREN invalide",
+        "recopiez le SIREN du répertoire Sirene : 9 chiffres, dont le dernier est la clé de "
+        "contrôle",
+    ),
+    Code(
+        "data.deliberation-date",
+        E,
+        "délibération ou décision visée sans sa date",
+        "ajoutez la date de la délibération ; tant qu'elle n'est pas prise, retirez le bloc "
+        "deliberation : le visa s'ajoutera avec elle (aucun blanc n'est imprimé)",
     ),
     Code(
         "data.requires",
