@@ -140,7 +140,7 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
                     "options.investissement.modalite": "tableau_previsionnel",
                     "investissements.0.surcout_exploitation": 0,
                 },
-                "n'entraînent aucun surcoût d'exploitation",
+                "n'appellent aucun financement d'exploitation supplémentaire",
                 "investissement",
                 ("Tableau prévisionnel des investissements",),
             ),
@@ -428,27 +428,6 @@ GROUPS: dict[str, tuple[str, list[Choice]]] = {
             Choice(
                 "non précisé",
                 {"options.frais_de_siege.nouvel_etablissement": _DELETE},
-                None,
-            ),
-        ],
-    ),
-    "EHPAD : convergence du forfait soins": (
-        "groupe-ker-avel",
-        [
-            Choice(
-                "convergence",
-                {},
-                "il rejoint ce résultat par étapes annuelles égales au plus tard pour "
-                "l'exercice 2029",
-                "financement-ehpad",
-                ("Échéanciers de convergence",),
-            ),
-            Choice(
-                "forfait à l'équation",
-                {
-                    "etablissements.2.financements.0.forfait_soins.resultat_equation": _DELETE,
-                    "etablissements.2.financements.0.forfait_soins.convergence_echeance": _DELETE,
-                },
                 None,
             ),
         ],
