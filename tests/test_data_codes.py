@@ -207,9 +207,12 @@ def test_each_data_rule_has_its_code(case: Case) -> None:
 def test_every_data_code_is_exercised() -> None:
     covered = {c.code for c in CASES}
     # Declared elsewhere with their own tests: prorata (test_policy), text length and
-    # impossible dates (test_bad_inputs), and the codes of `ignorer:` below.
+    # impossible dates (test_bad_inputs), the draft rules of policy_signature (test_policy),
+    # and the codes of `ignorer:` below.
     tested_elsewhere = {
         "data.prorata-months",
+        "data.siren",
+        "data.deliberation-date",
         "data.text-too-long",
         "data.ignorer-unknown",
         "data.ignorer-refused",

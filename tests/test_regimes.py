@@ -81,15 +81,20 @@ def test_ehpad_under_iv_ter_with_forfaits(all_outputs: dict[str, Outputs]) -> No
     assert "Forfait global relatif aux soins." in titre_3
     assert "GIR moyen pondéré 742, PATHOS moyen pondéré 218" in titre_3
     assert "Forfait global relatif à la dépendance." in titre_3
-    assert "62 328 points GIR à la valeur du point départemental de 7,45 €" in titre_3
+    assert (
+        "62 328 points GIR à la valeur du point GIR départemental de 7,45 €, soit 464 343,60 €"
+        in titre_3
+    )
     assert "habilité à l'aide sociale pour 20 places" in titre_3
     assert "non habilité à l'aide sociale" in titre_3  # Résidence du Thabor
     assert "R. 314-160" in titre_3 and "soixante-douze heures" in titre_3
     assert "dotation globale commune" not in text.lower()
-    # The EHPAD named with its article, never « l'établissement EHPAD « Les Tilleuls » ».
+    # The forfait soins is the equation's result (R. 314-159): the convergence is over.
     assert (
-        "Le forfait global relatif aux soins de l'EHPAD « Les Tilleuls » est inférieur" in titre_3
-    )
+        "le forfait global relatif aux soins de chaque établissement est égal au résultat de "
+        "l'équation tarifaire relative aux soins"
+    ) in titre_3
+    assert "étapes annuelles égales" not in titre_3
     assert "l'établissement EHPAD" not in text
     # Visas in the order of norms: the loi, then the décrets, then the arrêté.
     order = [
@@ -189,7 +194,9 @@ def test_departement_only_contract(all_outputs: dict[str, Outputs]) -> None:
     assert "tarif horaire de 26,80 € fixé par le Département de la Mayenne" in titre_3
     assert "prix de journée de 186,40 € pour 14 235 journées prévisionnelles" in titre_3
     assert "dotation globale de 412 800,00 €" in titre_3
-    assert "état des prévisions" not in titre_3  # no EPRD under these regimes
+    # No EPRD under these regimes: the free allocation says so, and nothing else names one.
+    assert "qui ne relève pas d'un état des prévisions" in titre_3
+    assert "état des prévisions" not in titre_3.replace("qui ne relève pas d'un état des prév", "")
     # The first exercice is partial: Titre III gives its amounts a full year and says so.
     assert "Pour l'exercice 2027, en année pleine, les services à domicile" in titre_3
     # A single objet of the multi-year budget is a sentence, not a one-item list.
@@ -241,14 +248,14 @@ def test_gcsms_cover_and_parties_speak_of_the_members(library: Library) -> None:
     assert "- l'Association Le Relais de l'Estuaire, association régie" in parties
     assert "Mme Sophie Lemaire, présidente, dûment habilitée à cet effet ;" in parties
     assert "président du conseil d'administration, dûment habilité à cet effet,\n" in parties
-    # Each member that signs has its board's decision in the visas (a date to fill in by hand
-    # when the data has none yet).
+    # Each member that signs has its board's decision in the visas, dated (never a blank).
     visas = _plain(doc.article("visas").body)
     assert (
         "Vu la délibération du conseil d'administration de l'Association Trajectoires 44 en date "
         "du 19 mai 2027 autorisant la signature du présent contrat ;"
     ) in visas
-    assert "du conseil d'administration de la Fondation Les Genêts en date du ………" in visas
+    assert "du conseil d'administration de la Fondation Les Genêts en date du 21 mai 2027" in visas
+    assert "………" not in visas
     # Who receives what, per funder: the member is named with each dotation.
     chrs = _plain(doc.article("financement-chrs").body)
     assert "CHRS « L'Escale » (dotation versée à l'Association Le Relais de l'Estuaire)" in chrs

@@ -25,7 +25,9 @@ from .model import ContractData
 from .policy import policy_problems
 from .policy_signature import signature_problems
 
-# A contract signed and archived receives its avenants here: its identity is the signed one.
+# A signed contract has its versions archived in <root>/archive/<id>/, beside
+# <root>/contracts/<id>/ (see project.py), and only a signed contract has avenants.
+ARCHIVE_FOLDER = "archive"
 AVENANTS_FOLDER = "avenants"
 
 
@@ -51,7 +53,8 @@ def load_contract(folder: Path) -> LoadedContract:
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
     raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
-    signed = (folder / AVENANTS_FOLDER).is_dir()
+    archived = folder.parent.parent / ARCHIVE_FOLDER / folder.name
+    signed = archived.is_dir() or (folder / AVENANTS_FOLDER).is_dir()
     return validate_contract(folder.name, raw, lines, draft=True, signed=signed)
 
 
@@ -62,8 +65,8 @@ def validate_contract(
 
     A `draft` is also held to the rules of the regimes and of the frais de siège (policy.py),
     and to what must be settled before signature (policy_signature.py), which recorded versions
-    predate and are not held to. A `signed` contract (one with avenants) keeps the identity it
-    was signed with: an avenant, not a data error, rectifies it.
+    predate and are not held to. A `signed` contract (archived, or with avenants) keeps the
+    identity it was signed with: an avenant, not a data error, rectifies it.
     """
     if not isinstance(raw, dict):
         raise CpomError.one(
