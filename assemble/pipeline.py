@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from .compose.consolidated import consolidate
 from .contract.schema import SCHEMA_FILE, schema_text
 from .core import names
 from .core.files import check_targets, write_files
@@ -51,6 +52,8 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     folder = project.build / contract_id / names.version_name(version)
     check_targets(Outputs.of(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
+    if lock.consolidation is not None:
+        doc = consolidate(doc, lock.consolidation)
     with private_folder("modeles") as tmp:
         for name, digest in lock.modeles.items():
             target = tmp / name

@@ -658,6 +658,13 @@ CODES: Mapping[str, Code] = _codes(
         "corrigez le modèle désigné dans templates/ (voir docs/modeles.md)",
     ),
     Code(
+        "template.consolidation",
+        E,
+        "modèle antérieur aux versions consolidées",
+        "ajoutez la balise de la mention (« {{ mention }} » dans couverture.docx, « $mention$ » "
+        "dans contrat.typ, voir docs/modeles.md) ou restaurez les modèles depuis git",
+    ),
+    Code(
         "template.docx",
         E,
         "modèle Word abîmé",
