@@ -338,7 +338,7 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
     for column in (
         "Contrat",
         "Version",
-        "Nature",
+        "Acte",
         "Signée le",
         "En vigueur",
         "Fichier signé",
@@ -351,7 +351,7 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
         table.add_row(
             entry.contract,
             entry.version,
-            entry.label,
+            entry.title,
             date_fr(entry.signature_date) if entry.signature_date else "?",
             "oui" if entry.in_force else "",
             checks.get(entry.check or "", "?"),

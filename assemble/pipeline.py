@@ -23,6 +23,7 @@ from .lifecycle.avenant import (
     pending_number,
     prepare_avenant,
 )
+from .lifecycle.avenant_checks import check_sequence
 from .lifecycle.lock import version_lock
 from .lifecycle.redline import Summary, redline_files
 from .lifecycle.stages import assemble, compose_version, prepare_draft, render
@@ -104,6 +105,8 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
     pending = (
         avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
     )
+    if pending is not None:  # a misnumbered avenant file is an error, not silently ignored
+        check_sequence(pending.parent, pending_number(project, contract_id))
     draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
     if draft is None:
         build_contract(project, contract_id)

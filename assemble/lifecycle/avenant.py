@@ -31,6 +31,7 @@ from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
 from ..text.french import date_fr
+from .avenant_checks import check_retroactivity, check_sequence
 from .changes import ArticleChange, Changes, compare
 from .consolidation import consolidation_after, signed_acts
 from .manifest import MANIFEST, parse_manifest
@@ -136,8 +137,11 @@ def prepare_avenant(
     of acts when the avenant file does not give it."""
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
+    check_sequence(path.parent, number)
     in_force = project.archived_versions(contract_id)[-1]
     avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
+    if avenant is not None:
+        check_retroactivity(avenant, path, avenant.date_signature or signed_on)
     before, before_doc, before_lock = compose_version(project, contract_id, in_force)
     contract_library = load_library(project.clauses)
     after, after_doc = assemble(project, contract_id, contract_library)

@@ -208,8 +208,12 @@ def _check_cover_mention(cover: docx.document.Document, path: Path) -> None:
 
 def _mention_in_headers(body: docx.document.Document, text: str) -> None:
     """The mention above the reference in the header of every page but the cover."""
+    done: set[str] = set()
     for section in body.sections:
         header = section.header
+        if str(header.part.partname) in done:  # sections may share one header
+            continue
+        done.add(str(header.part.partname))
         first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         paragraph = first.insert_paragraph_before()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
