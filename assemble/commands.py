@@ -50,7 +50,6 @@ from .pipeline import (
     write_schema,
 )
 from .project import Project
-from .text.french import date_fr
 
 DEFAULT_CONTRACT = "association-horizons"
 
@@ -338,8 +337,6 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
     for column in (
         "Contrat",
         "Version",
-        "Acte",
-        "Signée le",
         "En vigueur",
         "Fichier signé",
         "Intégrité",
@@ -350,9 +347,7 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
     for entry in entries:
         table.add_row(
             entry.contract,
-            entry.version,
-            entry.title,
-            date_fr(entry.signature_date) if entry.signature_date else "?",
+            entry.title if entry.signature_date else f"{entry.version} — {entry.label}",
             "oui" if entry.in_force else "",
             checks.get(entry.check or "", "?"),
             "intègre" if entry.intact else "⚠ voir ci-dessous",

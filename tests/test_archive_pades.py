@@ -165,7 +165,8 @@ def test_a_date_the_electronic_signatures_contradict_is_refused(
         archive_version(project, SAMPLE, path)
     [problem] = caught.value.problems
     assert (problem.code, problem.path) == ("archive.date-signature", path)
-    assert "15 décembre 2026" in problem.message and "apposées le" in problem.message
+    message = problem.message.replace("\u00a0", " ")
+    assert "15 décembre 2026" in message and "apposées le" in message
     assert not (project.archive / SAMPLE).exists()
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __version__
 from ..core.errors import CpomError, UsageError
@@ -70,7 +71,8 @@ def archive_version(
     avenant = _pending_avenant(project, contract_id, date)
     prepared = avenant.consolidated if avenant else prepare_draft(project, contract_id)
     printed = _printed(avenant, prepared)
-    check_stated(date, printed)
+    if date is None and printed.date is None and b"/ByteRange" not in signed_data:
+        _unknown_date(printed, avenant)  # no electronic signature could give it either
     if avenant is None:
         _refuse_unchanged(project, contract_id, prepared)
     version = next_version(project, contract_id)
@@ -79,15 +81,10 @@ def archive_version(
     check = check_signed(
         signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots, data=signed_data
     )
+    check_stated(date, printed)  # the document first, then its date
     signature_date = reconcile(date or printed.date, check.signatures, signed)
     if signature_date is None:
-        raise UsageError.one(
-            "usage.date",
-            "date de signature inconnue",
-            printed.path,
-            hint="précisez DATE=AAAA-MM-JJ ou renseignez la date_signature du "
-            + ("fichier d'avenant" if avenant else "contrat"),
-        )
+        _unknown_date(printed, avenant)
     if avenant is not None and signature_date != (date or printed.date):
         # The date comes from the electronic signatures: the consolidated version's table
         # of acts gives it, and a retroactive effect is checked against it.
@@ -137,6 +134,16 @@ def _pending_avenant(
             hint="un avenant modifie d'abord les données du contrat (make avenant C=<id>)",
         )
     return draft
+
+
+def _unknown_date(printed: Printed, avenant: AvenantDraft | None) -> NoReturn:
+    raise UsageError.one(
+        "usage.date",
+        "date de signature inconnue",
+        printed.path,
+        hint="précisez DATE=AAAA-MM-JJ ou renseignez la date_signature du "
+        + ("fichier d'avenant" if avenant else "contrat"),
+    )
 
 
 def _printed(avenant: AvenantDraft | None, prepared: Prepared) -> Printed:

@@ -77,6 +77,7 @@ def _article(article: Article, kind: str) -> str:
 
 def _signatures_marker(doc: Document) -> str:
     if doc.consolidation is not None:
-        return f"::: {{#{NO_SIGNATURES_ID}}}\n{notice(doc.consolidation)}\n:::\n"
+        heading = f"## Signatures {{#{NO_SIGNATURES_ID}-titre .unnumbered}}"
+        return f"::: {{#{NO_SIGNATURES_ID}}}\n{heading}\n\n{notice(doc.consolidation)}\n:::\n"
     # Replaced by the signature page: a docxtpl template in Word, a template function in typst.
     return f'::: {{#{SIGNATURES_ID} custom-style="Signatures"}}\nSignatures des parties\n:::\n'
