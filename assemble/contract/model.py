@@ -384,3 +384,13 @@ class AvenantFile(Strict):
     articles: list[ArticleLibre] = Field(
         default_factory=list, description="Articles rédigés à la main, ajoutés à l'avenant."
     )
+    retroactif: bool = Field(
+        default=False,
+        description="L'avenant prend effet avant sa signature (date_effet antérieure à "
+        "date_signature) ; exige motif_retroactivite.",
+    )
+    motif_retroactivite: Texte | None = Field(
+        default=None,
+        description="Pourquoi l'avenant rétroagit, repris dans ses dispositions finales "
+        "(« pour tenir compte de l'ouverture du service au 1er septembre »).",
+    )

@@ -658,6 +658,13 @@ CODES: Mapping[str, Code] = _codes(
         "corrigez le modèle désigné dans templates/ (voir docs/modeles.md)",
     ),
     Code(
+        "template.consolidation",
+        E,
+        "modèle antérieur aux versions consolidées",
+        "ajoutez la balise de la mention (« {{ mention }} » dans couverture.docx, « $mention$ » "
+        "dans contrat.typ, voir docs/modeles.md) ou restaurez les modèles depuis git",
+    ),
+    Code(
         "template.docx",
         E,
         "modèle Word abîmé",
@@ -792,6 +799,20 @@ CODES: Mapping[str, Code] = _codes(
         "rédigez-le dans « articles: » (intitule, texte) du fichier d'avenant",
     ),
     Code(
+        "avenant.sequence",
+        E,
+        "fichier d'avenant hors séquence",
+        "numérotez le fichier de l'avenant en cours avenant-<n>.yaml, n étant le numéro qui suit "
+        "le dernier avenant archivé",
+    ),
+    Code(
+        "avenant.retroactive",
+        E,
+        "avenant rétroactif non déclaré",
+        "déclarez « retroactif: true » et « motif_retroactivite: » dans le fichier de l'avenant, "
+        "ou corrigez sa date d'effet",
+    ),
+    Code(
         "avenant.closure",
         E,
         "date de fermeture manquante",
@@ -803,6 +824,19 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "version déjà archivée",
         "un nouvel accord donne lieu à un avenant, archivé comme version suivante",
+    ),
+    Code(
+        "archive.date-mismatch",
+        E,
+        "date d'archivage différente de la date imprimée",
+        "omettez DATE (la date imprimée fait foi) ou corrigez la date de signature des données "
+        "et faites signer le document corrigé",
+    ),
+    Code(
+        "archive.date-signature",
+        E,
+        "date contredite par les signatures électroniques",
+        "donnez la date des signatures électroniques, ou omettez DATE pour la reprendre",
     ),
     Code(
         "archive.mismatch",

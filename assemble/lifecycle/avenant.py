@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..compose.composer import compose
-from ..compose.document import Article, Document
+from ..compose.consolidated import consolidate
+from ..compose.document import Act, Article, Document
 from ..compose.templating import ClauseRenderer, Markdown
 from ..contract.load import validation_problems
 from ..contract.model import AvenantFile
@@ -30,9 +31,11 @@ from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
 from ..text.french import date_fr
+from .avenant_checks import check_retroactivity, check_sequence
 from .changes import ArticleChange, Changes, compare
+from .consolidation import consolidation_after, signed_acts
 from .manifest import MANIFEST, parse_manifest
-from .stages import Prepared, Rendered, compose_version, prepare_draft, render
+from .stages import Prepared, Rendered, assemble, compose_version, prepare_composed, render
 
 AVENANTS = "avenants"
 LIBRARY = "clauses-avenant"
@@ -125,15 +128,23 @@ def precedents(project: Project, contract_id: str) -> list[Precedent]:
     return acts
 
 
-def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
-    """Compose and render the pending avenant in memory; None when nothing has changed."""
+def prepare_avenant(
+    project: Project, contract_id: str, signed_on: dt.date | None = None
+) -> AvenantDraft | None:
+    """Compose and render the pending avenant in memory; None when nothing has changed.
+
+    `signed_on`: the signature date known at archiving, for the consolidated version's table
+    of acts when the avenant file does not give it."""
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
+    check_sequence(path.parent, number)
     in_force = project.archived_versions(contract_id)[-1]
     avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
-    before, before_doc, _ = compose_version(project, contract_id, in_force)
-    consolidated = prepare_draft(project, contract_id)
-    after, after_doc = consolidated.contract, consolidated.rendered.document
+    if avenant is not None:
+        check_retroactivity(avenant, path, avenant.date_signature or signed_on)
+    before, before_doc, before_lock = compose_version(project, contract_id, in_force)
+    contract_library = load_library(project.clauses)
+    after, after_doc = assemble(project, contract_id, contract_library)
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     if changes.empty and not (avenant and avenant.articles):
@@ -150,6 +161,13 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
+    pending = Act(number, avenant.date_signature or signed_on, avenant.date_effet)
+    consolidation = consolidation_after(
+        before_lock, signed_acts(project, contract_id, before_doc.effective_date), pending, changes
+    )
+    consolidated = prepare_composed(
+        project, after, consolidate(after_doc, consolidation), contract_library
+    )
     return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 
 

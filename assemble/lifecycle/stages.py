@@ -177,6 +177,13 @@ def prepare_draft(
     """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
     library = library or load_library(project.clauses)
     contract, doc = assemble(project, contract_id, library, latest=latest)
+    return prepare_composed(project, contract, doc, library)
+
+
+def prepare_composed(
+    project: Project, contract: LoadedContract, doc: Document, library: Library
+) -> Prepared:
+    """Render a composed draft (a consolidated version, for an avenant) and make its lock."""
     rendered = render(doc, project.templates)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
