@@ -22,6 +22,7 @@ from ..text.french import montant
 from .facts import ONE_DAY, add_years
 from .model import ContractData
 from .policy import policy_problems
+from .schedule import Echeancier
 
 CONTRACT_FILE = "contract.yaml"
 
@@ -35,6 +36,8 @@ class LoadedContract:
     data: ContractData
     lines: LineMap
     raw: dict[str, Any]
+    # A version consolidated after an avenant: the schedule its amounts follow (splice.py).
+    echeancier: Echeancier | None = None
 
 
 def load_contract(folder: Path) -> LoadedContract:

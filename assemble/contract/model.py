@@ -381,6 +381,11 @@ class AvenantFile(Strict):
         default_factory=dict,
         description="Date de fermeture de chaque établissement retiré du périmètre, par FINESS.",
     )
+    ouvertures: dict[str, Date] = Field(
+        default_factory=dict,
+        description="Date d'ouverture d'un établissement ajouté qui ouvre après la date d'effet "
+        "de l'avenant, par FINESS : sa dotation court à compter de cette date.",
+    )
     articles: list[ArticleLibre] = Field(
         default_factory=list, description="Articles rédigés à la main, ajoutés à l'avenant."
     )

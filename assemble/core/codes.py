@@ -797,6 +797,21 @@ CODES: Mapping[str, Code] = _codes(
         "date de fermeture manquante",
         "ajoutez la date de fermeture de l'établissement dans « fermetures: »",
     ),
+    Code(
+        "avenant.effet-date",
+        E,
+        "date d'effet, d'ouverture ou de fermeture hors du contrat ou du prorata",
+        "une ouverture ou une fermeture prend effet à la date d'effet de l'avenant ou après, "
+        "avant la fin du contrat ; au prorata des mois, le premier jour d'un mois (la veille "
+        "pour une fermeture)",
+    ),
+    Code(
+        "avenant.effet-unknown",
+        E,
+        "ouverture ou fermeture d'un établissement que l'avenant n'ajoute ni ne retire",
+        "ne listez sous « ouvertures: » que les établissements ajoutés, sous « fermetures: » "
+        "que les établissements retirés (numéro FINESS)",
+    ),
     # --- archive --------------------------------------------------------------------------------
     Code(
         "archive.exists",

@@ -14,31 +14,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..compose.composer import compose
 from ..compose.document import Article, Document
 from ..compose.templating import ClauseRenderer, Markdown
-from ..contract.load import validation_problems
+from ..contract.load import LoadedContract
 from ..contract.model import AvenantFile
-from ..core.errors import CpomError, Problem, UsageError
-from ..core.limits import DATA_FILE_BYTES
-from ..core.reading import read_text
-from ..core.sources import load_yaml
+from ..core.errors import CpomError, Problem
 from ..library.clauses import Clause, load_library
 from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
 from ..text.french import date_fr
+from .avenant_file import AVENANTS as AVENANTS
+from .avenant_file import avenant_path as avenant_path
+from .avenant_file import load_avenant_file as load_avenant_file
+from .avenant_file import pending_number as pending_number
 from .changes import ArticleChange, Changes, compare
+from .echeancier import pending
 from .manifest import MANIFEST, parse_manifest
+from .money import MoneyChanges, money_changes
 from .stages import Prepared, Rendered, compose_version, prepare_draft, render
 
-AVENANTS = "avenants"
 LIBRARY = "clauses-avenant"
 # Names an avenant clause sees besides the contract's (see _context).
 CONTEXT_NAMES = frozenset(
-    {"avenant", "changements", "precedents", "contrat_signe", "parties_texte", "reference_contrat"}
+    {
+        "avenant",
+        "changements",
+        "financier",
+        "precedents",
+        "contrat_signe",
+        "parties_texte",
+        "reference_contrat",
+    }
 )
 
 
@@ -77,38 +85,6 @@ class AvenantDraft:
         self.consolidated.publish(history)
 
 
-def avenant_path(project: Project, contract_id: str, number: int) -> Path:
-    return project.contracts / contract_id / AVENANTS / f"avenant-{number}.yaml"
-
-
-def pending_number(project: Project, contract_id: str) -> int:
-    """The next avenant's number: one per signed version after the contract itself."""
-    signed = project.archived_versions(contract_id)
-    if not signed:
-        raise UsageError.one(
-            "usage.avenant",
-            "aucune version signée : un avenant modifie un contrat signé et archivé",
-            project.archive / contract_id,
-            hint="archivez d'abord le contrat signé : make archive C=<id> SIGNED=<fichier>",
-        )
-    return len(signed)
-
-
-def load_avenant_file(path: Path) -> AvenantFile:
-    if not path.is_file():
-        raise UsageError.one(
-            "usage.avenant",
-            "fichier de l'avenant introuvable",
-            path,
-            hint="écrivez-le avec au moins « motif: » et « date_effet: » (voir docs/avenants.md)",
-        )
-    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
-    try:
-        return AvenantFile.model_validate(raw if raw is not None else {})
-    except ValidationError as exc:
-        raise CpomError(validation_problems(exc, lines)) from None
-
-
 def precedents(project: Project, contract_id: str) -> list[Precedent]:
     """The contract and the avenants signed so far, from the archive's manifests."""
     acts = []
@@ -136,7 +112,9 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     after, after_doc = consolidated.contract, consolidated.rendered.document
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
-    if changes.empty and not (avenant and avenant.articles):
+    found = pending(project, contract_id, after)
+    money = money_changes(found, after) if found is not None else None
+    if changes.empty and not (avenant and avenant.articles) and not (money and money.groupes):
         return None
     avenant = avenant or load_avenant_file(path)  # says which file to write
     _check_manual(changes, avenant, path)
@@ -147,6 +125,7 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
         raise CpomError(drift)
     acts = precedents(project, contract_id)
     context = _context(number, avenant, changes, acts, before_doc, after_doc)
+    context["financier"] = money or _no_money(after)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
@@ -181,6 +160,11 @@ def _check_closures(changes: Changes, path: Path) -> None:
             path,
             hint=f'ajoutez « fermetures: {{"{missing[0].finess}": AAAA-MM-JJ}} »',
         )
+
+
+def _no_money(after: LoadedContract) -> MoneyChanges:
+    """Before the avenant file exists: nothing to splice, no money article."""
+    return MoneyChanges(after.data.contrat.date_effet.year, after.data.contrat.prorata, (), (), ())
 
 
 def _view(article: Article | None, label: str | None = None) -> ArticleView | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..compose.document import Document
+from ..contract.schedule import Echeancier
 from ..core import names
 from ..core.errors import CpomError, Problem, UsageError
 from ..core.limits import TOOL_FILE_BYTES
@@ -48,6 +49,9 @@ class Lock:
     articles: tuple[LockedArticle, ...]
     sorties: dict[str, str]  # md, docx, pdf → sha256 of the built file
     rendu: int = 1  # rendering profile of the writers (locks written before it existed: 1)
+    # The financial schedule of the version (contract/schedule.py, Echeancier.to_json); locks
+    # written before it existed have none, and their figures are recomputed from their data.
+    echeancier: dict[str, Any] | None = None
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
@@ -55,6 +59,8 @@ class Lock:
     def to_json(self) -> str:
         data = asdict(self)
         data["articles"] = [asdict(a) for a in self.articles]
+        if self.echeancier is None:
+            del data["echeancier"]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
@@ -65,6 +71,8 @@ class Lock:
             lock = cls(**data)
             if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
                 raise TypeError("modeles et sorties sont des dictionnaires")
+            if lock.echeancier is not None:
+                Echeancier.from_json(lock.echeancier)
         except json.JSONDecodeError as exc:
             raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
         except RecursionError:
@@ -103,6 +111,7 @@ def make_lock(
     titres_sha: str,
     templates: dict[str, str],
     outputs: dict[str, str],
+    echeancier: Echeancier | None = None,
 ) -> Lock:
     articles = tuple(
         LockedArticle(
@@ -126,6 +135,7 @@ def make_lock(
         articles,
         outputs,
         doc.rendu,
+        echeancier.to_json() if echeancier is not None else None,
     )
 
 
