@@ -33,6 +33,13 @@ SIGNED_TOTALS = {
 }
 
 
+# A new service: its objectives, and why the frais de siège stay as they are.
+EXPLAINED = (
+    'objectifs: {"340780253": [projets-personnalises, bientraitance]}\n'
+    "frais_de_siege_inchanges: la quote-part du service sera fixée après son ouverture.\n"
+)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return signed_copy(tmp_path)
@@ -128,7 +135,8 @@ def test_perimeter_change_opening_later_and_closure(project: Project) -> None:
         project,
         1,
         "2028-01-01",
-        'ouvertures: {"480780105": 2028-09-01}\nfermetures: {"300780368": 2028-06-30}\n',
+        'ouvertures: {"480780105": 2028-09-01}\nfermetures: {"300780368": 2028-06-30}\n'
+        'objectifs: {"480780105": [accueil-temporaire]}\n',
     )
     text = _built(project)
     assert "de 0,00 €" not in text
@@ -163,7 +171,12 @@ def test_perimeter_change_opening_later_and_closure(project: Project) -> None:
 
 def test_opening_must_not_precede_the_date_of_effect(project: Project) -> None:
     edit(_data(project), "\noptions:", "\n" + LOZERE)
-    _avenant(project, 1, "2028-01-01", 'ouvertures: {"480780105": 2027-09-01}\n')
+    _avenant(
+        project,
+        1,
+        "2028-01-01",
+        'ouvertures: {"480780105": 2027-09-01}\nobjectifs_sans_objet: accueil de transition.\n',
+    )
     with pytest.raises(CpomError) as caught:
         build_avenant(project, SAMPLE)
     [problem] = caught.value.problems
@@ -219,7 +232,7 @@ def test_two_avenants_in_a_row(project: Project, tmp_path: Path) -> None:
         "      - {financeur: cd-herault, dotation: 118200.00}\n\noptions:"
     )
     edit(_data(project), "\noptions:", "\n" + samsah)
-    _avenant(project, 1, "2027-09-01")
+    _avenant(project, 1, "2027-09-01", EXPLAINED)
     first = _built(project, 1)
     assert "soit 78 800,00 € (soixante-dix-huit mille huit cents euros)" in first
     assert "soit 39 400,00 € (trente-neuf mille quatre cents euros)" in first

@@ -55,6 +55,17 @@ def test_no_change_says_so_and_writes_nothing(project: Project) -> None:
 def test_establishment_added_in_a_new_departement(project: Project) -> None:
     edit(_data(project), "\noptions:", "\n" + LOZERE)
     _avenant_file(project)
+    with pytest.raises(CpomError) as caught:  # the consequences of a new establishment
+        build_avenant(project, SAMPLE)
+    assert {p.code for p in caught.value.problems} == {
+        "avenant.objectifs",
+        "avenant.frais-de-siege",
+    }
+    _avenant_file(
+        project,
+        extra='objectifs: {"480780105": [accueil-temporaire, bientraitance]}\n'
+        "frais_de_siege_inchanges: la quote-part du foyer sera fixée après son ouverture.\n",
+    )
     text = _text(project)
     assert "## Article\u00a01 – Objet de l'avenant" in text
     assert (
@@ -99,7 +110,10 @@ def test_capacity_change(project: Project) -> None:
         "(FINESS 300780335) est modifiée comme suit"
     ) in text
     assert "- hébergement permanent : de 40 à 44 places." in text
-    assert "Elle s'établit désormais à 44 places en hébergement permanent, 2 places" in text
+    assert (
+        "Elle est ainsi portée, au total, de 42 à 46 places et s'établit désormais à 44 places "
+        "en hébergement permanent, 2 places"
+    ) in text
     assert (
         "dotation globale commune" not in text.split("## Article\u00a03")[0].split("porte sur")[0]
     )

@@ -389,3 +389,17 @@ class AvenantFile(Strict):
     articles: list[ArticleLibre] = Field(
         default_factory=list, description="Articles rédigés à la main, ajoutés à l'avenant."
     )
+    objectifs: dict[str, list[Cle]] = Field(
+        default_factory=dict,
+        description="Pour chaque établissement ajouté (FINESS), les clés des objectifs du "
+        "contrat qui s'y appliquent, avec leurs fiches.",
+    )
+    objectifs_sans_objet: Texte | None = Field(
+        default=None,
+        description="Motif pour lequel un établissement ajouté ne reçoit pas d'objectif propre.",
+    )
+    frais_de_siege_inchanges: Texte | None = Field(
+        default=None,
+        description="Quand le périmètre change sans que la répartition des frais de siège "
+        "change : pourquoi elle demeure inchangée.",
+    )

@@ -54,6 +54,11 @@ class Partage:
     annuel_apres: Decimal = Decimal(0)  # and after it
 
     @property
+    def partiel(self) -> bool:
+        """The exercice is shared; a change on its first day shares nothing."""
+        return self.avant is not None and self.apres is not None
+
+    @property
     def part_avant(self) -> str:
         """« huit mois sur douze », « 243 jours sur 365 »: the share before the change."""
         return _part(self.avant)
@@ -184,8 +189,6 @@ def _line(
                 amount += annuels[i] * part.apres.fraction
             amounts.append(_cents(amount))
             annual.append(_cents(amount / p.fraction) if p.fraction else Decimal(0))
-            if part.avant is None or part.apres is None:
-                part = None  # the change falls on a bound of the exercice: nothing to share
         else:
             amounts.append(montants[i])
             annual.append(annuels[i])

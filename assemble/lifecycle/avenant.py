@@ -30,6 +30,7 @@ from .avenant_file import avenant_path as avenant_path
 from .avenant_file import load_avenant_file as load_avenant_file
 from .avenant_file import pending_number as pending_number
 from .changes import ArticleChange, Changes, compare
+from .consequences import added_objectives, check_consequences, perimeter_object
 from .echeancier import pending
 from .manifest import MANIFEST, parse_manifest
 from .money import MoneyChanges, money_changes
@@ -42,6 +43,8 @@ CONTEXT_NAMES = frozenset(
         "avenant",
         "changements",
         "financier",
+        "objectifs_ajout",
+        "objet_perimetre",
         "precedents",
         "contrat_signe",
         "parties_texte",
@@ -119,6 +122,7 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     avenant = avenant or load_avenant_file(path)  # says which file to write
     _check_manual(changes, avenant, path)
     _check_closures(changes, path)
+    check_consequences(changes, after, path)
     library = load_library(project.root / LIBRARY)
     drift = project.history.drift(library.clauses)
     if drift:
@@ -126,6 +130,8 @@ def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     acts = precedents(project, contract_id)
     context = _context(number, avenant, changes, acts, before_doc, after_doc)
     context["financier"] = money or _no_money(after)
+    context["objectifs_ajout"] = added_objectives(after, avenant)
+    context["objet_perimetre"] = perimeter_object(changes)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
@@ -204,10 +210,15 @@ def _context(
             "avant": _view(c.before),
             "apres": _view(c.after),
             "precedent": _view(c.previous),
+            "objet": _object(c),
         }
 
     return {
-        "avenant": {**avenant.model_dump(), "numero": number},
+        "avenant": {
+            **avenant.model_dump(),
+            "numero": number,
+            "intitules_libres": [f"« {a.intitule} »" for a in avenant.articles],
+        },
         "changements": {
             "etablissements": changes.etablissements,
             "ajouts": [c for c in changes.etablissements if c.kind == "ajout"],
@@ -226,6 +237,15 @@ def _context(
         "parties_texte": Markdown(after.article("parties").body),
         "reference_contrat": before.reference,
     }
+
+
+def _object(change: ArticleChange) -> str:
+    """« 9 (Dotation globale commune de référence) »: an article named in the objet."""
+    article = change.before or change.after
+    if article is None:
+        return ""
+    number = article.label.split()[-1] if article.label else ""
+    return f"{number} ({article.heading})".strip()
 
 
 def _as_avenant(

@@ -133,14 +133,15 @@ def _line(
     found: Consolidation,
 ) -> LineChange:
     key = row_key(row)
-    partage = found.partages.get(key)
+    change = found.partages.get(key)
+    partage = change if change is not None and change.partiel else None
     if before.ligne(key) is None:
         nature = "creation"
     elif after.montant(key, after.exercices[-1]) == 0:
         nature = "suppression"
     else:
         nature = "modification"
-    day = partage.date if partage else found.effet.date_effet
+    day = change.date if change is not None else found.effet.date_effet
     exercices = tuple(
         Exercice(
             y,
@@ -158,7 +159,7 @@ def _line(
 
 
 def _sum(keys: list[Key], found: Consolidation, years: tuple[int, ...]) -> tuple[Exercice, ...]:
-    shared = {p.annee for k, p in found.partages.items() if k in keys}
+    shared = {p.annee for k, p in found.partages.items() if k in keys and p.partiel}
     return tuple(
         Exercice(
             y,
