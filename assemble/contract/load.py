@@ -23,6 +23,7 @@ from .facts import ONE_DAY, add_years
 from .files import CONTRACT_FILE
 from .model import ContractData
 from .policy import policy_problems
+from .schedule import Echeancier
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class LoadedContract:
     data: ContractData
     lines: LineMap
     raw: dict[str, Any]
+    # A version consolidated after an avenant: the schedule its amounts follow (splice.py).
+    echeancier: Echeancier | None = None
 
 
 def load_contract(folder: Path) -> LoadedContract:

@@ -818,6 +818,41 @@ CODES: Mapping[str, Code] = _codes(
         "date de fermeture manquante",
         "ajoutez la date de fermeture de l'établissement dans « fermetures: »",
     ),
+    Code(
+        "avenant.objectifs",
+        E,
+        "établissement ajouté sans objectif",
+        "listez sous « objectifs: » les objectifs du contrat qui s'appliquent à l'établissement "
+        "ajouté, ou dites pourquoi il n'en reçoit pas : « objectifs_sans_objet: <motif> »",
+    ),
+    Code(
+        "avenant.objectif-inconnu",
+        E,
+        "objectif inconnu du contrat",
+        "reprenez la clé (cle:) d'un objectif de contract.yaml",
+    ),
+    Code(
+        "avenant.frais-de-siege",
+        E,
+        "périmètre modifié sans conséquence sur les frais de siège",
+        "donnez la quote-part des établissements ajoutés, ou « frais_de_siege_inchanges: "
+        "<motif> » dans le fichier de l'avenant",
+    ),
+    Code(
+        "avenant.effet-date",
+        E,
+        "date d'effet, d'ouverture ou de fermeture hors du contrat ou du prorata",
+        "une ouverture ou une fermeture prend effet à la date d'effet de l'avenant ou après, "
+        "avant la fin du contrat ; au prorata des mois, le premier jour d'un mois (la veille "
+        "pour une fermeture)",
+    ),
+    Code(
+        "avenant.effet-unknown",
+        E,
+        "ouverture ou fermeture d'un établissement que l'avenant n'ajoute ni ne retire",
+        "ne listez sous « ouvertures: » que les établissements ajoutés, sous « fermetures: » "
+        "que les établissements retirés (numéro FINESS)",
+    ),
     # --- archive --------------------------------------------------------------------------------
     Code(
         "archive.exists",

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..compose.document import Act, Amendment, Consolidation, Document
+from ..contract.schedule import Echeancier
 from ..core import names
 from ..core.errors import CpomError, Problem, UsageError
 from ..core.limits import TOOL_FILE_BYTES
@@ -52,6 +53,9 @@ class Lock:
     # A consolidated version (after an avenant): the acts it integrates, the articles they
     # amended. Absent from the JSON of every other lock, as from locks written before it.
     consolidation: Consolidation | None = None
+    # The financial schedule of the version (contract/schedule.py, Echeancier.to_json); locks
+    # written before it existed have none, and their figures are recomputed from their data.
+    echeancier: dict[str, Any] | None = None
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
@@ -62,6 +66,8 @@ class Lock:
         data.pop("consolidation")
         if self.consolidation is not None:
             data["consolidation"] = consolidation_json(self.consolidation)
+        if self.echeancier is None:
+            del data["echeancier"]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
@@ -74,6 +80,8 @@ class Lock:
             lock = cls(**data)
             if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
                 raise TypeError("modeles et sorties sont des dictionnaires")
+            if lock.echeancier is not None:
+                Echeancier.from_json(lock.echeancier)
         except json.JSONDecodeError as exc:
             raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
         except RecursionError:
@@ -163,6 +171,7 @@ def make_lock(
     titres_sha: str,
     templates: dict[str, str],
     outputs: dict[str, str],
+    echeancier: Echeancier | None = None,
 ) -> Lock:
     articles = tuple(
         LockedArticle(
@@ -187,6 +196,7 @@ def make_lock(
         outputs,
         doc.rendu,
         doc.consolidation,
+        echeancier.to_json() if echeancier is not None else None,
     )
 
 
