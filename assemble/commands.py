@@ -49,7 +49,6 @@ from .pipeline import (
     write_schema,
 )
 from .project import Project
-from .text.french import date_fr
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
@@ -329,8 +328,6 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
     for column in (
         "Contrat",
         "Version",
-        "Nature",
-        "Signée le",
         "En vigueur",
         "Fichier signé",
         "Intégrité",
@@ -341,9 +338,7 @@ def cmd_list(project: Project, args: argparse.Namespace) -> int:
     for entry in entries:
         table.add_row(
             entry.contract,
-            entry.version,
-            entry.label,
-            date_fr(entry.signature_date) if entry.signature_date else "?",
+            entry.title if entry.signature_date else f"{entry.version} — {entry.label}",
             "oui" if entry.in_force else "",
             checks.get(entry.check or "", "?"),
             "intègre" if entry.intact else "⚠ voir ci-dessous",

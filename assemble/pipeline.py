@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from .compose.consolidated import consolidate
 from .contract.files import SCHEMA_FILE
 from .contract.schema import schema_text
 from .core import names
@@ -23,6 +24,7 @@ from .lifecycle.avenant import (
     pending_number,
     prepare_avenant,
 )
+from .lifecycle.avenant_checks import check_sequence
 from .lifecycle.lock import version_lock
 from .lifecycle.redline import Summary, redline_files
 from .lifecycle.stages import assemble, compose_version, prepare_draft, render
@@ -52,6 +54,8 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
     folder = project.build / contract_id / names.version_name(version)
     check_targets(Outputs.of(folder, contract_id).paths(), scope)
     _, doc, lock = compose_version(project, contract_id, version)
+    if lock.consolidation is not None:
+        doc = consolidate(doc, lock.consolidation)
     with private_folder("modeles") as tmp:
         for name, digest in lock.modeles.items():
             target = tmp / name
@@ -102,6 +106,8 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
     pending = (
         avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
     )
+    if pending is not None:  # a misnumbered avenant file is an error, not silently ignored
+        check_sequence(pending.parent, pending_number(project, contract_id))
     draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
     if draft is None:
         build_contract(project, contract_id)

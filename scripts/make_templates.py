@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -314,6 +315,10 @@ def make_cover(path: Path) -> None:
 
     line("{{ reference }}", 9, align=WD_ALIGN_PARAGRAPH.RIGHT, space=96)
     line("{{ titre_document }}", 22, bold=True, space=12)
+    # A consolidated version says so under its title (contrat.typ does the same).
+    line("{%p if mention %}", 11, space=0)
+    line("{{ mention }}", 12, bold=True, space=12)
+    line("{%p endif %}", 11, space=0)
     line("{{ titre }}", 13, space=48)
     line("entre", 11, space=12)
     line("{{ organisme }}", 15, bold=True, space=4)
@@ -331,8 +336,36 @@ def make_cover(path: Path) -> None:
     line("{%p endfor %}", 11, space=0)
     line("{{ periode }}", 11, space=6)
     line("{{ base_legale }}", 9, space=0)
+    _acts_table(document, line)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.save(str(path))
+
+
+def _acts_table(document: docx.document.Document, line: Callable[..., None]) -> None:
+    """A consolidated version's acts, with their dates, at the foot of the cover."""
+    line("{%p if actes %}", 11, space=0)
+    line("", 6, space=12)
+    line("Actes intégrés à la présente version consolidée", 11, bold=True, space=6)
+    table = document.add_table(rows=4, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.style = document.styles["Table"]
+    _table_borders_direct(table._tbl)
+    for column, width in zip(table.columns, (Cm(4), Cm(4.5), Cm(4.5)), strict=True):
+        column.width = width
+    rows = (
+        ("Acte", "Date de signature", "Date d'effet"),
+        ("{%tr for acte in actes %}", "", ""),
+        ("{{ acte.acte }}", "{{ acte.signature }}", "{{ acte.effet }}"),
+        ("{%tr endfor %}", "", ""),
+    )
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text, centimetres in zip(row.cells, texts, (4, 4.5, 4.5), strict=True):
+            cell.width = Cm(centimetres)
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = document.styles[
+                "Table Heading" if texts is rows[0] else "Table Text"
+            ]
+    line("{%p endif %}", 11, space=0)
 
 
 def make_signatures(path: Path) -> None:

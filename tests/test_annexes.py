@@ -58,6 +58,10 @@ def _legacy(doc: Document) -> bool:
 
 
 def _annual(loaded: LoadedContract) -> Decimal:
+    """The first exercice's total: the data's amounts, or for a version consolidated after an
+    avenant its schedule's (a new service opening during that exercice is prorated)."""
+    if loaded.echeancier is not None:
+        return derive(loaded.data, loaded.echeancier).total_dotation
     return sum(
         (
             annual_amount(f) or Decimal(0)

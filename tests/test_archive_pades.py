@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pyhanko.sign import signers
@@ -24,7 +25,7 @@ from assemble.lifecycle.manifest import MANIFEST, ManifestV2, parse_manifest
 from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
 
-from conftest import SAMPLE, copy_project
+from conftest import SAMPLE, copy_project, edit
 from pdf_tools import self_signed, sign
 
 # A byte of the PDF's binary comment line, right after the header: covered by the signature,
@@ -128,14 +129,45 @@ def test_content_changed_after_signing_is_refused_unless_forced(
 def archived_signed(
     tmp_path_factory: pytest.TempPathFactory, keys: dict[str, signers.SimpleSigner]
 ) -> Project:
-    """The sample archived from a PDF signed by the ARS, then countersigned by the département."""
+    """The sample archived from a PDF signed by the ARS, then countersigned by the département.
+
+    Signed today: the contract leaves its date blank and the archive takes the signatures'."""
     project = copy_project(tmp_path_factory.mktemp("pades") / "depot", [SAMPLE])
+    edit(project.contracts / SAMPLE / "contract.yaml", "  date_signature: 2026-12-15\n", "")
     pdf = build_contract(project, SAMPLE).pdf.read_bytes()
     signed = sign(sign(pdf, keys["ars"], "Signature-ARS"), keys["cd"], "Signature-Departement")
     path = project.root / "CPOM signé électroniquement.pdf"
     path.write_bytes(signed)
-    archive_version(project, SAMPLE, path, dt.date(2026, 12, 15))
+    archive_version(project, SAMPLE, path)
     return project
+
+
+def test_the_date_is_taken_from_the_electronic_signatures(archived_signed: Project) -> None:
+    path = archived_signed.archive / SAMPLE / "v1" / MANIFEST
+    manifest = parse_manifest(path.read_bytes(), path)
+    assert isinstance(manifest, ManifestV2)
+    last = manifest.signatures[-1].date_signature
+    assert last is not None
+    assert manifest.date_signature == last.astimezone(ZoneInfo("Europe/Paris")).date()
+
+
+def test_a_date_the_electronic_signatures_contradict_is_refused(
+    tmp_path: Path, keys: dict[str, signers.SimpleSigner]
+) -> None:
+    """The sample prints « le 15 décembre 2026 »; signed today on a platform, it says otherwise."""
+    project = copy_project(tmp_path / "depot", [SAMPLE])
+    pdf = build_contract(project, SAMPLE).pdf.read_bytes()
+    path = project.root / "signé.pdf"
+    path.write_bytes(sign(pdf, keys["ars"], "Signature-ARS"))
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    assert today != dt.date(2026, 12, 15)  # the printed date
+    with pytest.raises(CpomError) as caught:
+        archive_version(project, SAMPLE, path)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path) == ("archive.date-signature", path)
+    message = problem.message.replace("\u00a0", " ")
+    assert "15 décembre 2026" in message and "apposées le" in message
+    assert not (project.archive / SAMPLE).exists()
 
 
 def test_an_archived_signed_file_records_each_signature(archived_signed: Project) -> None:

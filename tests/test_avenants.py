@@ -55,6 +55,17 @@ def test_no_change_says_so_and_writes_nothing(project: Project) -> None:
 def test_establishment_added_in_a_new_departement(project: Project) -> None:
     edit(_data(project), "\noptions:", "\n" + LOZERE)
     _avenant_file(project)
+    with pytest.raises(CpomError) as caught:  # the consequences of a new establishment
+        build_avenant(project, SAMPLE)
+    assert {p.code for p in caught.value.problems} == {
+        "avenant.objectifs",
+        "avenant.frais-de-siege",
+    }
+    _avenant_file(
+        project,
+        extra='objectifs: {"480780105": [accueil-temporaire, bientraitance]}\n'
+        "frais_de_siege_inchanges: la quote-part du foyer sera fixée après son ouverture.\n",
+    )
     text = _text(project)
     assert "## Article\u00a01 – Objet de l'avenant" in text
     assert (
@@ -64,14 +75,11 @@ def test_establishment_added_in_a_new_departement(project: Project) -> None:
         "l'Agence régionale de santé Occitanie"
     ) in text
     assert (
-        "portée de 11 329 430,00 € (onze millions trois cent vingt-neuf mille quatre cent "
-        "trente euros) à **11 941 430,00 €** (onze millions neuf cent quarante et un mille "
-        "quatre cent trente euros)"
-    ).replace(" ", " ") in text.replace(NNBSP, " ").replace(NBSP, " ")
-    assert (
-        "- FAM « Le Villaret », à la charge de l'Agence régionale de santé Occitanie : "
-        f"nouvelle dotation de 612{NNBSP}000,00{NBSP}€ (six cent douze mille euros)."
-    ) in text
+        "- FAM « Le Villaret » : nouvelle dotation de 612 000,00 € (six cent douze mille "
+        "euros) en année pleine, à compter du 1er septembre 2027 ; pour l'exercice 2027, "
+        "612 000,00 € au prorata de quatre mois sur douze, soit 204 000,00 € (deux cent "
+        "quatre mille euros)."
+    ) in text.replace(NNBSP, " ").replace(NBSP, " ")
     assert f"de 0,00{NBSP}€" not in text  # a creation is never « de 0,00 € »
     for replaced in (
         "L'article 2 du contrat est remplacé",
@@ -102,7 +110,10 @@ def test_capacity_change(project: Project) -> None:
         "(FINESS 300780335) est modifiée comme suit"
     ) in text
     assert "- hébergement permanent : de 40 à 44 places." in text
-    assert "Elle s'établit désormais à 44 places en hébergement permanent, 2 places" in text
+    assert (
+        "Elle est ainsi portée, au total, de 42 à 46 places et s'établit désormais à 44 places "
+        "en hébergement permanent, 2 places"
+    ) in text
     assert (
         "dotation globale commune" not in text.split("## Article\u00a03")[0].split("porte sur")[0]
     )
@@ -126,7 +137,10 @@ def test_closure_needs_a_date_then_is_stated(project: Project) -> None:
         "300780368, est retiré du périmètre du contrat à compter de sa fermeture, le "
         f"31{NBSP}décembre 2027."
     ) in text
-    assert "ramenée de 11" in text
+    assert (
+        f"- SESSAD « Cévennes » : dotation de 504{NNBSP}947,52{NBSP}€ en année pleine "
+        f"supprimée à compter du 1er{NBSP}janvier 2028."
+    ) in text
     assert "L'article\u00a011 du contrat est remplacé" in text  # frais de siège amount
 
 

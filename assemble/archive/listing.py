@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..project import Project
+from ..text.french import date_fr
 from .verify import Report, verify_archive
 
 
@@ -20,6 +21,12 @@ class VersionEntry:
     in_force: bool
     check: str | None
     intact: bool
+
+    @property
+    def title(self) -> str:
+        """« v2 — avenant n° 1 du 12 décembre 2028 »: the version and the act it records."""
+        signed = f" du {date_fr(self.signature_date)}" if self.signature_date else ""
+        return f"{self.version} — {self.label}{signed}"
 
 
 def list_archive(project: Project) -> tuple[list[VersionEntry], Report]:

@@ -17,25 +17,24 @@ import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-
-from asn1crypto import pem, x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+from typing import TYPE_CHECKING
 
 from ..core.errors import CpomError
 from ..core.limits import TRUST_ROOT_BYTES
 from ..core.reading import read_bytes
 from ..lifecycle.manifest import SignatureRecord
 
+if TYPE_CHECKING:
+    from asn1crypto import x509
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
 TRUST_FOLDER = "confiance"
-_COVERAGE = {
-    SignatureCoverageLevel.ENTIRE_FILE: "document-entier",
-    SignatureCoverageLevel.ENTIRE_REVISION: "revision-entiere",
-    SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START: "bloc-initial",
-    SignatureCoverageLevel.UNCLEAR: "incertaine",
+_COVERAGE = {  # pyHanko's SignatureCoverageLevel, by name
+    "ENTIRE_FILE": "document-entier",
+    "ENTIRE_REVISION": "revision-entiere",
+    "CONTIGUOUS_BLOCK_FROM_START": "bloc-initial",
+    "UNCLEAR": "incertaine",
 }
 _MODIFICATION = {
     "NONE": "aucune",
@@ -71,6 +70,8 @@ def load_trust_roots(folder: Path) -> list[x509.Certificate]:
     """The root certificates a repository trusts for signatures: every file of `confiance/`."""
     if not folder.is_dir():
         return []
+    from asn1crypto import pem, x509
+
     roots = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         data = read_bytes(path, TRUST_ROOT_BYTES)
@@ -92,6 +93,8 @@ def read_signatures(
     data: bytes, trust_roots: Sequence[x509.Certificate] = ()
 ) -> tuple[SignatureRecord, ...]:
     """Validate every signature of a PDF; raise UnreadableSignatures if pyHanko cannot read it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     _quiet()
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -104,6 +107,9 @@ def read_signatures(
 def _record(
     signature: EmbeddedPdfSignature, trust_roots: Sequence[x509.Certificate]
 ) -> SignatureRecord:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
     try:
         status = validate_pdf_signature(signature, context)
@@ -116,16 +122,16 @@ def _from_status(field: str, status: PdfSignatureStatus) -> SignatureRecord:
     level = status.modification_level
     modification = "inconnue" if level is None else _MODIFICATION.get(level.name, "autre")
     timestamp = status.timestamp_validity
-    coverage = status.coverage or SignatureCoverageLevel.UNCLEAR
+    coverage = status.coverage.name if status.coverage else "UNCLEAR"
     return SignatureRecord(
         champ=field,
         signataire=_name(status.signing_cert.subject),
         emetteur=_name(status.signing_cert.issuer),
         date_signature=status.signer_reported_dt,
         horodatage=None if timestamp is None else timestamp.timestamp,
-        couverture=_COVERAGE[coverage],  # type: ignore[arg-type]
-        couvre_tout_le_document=coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        modifie_apres_signature=coverage != SignatureCoverageLevel.ENTIRE_FILE,
+        couverture=_COVERAGE.get(coverage, "incertaine"),  # type: ignore[arg-type]
+        couvre_tout_le_document=coverage == "ENTIRE_FILE",
+        modifie_apres_signature=coverage != "ENTIRE_FILE",
         modification=modification,  # type: ignore[arg-type]
         docmdp_conforme=status.docmdp_ok,
         integrite="intacte" if status.intact and status.valid else "rompue",

@@ -13,9 +13,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from asn1crypto import x509
+from typing import TYPE_CHECKING, Literal
 
 from ..core.errors import CpomError, Problem, UsageError
 from ..core.limits import SIGNED_EXTRA_PAGES, SIGNED_FILE_BYTES
@@ -23,6 +21,9 @@ from ..core.reading import read_bytes, unreadable
 from ..lifecycle.manifest import AddedPage, SignatureRecord, SignedFile, TextVerification
 from .signatures import UnreadableSignatures, read_signatures, refusals
 from .signed_text import Comparison, UnreadablePdf, compare, pdf_pages, read_pages
+
+if TYPE_CHECKING:
+    from asn1crypto import x509
 
 SIGNED_STEM = "signe"
 IMAGE_MAGIC = {

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __version__
 from ..core.errors import CpomError, UsageError
@@ -21,10 +22,12 @@ from ..core.files import write_error
 from ..core.reading import read_bytes
 from ..library.history import sha256
 from ..lifecycle.avenant import AvenantDraft, prepare_avenant
+from ..lifecycle.avenant_checks import file_line
 from ..lifecycle.lock import read_lock
 from ..lifecycle.manifest import MANIFEST, ClauseUse, ManifestV2, Party, Precedent, manifest_bytes
 from ..lifecycle.stages import Prepared, prepare_draft
 from ..project import LOCK_FILE, Project
+from .dates import Printed, check_stated, reconcile
 from .index import INDEX, entry_for, line_bytes
 from .signatures import TRUST_FOLDER, load_trust_roots
 from .signed_file import SignedCheck, check_signed, read_signed
@@ -65,22 +68,11 @@ def archive_version(
     signed_data = read_signed(signed)
     cleaned = tuple(remove_stale(project.archive))
     _refuse_damaged(project, contract_id)
-    avenant = _pending_avenant(project, contract_id)
+    avenant = _pending_avenant(project, contract_id, date)
     prepared = avenant.consolidated if avenant else prepare_draft(project, contract_id)
-    signed_date_in_data = (
-        avenant.document.signature_date
-        if avenant
-        else prepared.contract.data.contrat.date_signature
-    )
-    signature_date = date or signed_date_in_data
-    if signature_date is None:
-        raise UsageError.one(
-            "usage.date",
-            "date de signature inconnue",
-            avenant.path if avenant else prepared.contract.path,
-            hint="précisez DATE=AAAA-MM-JJ ou renseignez la date_signature du "
-            + ("fichier d'avenant" if avenant else "contrat"),
-        )
+    printed = _printed(avenant, prepared)
+    if date is None and printed.date is None and b"/ByteRange" not in signed_data:
+        _unknown_date(printed, avenant)  # no electronic signature could give it either
     if avenant is None:
         _refuse_unchanged(project, contract_id, prepared)
     version = next_version(project, contract_id)
@@ -89,6 +81,16 @@ def archive_version(
     check = check_signed(
         signed, signed_pdf, scan=scan, force=force, trust_roots=trust_roots, data=signed_data
     )
+    check_stated(date, printed)  # the document first, then its date
+    signature_date = reconcile(date or printed.date, check.signatures, signed)
+    if signature_date is None:
+        _unknown_date(printed, avenant)
+    if avenant is not None and signature_date != (date or printed.date):
+        # The date comes from the electronic signatures: the consolidated version's table
+        # of acts gives it, and a retroactive effect is checked against it.
+        avenant = prepare_avenant(project, contract_id, signature_date)
+        assert avenant is not None
+        prepared = avenant.consolidated
     files = _files(prepared, contract_id, version, check.name, signed_data)
     if avenant is not None:
         stem = f"{contract_id}-avenant-{avenant.number}"
@@ -116,11 +118,13 @@ def _refuse_damaged(project: Project, contract_id: str) -> None:
         raise CpomError(errors)
 
 
-def _pending_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+def _pending_avenant(
+    project: Project, contract_id: str, date: dt.date | None
+) -> AvenantDraft | None:
     """After the contract itself, each archived version is an avenant: it must say something."""
     if not project.archived_versions(contract_id):
         return None
-    draft = prepare_avenant(project, contract_id)
+    draft = prepare_avenant(project, contract_id, date)
     if draft is None:
         current = latest_signed(project, contract_id)
         raise CpomError.one(
@@ -130,6 +134,34 @@ def _pending_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
             hint="un avenant modifie d'abord les données du contrat (make avenant C=<id>)",
         )
     return draft
+
+
+def _unknown_date(printed: Printed, avenant: AvenantDraft | None) -> NoReturn:
+    raise UsageError.one(
+        "usage.date",
+        "date de signature inconnue",
+        printed.path,
+        hint="précisez DATE=AAAA-MM-JJ ou renseignez la date_signature du "
+        + ("fichier d'avenant" if avenant else "contrat"),
+    )
+
+
+def _printed(avenant: AvenantDraft | None, prepared: Prepared) -> Printed:
+    """The signature date the signed document prints, and where the data gives it."""
+    if avenant is not None:
+        return Printed(
+            avenant.document.signature_date,
+            avenant.path,
+            file_line(avenant.path, "date_signature"),
+            "date_signature du fichier d'avenant",
+        )
+    contract = prepared.contract
+    return Printed(
+        contract.data.contrat.date_signature,
+        contract.path,
+        contract.lines.line_of(("contrat", "date_signature")),
+        "contrat.date_signature",
+    )
 
 
 def _refuse_unchanged(project: Project, contract_id: str, prepared: Prepared) -> None:

@@ -73,7 +73,7 @@ def base_context(contract: LoadedContract) -> dict[str, Any]:
     data = contract.data
     return {
         **{name: getattr(data, name) for name in type(data).model_fields},
-        "calcul": derive(data),
+        "calcul": derive(data, contract.echeancier),
         "libelles": {
             "categories": CATEGORY_LABELS,
             "places": PLACE_LABELS,

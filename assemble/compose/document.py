@@ -94,6 +94,41 @@ class Promise:
 
 
 @dataclass(frozen=True)
+class Act:
+    """A signed act a consolidated version integrates: the contract, then each avenant."""
+
+    avenant: int | None  # None: the contract itself
+    date_signature: dt.date | None  # None: an avenant not signed yet
+    date_effet: dt.date
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What one avenant did to an article of the contract: « remplacement » or « insertion »."""
+
+    avenant: int
+    nature: str
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """What makes a contract a consolidated version: the acts it integrates, the date of the
+    state it shows (the last avenant's date d'effet) and, per article key, what each avenant
+    did to that article."""
+
+    date: dt.date
+    actes: tuple[Act, ...]
+    articles: tuple[tuple[str, tuple[Amendment, ...]], ...] = ()
+
+    @property
+    def last(self) -> int:
+        return max((a.avenant for a in self.actes if a.avenant is not None), default=0)
+
+    def amendments(self) -> dict[str, tuple[Amendment, ...]]:
+        return dict(self.articles)
+
+
+@dataclass(frozen=True)
 class Document:
     """An assembled contract: metadata for cover and signatures, titres and articles in order."""
 
@@ -108,7 +143,7 @@ class Document:
     end_date: dt.date
     timestamp: dt.date  # fixed date for reproducible files, taken from the data
     titres: tuple[Titre, ...]
-    kind: str = "contrat"  # "contrat" or "avenant"
+    kind: str = "contrat"  # "contrat", "avenant" or "consolide" (a contract and its avenants)
     avenant_number: int | None = None
     rendu: int = RENDU  # rendering profile: see RENDU
     promesses: tuple[Promise, ...] = ()  # checked by the drafting lint, never printed
@@ -116,6 +151,7 @@ class Document:
     base_legale: str = ""  # « IV ter de l'article L. 313-12 du code de l'action sociale… »
     qualite_organisme: str = ""  # « gestionnaire des établissements et services désignés… »
     qualite_membres: str = ""  # « et ses membres, gestionnaires des… » (GCSMS), else ""
+    consolidation: Consolidation | None = None  # for kind "consolide"
     # Once read (reader.read_document): pandoc's API version, the metadata block as pandoc
     # JSON text (the writers' title, reference, date) and the signature marker.
     api: tuple[int, ...] = ()

@@ -8,7 +8,6 @@ the clauses (`calcul.*`). Facts only grow: an attribute an old clause reads keep
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +30,14 @@ from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
 from .model import ContractData, Etablissement
 from .model_parties import Autorite, Membre
 from .regimes import ORDER, REGIMES, Regime, cover_line, regime_of
+from .schedule import Echeancier, apply
+from .territory import (
+    CategoryFacts,
+    DepartementFacts,
+    category_facts,
+    departement_facts,
+    pilot_code,
+)
 
 __all__ = [
     "AUTHORITY_TITLES",
@@ -118,25 +125,6 @@ class AuthorityFacts:
 
 
 @dataclass(frozen=True)
-class DepartementFacts:
-    code: str
-    departement: Departement
-    etablissements: int
-    places: int
-    dotation: Decimal
-    autorite: Autorite | None = None  # the Département, when it is a party
-
-
-@dataclass(frozen=True)
-class CategoryFacts:
-    categorie: str
-    libelle: str
-    etablissements: int
-    places: int
-    dotation: Decimal
-
-
-@dataclass(frozen=True)
 class MemberFacts:
     """A member of a GCSMS and what it brings to the contract."""
 
@@ -197,8 +185,13 @@ class Facts:
         return tuple(r for r in self.financements if r.tarifs)
 
 
-def derive(data: ContractData) -> Facts:
-    """Compute every derived value once; clauses print them, never recompute them."""
+def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
+    """Compute every derived value once; clauses print them, never recompute them.
+
+    With the `echeancier` of a version consolidated after an avenant, every amount is that
+    schedule's: signed exercices as signed, the year of effect prorated (see splice.py); an
+    establishment the avenant closed keeps its funding rows up to its closure.
+    """
     start = data.contrat.date_effet
     end = end_of(start, data.contrat.duree_annees)
     exercices = tuple(range(start.year, end.year + 1))
@@ -207,29 +200,40 @@ def derive(data: ContractData) -> Facts:
     by_key = {a.cle: a for a in data.autorites}
     types = {a.cle: a.type for a in data.autorites}
     rate = data.options.taux_actualisation
+    spliced = echeancier if echeancier is not None and echeancier.avenant is not None else None
     establishments = tuple(
-        _establishment(e, names, regime_of(e, types), by_key, periodes, rate)
+        _establishment(e, names, regime_of(e, types), by_key, periodes, rate, spliced)
         for e in data.etablissements
     )
     codes = sorted({e.departement for e in data.etablissements})
-    financial = tuple(
-        FinancialRow(
-            e,
-            by_key[f.financeur],
-            project(annual_amount(f) or Decimal(0), rate, len(exercices)),
+    closed = _closed(spliced, names, types, by_key, periodes, rate)
+    if spliced is None:
+        financial = tuple(
+            FinancialRow(
+                e,
+                by_key[f.financeur],
+                project(annual_amount(f) or Decimal(0), rate, len(exercices)),
+            )
+            for e in data.etablissements
+            for f in e.financements
         )
-        for e in data.etablissements
-        for f in e.financements
-    )
-    rows = tuple(row for f in establishments for row in f.financements)
+    else:
+        financial = tuple(
+            FinancialRow(r.etablissement, r.autorite, r.montants or _zeros(len(exercices)))
+            for f in (*establishments, *closed)
+            for r in f.financements
+        )
+    rows = tuple(row for f in (*establishments, *closed) for row in f.financements)
     authorities = tuple(_authority(a, financial, len(exercices)) for a in data.autorites)
     signing = {a.departement: a for a in data.autorites if a.type == "departement"}
-    departements = tuple(_departement(code, establishments, signing.get(code)) for code in codes)
+    departements = tuple(
+        departement_facts(code, establishments, signing.get(code)) for code in codes
+    )
     pilot = pilot_code(data, establishments)
     funders = tuple(a.cle for a in data.autorites)
     gcsms = data.organisme.gcsms
     members = gcsms.membres if gcsms is not None and gcsms.autorisations == "membres" else []
-    regimes = _regimes(establishments, len(periodes), funders, tuple(members))
+    regimes = _regimes(establishments, len(periodes), funders, tuple(members), closed)
     return Facts(
         date_fin=end,
         exercices=exercices,
@@ -241,7 +245,7 @@ def derive(data: ContractData) -> Facts:
         multi_departements=len(codes) > 1,
         financier=financial,
         financier_totaux=_totals(financial, len(exercices)),
-        categories=_categories(establishments),
+        categories=category_facts(establishments),
         frais_de_siege=fee_shares(data),
         investissements_total=sum((o.montant for o in data.investissements), Decimal(0)),
         surcouts_total=sum((o.surcout_exploitation for o in data.investissements), Decimal(0)),
@@ -256,7 +260,7 @@ def derive(data: ContractData) -> Facts:
         gestionnaire=_manager_term(data),
         base_legale=cover_line(r.cle for r in regimes),
         departements_parties=tuple(
-            _departement(code, establishments, authority)
+            departement_facts(code, establishments, authority)
             for code, authority in sorted(signing.items())
             if code is not None
         ),
@@ -271,31 +275,20 @@ def _regimes(
     years: int,
     funders: tuple[str, ...],
     members: tuple[Membre, ...] = (),
+    closed: tuple[EstablishmentFacts, ...] = (),
 ) -> tuple[RegimeFacts, ...]:
     """Each regime with its funding by funder and envelope, and by member of a GCSMS whose
-    members hold the authorisations (no dotation is common to two legal persons)."""
+    members hold the authorisations (no dotation is common to two legal persons); `closed`
+    establishments add their funding up to their closure, not themselves."""
     result = []
     for key in ORDER:
         own = tuple(f for f in establishments if f.regime == key)
         if own:
-            rows = tuple(r for f in own for r in f.financements)
+            gone = (f for f in closed if f.regime == key)
+            rows = tuple(r for f in (*own, *gone) for r in f.financements)
             groups = envelope_groups(rows, years, funders, members)
             result.append(RegimeFacts(key, REGIMES[key], own, groups))
     return tuple(result)
-
-
-def _departement(
-    code: str, establishments: tuple[EstablishmentFacts, ...], autorite: Autorite | None
-) -> DepartementFacts:
-    own = [f for f in establishments if f.etablissement.departement == code]
-    return DepartementFacts(
-        code,
-        DEPARTEMENTS[code],
-        len(own),
-        sum(f.places for f in own),
-        sum((f.dotation for f in own), Decimal(0)),
-        autorite,
-    )
 
 
 def _manager_term(data: ContractData) -> Terme:
@@ -303,24 +296,6 @@ def _manager_term(data: ContractData) -> Terme:
     if gcsms is not None and gcsms.autorisations == "membres":
         return Terme("", "chaque membre")
     return Terme("l'", "organisme gestionnaire")
-
-
-def _categories(establishments: tuple[EstablishmentFacts, ...]) -> tuple[CategoryFacts, ...]:
-    order = list(CATEGORY_LABELS)
-    present = sorted({f.etablissement.categorie for f in establishments}, key=order.index)
-    rows = []
-    for category in present:
-        members = [f for f in establishments if f.etablissement.categorie == category]
-        rows.append(
-            CategoryFacts(
-                category,
-                CATEGORY_LABELS[category],
-                len(members),
-                sum(f.places for f in members),
-                sum((f.dotation for f in members), Decimal(0)),
-            )
-        )
-    return tuple(rows)
 
 
 def _members(
@@ -347,21 +322,6 @@ def _members(
     return tuple(result)
 
 
-def pilot_code(data: ContractData, establishments: tuple[EstablishmentFacts, ...]) -> str:
-    """The département whose authorities sign for a perimeter spread over several."""
-    rule = data.options.multi_departements
-    if rule is None or rule.critere == "siege":
-        return data.organisme.departement
-    if rule.critere == "plus_grand_etablissement":
-        largest = max(establishments, key=lambda f: f.places)
-        return largest.etablissement.departement
-    counts = Counter(f.etablissement.departement for f in establishments)
-    places: Counter[str] = Counter()
-    for f in establishments:
-        places[f.etablissement.departement] += f.places
-    return max(counts, key=lambda code: (counts[code], places[code]))
-
-
 def _authority(
     autorite: Autorite, financial: tuple[FinancialRow, ...], years: int
 ) -> AuthorityFacts:
@@ -386,6 +346,7 @@ def _establishment(
     authorities: Mapping[str, Autorite],
     periodes: tuple[Periode, ...],
     rate: Decimal,
+    echeancier: Echeancier | None = None,
 ) -> EstablishmentFacts:
     parts = [
         f"{c.places} place{'s' if c.places > 1 else ''}"
@@ -400,13 +361,40 @@ def _establishment(
         funding_row(etab, designation, regime, authorities[f.financeur], f, periodes, rate)
         for f in etab.financements
     )
+    dotation = sum((annual_amount(f) or Decimal(0) for f in etab.financements), Decimal(0))
+    if echeancier is not None:
+        rows = tuple(apply(r, echeancier) for r in rows)
+        dotation = sum((r.annuel or Decimal(0) for r in rows if r.annuels), Decimal(0))
     return EstablishmentFacts(
         etablissement=etab,
         places=sum(c.places for c in etab.capacites),
-        dotation=sum((annual_amount(f) or Decimal(0) for f in etab.financements), Decimal(0)),
+        dotation=dotation,
         capacites_texte=", ".join(parts),
         financeurs_texte=", ".join(names[f.financeur] for f in etab.financements),
         regime=regime,
         designation=designation,
         financements=rows,
+    )
+
+
+def _zeros(years: int) -> tuple[Decimal, ...]:
+    return tuple(Decimal(0) for _ in range(years))
+
+
+def _closed(
+    echeancier: Echeancier | None,
+    names: Mapping[str, str],
+    types: Mapping[str, str],
+    authorities: Mapping[str, Autorite],
+    periodes: tuple[Periode, ...],
+    rate: Decimal,
+) -> tuple[EstablishmentFacts, ...]:
+    """Establishments an avenant closed: out of the perimeter, funded up to their closure."""
+    if echeancier is None:
+        return ()
+    closed = {line.ferme.finess: line.ferme for line in echeancier.lignes if line.ferme}
+    return tuple(
+        _establishment(e, names, regime_of(e, types), authorities, periodes, rate, echeancier)
+        for e in closed.values()
+        if all(f.financeur in authorities for f in e.financements)
     )

@@ -24,6 +24,7 @@ from .files import CONTRACT_FILE
 from .model import ContractData
 from .policy import policy_problems
 from .policy_signature import signature_problems
+from .schedule import Echeancier
 
 # A signed contract has its versions archived in <root>/archive/<id>/, beside
 # <root>/contracts/<id>/ (see project.py), and only a signed contract has avenants.
@@ -40,6 +41,8 @@ class LoadedContract:
     data: ContractData
     lines: LineMap
     raw: dict[str, Any]
+    # A version consolidated after an avenant: the schedule its amounts follow (splice.py).
+    echeancier: Echeancier | None = None
 
 
 def load_contract(folder: Path) -> LoadedContract:

@@ -386,6 +386,35 @@ class AvenantFile(Strict):
         default_factory=dict,
         description="Date de fermeture de chaque établissement retiré du périmètre, par FINESS.",
     )
+    ouvertures: dict[str, Date] = Field(
+        default_factory=dict,
+        description="Date d'ouverture d'un établissement ajouté qui ouvre après la date d'effet "
+        "de l'avenant, par FINESS : sa dotation court à compter de cette date.",
+    )
     articles: list[ArticleLibre] = Field(
         default_factory=list, description="Articles rédigés à la main, ajoutés à l'avenant."
+    )
+    retroactif: bool = Field(
+        default=False,
+        description="L'avenant prend effet avant sa signature (date_effet antérieure à "
+        "date_signature) ; exige motif_retroactivite.",
+    )
+    motif_retroactivite: Texte | None = Field(
+        default=None,
+        description="Pourquoi l'avenant rétroagit, repris dans ses dispositions finales "
+        "(« pour tenir compte de l'ouverture du service au 1er septembre »).",
+    )
+    objectifs: dict[str, list[Cle]] = Field(
+        default_factory=dict,
+        description="Pour chaque établissement ajouté (FINESS), les clés des objectifs du "
+        "contrat qui s'y appliquent, avec leurs fiches.",
+    )
+    objectifs_sans_objet: Texte | None = Field(
+        default=None,
+        description="Motif pour lequel un établissement ajouté ne reçoit pas d'objectif propre.",
+    )
+    frais_de_siege_inchanges: Texte | None = Field(
+        default=None,
+        description="Quand le périmètre change sans que la répartition des frais de siège "
+        "change : pourquoi elle demeure inchangée.",
     )

@@ -23,10 +23,11 @@ from .categories import (
     envelopes,
 )
 from .exercices import end_of, month_aligned
-from .facts import derive, pilot_code
+from .facts import derive
 from .model import ContractData, Etablissement
 from .model_financing import Financement
 from .regimes import override_refusal, regime_of
+from .territory import pilot_code
 
 TYPE_NAMES = {ARS: "l'ARS", DEPARTEMENT: "le Département", PREFET: "le préfet"}
 # The kinds of financement each category and type of funder admits (dotation: everyone else).

@@ -695,6 +695,13 @@ CODES: Mapping[str, Code] = _codes(
         "corrigez le modèle désigné dans templates/ (voir docs/modeles.md)",
     ),
     Code(
+        "template.consolidation",
+        E,
+        "modèle antérieur aux versions consolidées",
+        "ajoutez la balise de la mention (« {{ mention }} » dans couverture.docx, « $mention$ » "
+        "dans contrat.typ, voir docs/modeles.md) ou restaurez les modèles depuis git",
+    ),
+    Code(
         "template.docx",
         E,
         "modèle Word abîmé",
@@ -829,10 +836,59 @@ CODES: Mapping[str, Code] = _codes(
         "rédigez-le dans « articles: » (intitule, texte) du fichier d'avenant",
     ),
     Code(
+        "avenant.sequence",
+        E,
+        "fichier d'avenant hors séquence",
+        "numérotez le fichier de l'avenant en cours avenant-<n>.yaml, n étant le numéro qui suit "
+        "le dernier avenant archivé",
+    ),
+    Code(
+        "avenant.retroactive",
+        E,
+        "avenant rétroactif non déclaré",
+        "déclarez « retroactif: true » et « motif_retroactivite: » dans le fichier de l'avenant, "
+        "ou corrigez sa date d'effet",
+    ),
+    Code(
         "avenant.closure",
         E,
         "date de fermeture manquante",
         "ajoutez la date de fermeture de l'établissement dans « fermetures: »",
+    ),
+    Code(
+        "avenant.objectifs",
+        E,
+        "établissement ajouté sans objectif",
+        "listez sous « objectifs: » les objectifs du contrat qui s'appliquent à l'établissement "
+        "ajouté, ou dites pourquoi il n'en reçoit pas : « objectifs_sans_objet: <motif> »",
+    ),
+    Code(
+        "avenant.objectif-inconnu",
+        E,
+        "objectif inconnu du contrat",
+        "reprenez la clé (cle:) d'un objectif de contract.yaml",
+    ),
+    Code(
+        "avenant.frais-de-siege",
+        E,
+        "périmètre modifié sans conséquence sur les frais de siège",
+        "donnez la quote-part des établissements ajoutés, ou « frais_de_siege_inchanges: "
+        "<motif> » dans le fichier de l'avenant",
+    ),
+    Code(
+        "avenant.effet-date",
+        E,
+        "date d'effet, d'ouverture ou de fermeture hors du contrat ou du prorata",
+        "une ouverture ou une fermeture prend effet à la date d'effet de l'avenant ou après, "
+        "avant la fin du contrat ; au prorata des mois, le premier jour d'un mois (la veille "
+        "pour une fermeture)",
+    ),
+    Code(
+        "avenant.effet-unknown",
+        E,
+        "ouverture ou fermeture d'un établissement que l'avenant n'ajoute ni ne retire",
+        "ne listez sous « ouvertures: » que les établissements ajoutés, sous « fermetures: » "
+        "que les établissements retirés (numéro FINESS)",
     ),
     # --- archive --------------------------------------------------------------------------------
     Code(
@@ -840,6 +896,19 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "version déjà archivée",
         "un nouvel accord donne lieu à un avenant, archivé comme version suivante",
+    ),
+    Code(
+        "archive.date-mismatch",
+        E,
+        "date d'archivage différente de la date imprimée",
+        "omettez DATE (la date imprimée fait foi) ou corrigez la date de signature des données "
+        "et faites signer le document corrigé",
+    ),
+    Code(
+        "archive.date-signature",
+        E,
+        "date contredite par les signatures électroniques",
+        "donnez la date des signatures électroniques, ou omettez DATE pour la reprendre",
     ),
     Code(
         "archive.mismatch",

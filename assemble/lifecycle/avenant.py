@@ -14,31 +14,52 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..compose.composer import compose
-from ..compose.document import Article, Document
+from ..compose.consolidated import consolidate
+from ..compose.document import Act, Article, Document
 from ..compose.templating import ClauseRenderer, Markdown
-from ..contract.load import validation_problems
+from ..contract.load import LoadedContract
 from ..contract.model import AvenantFile
-from ..core.errors import CpomError, Problem, UsageError
-from ..core.limits import DATA_FILE_BYTES
-from ..core.reading import read_text
-from ..core.sources import load_yaml
+from ..core.errors import CpomError, Problem
 from ..library.clauses import Clause, load_library
 from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
 from ..text.french import date_fr
+from .avenant_checks import check_retroactivity, check_sequence
+from .avenant_file import AVENANTS as AVENANTS
+from .avenant_file import avenant_path as avenant_path
+from .avenant_file import load_avenant_file as load_avenant_file
+from .avenant_file import pending_number as pending_number
 from .changes import ArticleChange, Changes, compare
+from .consequences import added_objectives, check_consequences, perimeter_object
+from .consolidation import consolidation_after, signed_acts
+from .echeancier import pending
 from .manifest import MANIFEST, parse_manifest
-from .stages import Prepared, Rendered, compose_version, prepare_draft, render
+from .money import MoneyChanges, money_changes
+from .stages import (
+    Prepared,
+    Rendered,
+    assemble,
+    compose_version,
+    prepare_composed,
+    render,
+)
 
-AVENANTS = "avenants"
 LIBRARY = "clauses-avenant"
 # Names an avenant clause sees besides the contract's (see _context).
 CONTEXT_NAMES = frozenset(
-    {"avenant", "changements", "precedents", "contrat_signe", "parties_texte", "reference_contrat"}
+    {
+        "avenant",
+        "changements",
+        "financier",
+        "objectifs_ajout",
+        "objet_perimetre",
+        "precedents",
+        "contrat_signe",
+        "parties_texte",
+        "reference_contrat",
+    }
 )
 
 
@@ -77,38 +98,6 @@ class AvenantDraft:
         self.consolidated.publish(history)
 
 
-def avenant_path(project: Project, contract_id: str, number: int) -> Path:
-    return project.contracts / contract_id / AVENANTS / f"avenant-{number}.yaml"
-
-
-def pending_number(project: Project, contract_id: str) -> int:
-    """The next avenant's number: one per signed version after the contract itself."""
-    signed = project.archived_versions(contract_id)
-    if not signed:
-        raise UsageError.one(
-            "usage.avenant",
-            "aucune version signée : un avenant modifie un contrat signé et archivé",
-            project.archive / contract_id,
-            hint="archivez d'abord le contrat signé : make archive C=<id> SIGNED=<fichier>",
-        )
-    return len(signed)
-
-
-def load_avenant_file(path: Path) -> AvenantFile:
-    if not path.is_file():
-        raise UsageError.one(
-            "usage.avenant",
-            "fichier de l'avenant introuvable",
-            path,
-            hint="écrivez-le avec au moins « motif: » et « date_effet: » (voir docs/avenants.md)",
-        )
-    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
-    try:
-        return AvenantFile.model_validate(raw if raw is not None else {})
-    except ValidationError as exc:
-        raise CpomError(validation_problems(exc, lines)) from None
-
-
 def precedents(project: Project, contract_id: str) -> list[Precedent]:
     """The contract and the avenants signed so far, from the archive's manifests."""
     acts = []
@@ -125,31 +114,52 @@ def precedents(project: Project, contract_id: str) -> list[Precedent]:
     return acts
 
 
-def prepare_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
-    """Compose and render the pending avenant in memory; None when nothing has changed."""
+def prepare_avenant(
+    project: Project, contract_id: str, signed_on: dt.date | None = None
+) -> AvenantDraft | None:
+    """Compose and render the pending avenant in memory; None when nothing has changed.
+
+    `signed_on`: the signature date known at archiving, for the consolidated version's table
+    of acts when the avenant file does not give it."""
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
+    check_sequence(path.parent, number)
     in_force = project.archived_versions(contract_id)[-1]
     avenant = load_avenant_file(path) if path.is_file() else None  # its errors before rendering
-    before, before_doc, _ = compose_version(project, contract_id, in_force)
-    consolidated = prepare_draft(project, contract_id)
-    after, after_doc = consolidated.contract, consolidated.rendered.document
+    if avenant is not None:
+        check_retroactivity(avenant, path, avenant.date_signature or signed_on)
+    before, before_doc, before_lock = compose_version(project, contract_id, in_force)
+    contract_library = load_library(project.clauses)
+    after, after_doc = assemble(project, contract_id, contract_library)
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
-    if changes.empty and not (avenant and avenant.articles):
+    found = pending(project, contract_id, after)
+    money = money_changes(found, after) if found is not None else None
+    if changes.empty and not (avenant and avenant.articles) and not (money and money.groupes):
         return None
     avenant = avenant or load_avenant_file(path)  # says which file to write
     _check_manual(changes, avenant, path)
     _check_closures(changes, path)
+    check_consequences(changes, after, path)
     library = load_library(project.root / LIBRARY)
     drift = project.history.drift(library.clauses)
     if drift:
         raise CpomError(drift)
     acts = precedents(project, contract_id)
     context = _context(number, avenant, changes, acts, before_doc, after_doc)
+    context["financier"] = money or _no_money(after)
+    context["objectifs_ajout"] = added_objectives(after, avenant)
+    context["objet_perimetre"] = perimeter_object(changes)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
+    this_act = Act(number, avenant.date_signature or signed_on, avenant.date_effet)
+    consolidation = consolidation_after(
+        before_lock, signed_acts(project, contract_id, before_doc.effective_date), this_act, changes
+    )
+    consolidated = prepare_composed(
+        project, after, consolidate(after_doc, consolidation), contract_library
+    )
     return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 
 
@@ -181,6 +191,11 @@ def _check_closures(changes: Changes, path: Path) -> None:
             path,
             hint=f'ajoutez « fermetures: {{"{missing[0].finess}": AAAA-MM-JJ}} »',
         )
+
+
+def _no_money(after: LoadedContract) -> MoneyChanges:
+    """Before the avenant file exists: nothing to splice, no money article."""
+    return MoneyChanges(after.data.contrat.date_effet.year, after.data.contrat.prorata, (), (), ())
 
 
 def _view(article: Article | None, label: str | None = None) -> ArticleView | None:
@@ -220,10 +235,15 @@ def _context(
             "avant": _view(c.before),
             "apres": _view(c.after),
             "precedent": _view(c.previous),
+            "objet": _object(c),
         }
 
     return {
-        "avenant": {**avenant.model_dump(), "numero": number},
+        "avenant": {
+            **avenant.model_dump(),
+            "numero": number,
+            "intitules_libres": [f"« {a.intitule} »" for a in avenant.articles],
+        },
         "changements": {
             "etablissements": changes.etablissements,
             "ajouts": [c for c in changes.etablissements if c.kind == "ajout"],
@@ -242,6 +262,15 @@ def _context(
         "parties_texte": Markdown(after.article("parties").body),
         "reference_contrat": before.reference,
     }
+
+
+def _object(change: ArticleChange) -> str:
+    """« 9 (Dotation globale commune de référence) »: an article named in the objet."""
+    article = change.before or change.after
+    if article is None:
+        return ""
+    number = article.label.split()[-1] if article.label else ""
+    return f"{number} ({article.heading})".strip()
 
 
 def _as_avenant(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..compose.document import Article, Document
 from ..compose.templating import du, le, liste
+from ..contract.categories import CATEGORIES, designe
 from ..contract.facts import CATEGORY_LABELS, PLACE_LABELS, Facts, derive
 from ..contract.financing import annual_amount
 from ..contract.load import LoadedContract
@@ -40,6 +41,22 @@ class EstablishmentChange:
     @property
     def categorie_libelle(self) -> str:
         return CATEGORY_LABELS[self.etablissement.categorie]
+
+    @property
+    def designation_du(self) -> str:
+        """« du SAMSAH « Les Passerelles » », for the objet of the avenant."""
+        e = self.etablissement
+        return du(designe(e.categorie, f"{CATEGORIES[e.categorie].court} « {e.nom} »"))
+
+    @property
+    def places_avant(self) -> int:
+        """Total authorised places before a capacity change (« de 60 à 48 places »)."""
+        changed = sum(c.after - c.before for c in self.capacites)
+        return self.places_apres - changed
+
+    @property
+    def places_apres(self) -> int:
+        return sum(c.places for c in self.etablissement.capacites)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ byte for byte: clause texts by version, data, titres and templates by content ha
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..compose.document import Document
+from ..compose.document import Act, Amendment, Consolidation, Document
+from ..contract.schedule import Echeancier
 from ..core import names
 from ..core.errors import CpomError, Problem, UsageError
 from ..core.limits import TOOL_FILE_BYTES
@@ -48,6 +50,12 @@ class Lock:
     articles: tuple[LockedArticle, ...]
     sorties: dict[str, str]  # md, docx, pdf → sha256 of the built file
     rendu: int = 1  # rendering profile of the writers (locks written before it existed: 1)
+    # A consolidated version (after an avenant): the acts it integrates, the articles they
+    # amended. Absent from the JSON of every other lock, as from locks written before it.
+    consolidation: Consolidation | None = None
+    # The financial schedule of the version (contract/schedule.py, Echeancier.to_json); locks
+    # written before it existed have none, and their figures are recomputed from their data.
+    echeancier: dict[str, Any] | None = None
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
@@ -55,6 +63,11 @@ class Lock:
     def to_json(self) -> str:
         data = asdict(self)
         data["articles"] = [asdict(a) for a in self.articles]
+        data.pop("consolidation")
+        if self.consolidation is not None:
+            data["consolidation"] = consolidation_json(self.consolidation)
+        if self.echeancier is None:
+            del data["echeancier"]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
@@ -62,9 +75,13 @@ class Lock:
         try:
             data: dict[str, Any] = json.loads(text)
             data["articles"] = tuple(LockedArticle(**a) for a in data["articles"])
+            if "consolidation" in data:
+                data["consolidation"] = consolidation_of(data["consolidation"])
             lock = cls(**data)
             if not isinstance(lock.modeles, dict) or not isinstance(lock.sorties, dict):
                 raise TypeError("modeles et sorties sont des dictionnaires")
+            if lock.echeancier is not None:
+                Echeancier.from_json(lock.echeancier)
         except json.JSONDecodeError as exc:
             raise _invalid(f"JSON invalide (colonne {exc.colno})", path, exc.lineno) from None
         except RecursionError:
@@ -95,6 +112,57 @@ class Lock:
                 check(article.version, _NO_NAME, "version de clause", path)
 
 
+def consolidation_json(c: Consolidation) -> dict[str, Any]:
+    return {
+        "date": c.date.isoformat(),
+        "actes": [
+            {
+                "avenant": a.avenant,
+                "date_signature": a.date_signature.isoformat() if a.date_signature else None,
+                "date_effet": a.date_effet.isoformat(),
+            }
+            for a in c.actes
+        ],
+        "articles": {key: [asdict(a) for a in amendments] for key, amendments in c.articles},
+    }
+
+
+def consolidation_of(data: dict[str, Any]) -> Consolidation:
+    """Read back `consolidation_json`; a malformed value raises TypeError or ValueError."""
+    day = dt.date.fromisoformat
+    actes = tuple(
+        Act(
+            _int_or_none(a["avenant"]),
+            day(a["date_signature"]) if a["date_signature"] is not None else None,
+            day(a["date_effet"]),
+        )
+        for a in data["actes"]
+    )
+    articles = tuple(
+        (
+            str(key),
+            tuple(Amendment(_int_or_none(a["avenant"]) or 0, str(a["nature"])) for a in amended),
+        )
+        for key, amended in dict(data["articles"]).items()
+    )
+    return Consolidation(day(data["date"]), actes, articles)
+
+
+def _amendment(data: dict[str, Any]) -> Amendment:
+    number = _int_or_none(data["avenant"])
+    if number is None or data["nature"] not in ("remplacement", "insertion"):
+        raise ValueError("modification d'article")
+    return Amendment(number, data["nature"])
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("numéro d'avenant")
+    return value
+
+
 def make_lock(
     doc: Document,
     version: str,
@@ -103,6 +171,7 @@ def make_lock(
     titres_sha: str,
     templates: dict[str, str],
     outputs: dict[str, str],
+    echeancier: Echeancier | None = None,
 ) -> Lock:
     articles = tuple(
         LockedArticle(
@@ -126,6 +195,8 @@ def make_lock(
         articles,
         outputs,
         doc.rendu,
+        doc.consolidation,
+        echeancier.to_json() if echeancier is not None else None,
     )
 
 

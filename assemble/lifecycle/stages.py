@@ -15,11 +15,10 @@ from pathlib import Path
 from ..compose.composer import compose
 from ..compose.document import Document
 from ..compose.templating import ClauseRenderer
-from ..contract.load import LoadedContract, load_contract, validate_contract
+from ..contract.load import LoadedContract, load_contract
 from ..core.errors import CpomError
 from ..core.limits import TOOL_FILE_BYTES
-from ..core.reading import read_bytes, read_text
-from ..core.sources import load_yaml
+from ..core.reading import read_bytes
 from ..library.clauses import TITRES_FILE, Clause, Library, load_library, load_titres
 from ..library.history import History, sha256
 from ..project import DRAFT, Project
@@ -29,6 +28,7 @@ from ..render.markdown import to_markdown
 from ..render.pdf import render_pdf
 from ..render.template_files import TEMPLATE_FILES, check_templates
 from ..render.typography import french_typography
+from .echeancier import consolidated, own_schedule, recorded_contract
 from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
 
 
@@ -115,7 +115,9 @@ def compose_draft(
     drift = project.history.drift(library.clauses)
     if drift:
         raise CpomError(drift)
-    contract = load_contract(project.contract_folder(contract_id))
+    contract = consolidated(
+        project, contract_id, load_contract(project.contract_folder(contract_id))
+    )
     lock = None if latest else draft_lock(project, contract_id)
     effective = library
     if lock is not None:
@@ -177,6 +179,13 @@ def prepare_draft(
     """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
     library = library or load_library(project.clauses)
     contract, doc = assemble(project, contract_id, library, latest=latest)
+    return prepare_composed(project, contract, doc, library)
+
+
+def prepare_composed(
+    project: Project, contract: LoadedContract, doc: Document, library: Library
+) -> Prepared:
+    """Render a composed draft (a consolidated version, for an avenant) and make its lock."""
     rendered = render(doc, project.templates)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
@@ -189,6 +198,7 @@ def prepare_draft(
         titres.digest,
         {name: blob.digest for name, blob in templates.items()},
         rendered.hashes(),
+        own_schedule(contract),
     )
     blobs = (data, titres, *templates.values())
     return Prepared(contract, rendered, lock, library.clauses, blobs)
@@ -202,8 +212,6 @@ def compose_version(
     history = project.history
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
-    data_path = history.blob(lock.donnees, ".yaml")
-    raw, lines = load_yaml(read_text(data_path, TOOL_FILE_BYTES), data_path)
-    contract = validate_contract(contract_id, raw, lines)
+    contract = recorded_contract(project, contract_id, lock)
     doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
     return contract, read_document(doc), lock

@@ -19,7 +19,7 @@ from ..compose import ast
 from ..compose.ast_json import block_of, blocks_json, blocks_of
 from ..compose.document import Article, Document, Reference, Titre
 from ..core.errors import ToolError
-from .markdown import SIGNATURES_ID, to_markdown
+from .markdown import signatures_id, to_markdown
 from .pandoc import READER, run_pandoc
 
 
@@ -54,7 +54,7 @@ def read_document(doc: Document) -> Document:
     signatures: list[Any] = []
     for titre in doc.titres:
         if titre.kind == "annexes":
-            signatures = [take(SIGNATURES_ID)]
+            signatures = [take(signatures_id(doc))]
         header = take(f"titre-{titre.key}") if _has_header(titre) else None
         articles = []
         for article in titre.articles:
@@ -66,7 +66,7 @@ def read_document(doc: Document) -> Document:
             )
         )
     if not signatures:
-        signatures = [take(SIGNATURES_ID)]
+        signatures = [take(signatures_id(doc))]
     return dataclasses.replace(
         doc,
         titres=tuple(titres),
@@ -100,7 +100,7 @@ def to_pandoc(doc: Document) -> dict[str, Any]:
 def _starts(doc: Document) -> set[str]:
     """The identifiers that end an article's body: every heading the writer adds."""
     keys = {a.key for a in doc.articles()}
-    return keys | {f"titre-{t.key}" for t in doc.titres if _has_header(t)} | {SIGNATURES_ID}
+    return keys | {f"titre-{t.key}" for t in doc.titres if _has_header(t)} | {signatures_id(doc)}
 
 
 def _has_header(titre: Titre) -> bool:

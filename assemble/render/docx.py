@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from lxml import etree
 
+from ..compose.consolidated import mention
 from ..compose.document import Document
 from ..compose.sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from ..core.errors import ToolError
@@ -56,11 +59,15 @@ def render_docx(
     signatures = _render_template(templates / "signatures.docx", context)
     _table_text_style(body)
     composer = Composer(body)
-    marker = _signature_marker_index(body)
-    body.element.body.remove(body.element.body[marker])
-    composer.insert(marker, signatures)
+    if doc.consolidation is None:
+        marker = _signature_marker_index(body)
+        body.element.body.remove(body.element.body[marker])
+        composer.insert(marker, signatures)
     composer.insert(0, cover)
     _fill_header_fields(body, doc.reference)
+    if doc.consolidation is not None:
+        _check_cover_mention(cover, templates / "couverture.docx")
+        _mention_in_headers(body, mention(doc.consolidation))
     _core_properties(body, doc)
     out = io.BytesIO()
     body.save(out)
@@ -186,6 +193,34 @@ def _fill_header_fields(body: docx.document.Document, reference: str) -> None:
                         texts[0].text = reference
                         for extra in texts[1:]:
                             extra.text = ""
+
+
+def _check_cover_mention(cover: docx.document.Document, path: Path) -> None:
+    # A cover designed before consolidated versions would print one as an original.
+    if not any("Version consolidée" in p.text for p in cover.paragraphs):
+        raise ToolError.one(
+            "template.consolidation",
+            "ce modèle de page de garde n'imprime pas la mention de version consolidée "
+            "(balise {{ mention }})",
+            path,
+        )
+
+
+def _mention_in_headers(body: docx.document.Document, text: str) -> None:
+    """The mention above the reference in the header of every page but the cover."""
+    done: set[str] = set()
+    for section in body.sections:
+        header = section.header
+        if str(header.part.partname) in done:  # sections may share one header
+            continue
+        done.add(str(header.part.partname))
+        first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph = first.insert_paragraph_before()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(2)
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(8.5)
 
 
 def _core_properties(body: docx.document.Document, doc: Document) -> None:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
+from ..compose.consolidated import mention, notice
 from ..compose.document import Article, Document, Titre
 from ..compose.templating import escape_markdown
 from ..text.french import date_fr
 
 DASH = " – "
 SIGNATURES_ID = "signatures"
+# A consolidated version has no signature page: a notice stands in its place.
+NO_SIGNATURES_ID = "sans-signatures"
+
+
+def signatures_id(doc: Document) -> str:
+    return NO_SIGNATURES_ID if doc.consolidation is not None else SIGNATURES_ID
 
 
 def to_markdown(doc: Document) -> str:
@@ -17,10 +24,10 @@ def to_markdown(doc: Document) -> str:
     parts = [_metadata(doc)]
     for titre in doc.titres:
         if titre.kind == "annexes":
-            parts.append(_signatures_marker())
+            parts.append(_signatures_marker(doc))
         parts.append(_titre(titre))
     if not any(t.kind == "annexes" for t in doc.titres):
-        parts.append(_signatures_marker())
+        parts.append(_signatures_marker(doc))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -33,6 +40,8 @@ def _metadata(doc: Document) -> str:
         "lang": "fr-FR",
         "date": date_fr(doc.timestamp),
     }
+    if doc.consolidation is not None:
+        fields["consolidation"] = mention(doc.consolidation)
     lines = (
         ["---"]
         + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
@@ -66,6 +75,9 @@ def _article(article: Article, kind: str) -> str:
     return f"{title}\n\n{article.body}"
 
 
-def _signatures_marker() -> str:
+def _signatures_marker(doc: Document) -> str:
+    if doc.consolidation is not None:
+        heading = f"## Signatures {{#{NO_SIGNATURES_ID}-titre .unnumbered}}"
+        return f"::: {{#{NO_SIGNATURES_ID}}}\n{heading}\n\n{notice(doc.consolidation)}\n:::\n"
     # Replaced by the signature page: a docxtpl template in Word, a template function in typst.
     return f'::: {{#{SIGNATURES_ID} custom-style="Signatures"}}\nSignatures des parties\n:::\n'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from ..compose.consolidated import act_label, act_signature, mention
 from ..compose.document import Document
 from ..text.french import date_fr, nombre_lettres
 
@@ -40,6 +41,8 @@ def template_context(doc: Document) -> dict[str, Any]:
         "base_legale": doc.base_legale,
         "qualite_organisme": doc.qualite_organisme,
         "qualite_membres": doc.qualite_membres,
+        # Added with consolidated versions: empty for a contract or an avenant.
+        **consolidation_context(doc),
     }
     typographic: dict[str, Any] = _typographic(context)
     return typographic
@@ -54,3 +57,21 @@ def _typographic(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _typographic(v) for k, v in value.items()}
     return value
+
+
+def consolidation_context(doc: Document) -> dict[str, Any]:
+    """The mention and the table of acts of a consolidated version (empty otherwise)."""
+    consolidation = doc.consolidation
+    if consolidation is None:
+        return {"mention": "", "actes": []}
+    return {
+        "mention": mention(consolidation),
+        "actes": [
+            {
+                "acte": act_label(act),
+                "signature": act_signature(act),
+                "effet": date_fr(act.date_effet),
+            }
+            for act in consolidation.actes
+        ],
+    }

@@ -9,6 +9,8 @@ import typst
 
 from ..compose.document import Document
 from ..core.errors import ToolError
+from ..core.limits import TOOL_FILE_BYTES
+from ..core.reading import read_text
 from ..core.temporaries import private_folder
 from .pandoc import ast_to, with_meta
 from .parts import template_context
@@ -47,8 +49,22 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
         **{"base-legale": context["base_legale"]},
         **{"qualite-organisme": context["qualite_organisme"]},
         **{"qualite-membres": context["qualite_membres"]},
+        mention=context["mention"],
+        actes=context["actes"],
     )
+    if doc.consolidation is not None:
+        _check_mention(templates / TYPST_TEMPLATE)
     return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
+
+
+def _check_mention(template: Path) -> None:
+    # A layout designed before consolidated versions would print one as an original.
+    if "$mention$" not in read_text(template, TOOL_FILE_BYTES):
+        raise ToolError.one(
+            "template.consolidation",
+            "ce modèle PDF n'imprime pas la mention de version consolidée (variable $mention$)",
+            template,
+        )
 
 
 def typst_line_breaks(node: Any) -> Any:
