@@ -19,12 +19,16 @@ from .categories import (
     CATEGORY_LABELS,
     CHILDREN,
     PLACE_LABELS,
-    SERVICES,
-    Designe,
-    designe,
 )
 from .exercices import ONE_DAY, Periode, add_years, end_of, periods
-from .financing import EnvelopeGroup, FundingRow, annual_amount, envelope_groups, funding_row
+from .financing import (
+    Designated,
+    EnvelopeGroup,
+    FundingRow,
+    annual_amount,
+    envelope_groups,
+    funding_row,
+)
 from .financing import project as project
 from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
 from .model import ContractData, Etablissement
@@ -62,7 +66,7 @@ class Terme:
 
 
 @dataclass(frozen=True)
-class EstablishmentFacts:
+class EstablishmentFacts(Designated):
     etablissement: Etablissement
     places: int
     dotation: Decimal
@@ -71,16 +75,6 @@ class EstablishmentFacts:
     regime: str = "volontaire"
     designation: str = ""  # « foyer de vie « Les Chênes » »
     financements: tuple[FundingRow, ...] = ()
-
-    @property
-    def terme(self) -> Designe:
-        """The establishment for the filters le, du, au: « le foyer de vie « Les Chênes » »."""
-        return designe(self.etablissement.categorie, self.designation)
-
-    @property
-    def service(self) -> bool:
-        """A service (SAVS, SAMSAH, SSIAD…) rather than an establishment."""
-        return self.etablissement.categorie in SERVICES
 
 
 @dataclass(frozen=True)

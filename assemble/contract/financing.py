@@ -90,8 +90,25 @@ class Convergence:
         return tuple(m - self.cible for m in self.montants)
 
 
+class Designated:
+    """An establishment as the text names it, for rows and facts that carry one."""
+
+    etablissement: Etablissement
+    designation: str  # « foyer de vie « Les Chênes » »
+
+    @property
+    def terme(self) -> Designe:
+        """The establishment for the filters le, du, au: « le foyer de vie « Les Chênes » »."""
+        return designe(self.etablissement.categorie, self.designation)
+
+    @property
+    def service(self) -> bool:
+        """A service (SAVS, SAMSAH, SSIAD…) rather than an establishment."""
+        return self.etablissement.categorie in SERVICES
+
+
 @dataclass(frozen=True)
-class FundingRow:
+class FundingRow(Designated):
     """One funder's financement of one establishment, over the exercices of the contract."""
 
     etablissement: Etablissement
@@ -111,15 +128,6 @@ class FundingRow:
     tarifs: tuple[Decimal, ...]  # unit tariffs, one per exercice (empty: none)
     convergence: Convergence | None
     plafond: Decimal | None  # CHRS: tarif plafond by place × places
-
-    @property
-    def terme(self) -> Designe:
-        """The establishment for the filters le, du, au: « du CHRS « L'Estran » »."""
-        return designe(self.etablissement.categorie, self.designation)
-
-    @property
-    def service(self) -> bool:
-        return self.etablissement.categorie in SERVICES
 
 
 @dataclass(frozen=True)
