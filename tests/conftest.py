@@ -105,6 +105,7 @@ LOZERE = """  - finess: "480780105"
       - {type: hebergement_permanent, places: 24}
     financements:
       - {financeur: ars-occitanie, dotation: 612000.00}
+    autorisation: {date: 2027-03-02, autorites: [ars-occitanie]}
 
 options:"""
 

@@ -229,11 +229,18 @@ def test_two_avenants_in_a_row(project: Project, tmp_path: Path) -> None:
         '    departement: "34"\n    commune: Sète\n    capacites:\n'
         "      - {type: places, places: 20}\n    financements:\n"
         "      - {financeur: ars-occitanie, dotation: 236400.00}\n"
-        "      - {financeur: cd-herault, dotation: 118200.00}\n\noptions:"
+        "      - {financeur: cd-herault, dotation: 118200.00}\n"
+        "    autorisation: {date: 2027-05-12, autorites: [ars-occitanie, cd-herault]}\n\noptions:"
     )
     edit(_data(project), "\noptions:", "\n" + samsah)
     _avenant(project, 1, "2027-09-01", EXPLAINED)
     first = _built(project, 1)
+    assert (
+        "Vu l'arrêté conjoint du 12 mai 2027 de la directrice générale de l'Agence régionale de "
+        "santé Occitanie et du président du conseil départemental de l'Hérault autorisant la "
+        "création du service d'accompagnement médico-social pour adultes handicapés "
+        "« Les Passerelles » à Sète ;"
+    ) in first
     assert "soit 78 800,00 € (soixante-dix-huit mille huit cents euros)" in first
     assert "soit 39 400,00 € (trente-neuf mille quatre cents euros)" in first
     draft = build_avenant(project, SAMPLE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..text.departements import DEPARTEMENTS, Departement
+from .acts import autorisation_visa, deliberation_visa
 from .categories import (
     AUTHORITY_TITLES,
     CATEGORIES,
@@ -164,6 +165,10 @@ class Facts:
     pilote_partie: bool  # the pilot département's Département signs the contract
     siege: SiegeFacts
     mi_parcours: int  # the exercice in which the middle of the contract falls
+    # Added with the visas of individual acts (clause visas v5, avenant-visas v2), as the
+    # visas word them without « Vu » and « ; »:
+    autorisations: tuple[str, ...] = ()  # each establishment's arrêté d'autorisation, if given
+    deliberations: tuple[str, ...] = ()  # the délibérations of `deliberations:`
 
     @property
     def eprd(self) -> bool:
@@ -261,6 +266,12 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
         pilote_partie=pilot in signing,
         siege=siege_facts(data),
         mi_parcours=(start + (end - start) / 2).year,
+        autorisations=tuple(
+            visa for e in data.etablissements if (visa := autorisation_visa(e, by_key))
+        ),
+        deliberations=tuple(
+            visa for d in data.deliberations if (visa := deliberation_visa(d, data))
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from ..core.sources import LineMap, Loc, load_yaml
 # Re-exported: avenant.py validates its avenant files with it.
 from ..core.validation import validation_problems as validation_problems
 from ..text.french import montant
+from .acts_checks import reference_problems
 from .facts import ONE_DAY, add_years
 from .files import CONTRACT_FILE
 from .model import ContractData
@@ -136,6 +137,7 @@ def cross_check(data: ContractData, lines: LineMap) -> list[Problem]:
     problems.extend(_check_investments(data, lines))
     problems.extend(_check_head_office_fees(data, lines))
     problems.extend(_check_ignorer(data, lines))
+    problems.extend(reference_problems(data, lines))
     return problems
 
 

@@ -21,7 +21,9 @@ from .fields import (
     Taux,
     Texte,
 )
+from .model_acts import Autorisation, Deliberation
 from .model_financing import ArreteTarifsPlafonds, Financement, ObjectifActivite, RegimeCle
+from .model_objectifs import Axe, Diagnostic
 from .model_parties import Autorite, Organisme
 
 __all__ = ["Annee", "Cle", "Date", "Departement", "Finess", "Montant", "Taux", "Texte"]
@@ -66,9 +68,6 @@ TypePlaces = Literal[
     "externat",
     "places",
 ]
-
-TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "satisfaction"]
-
 
 class Contrat(Strict):
     reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
@@ -130,6 +129,11 @@ class Etablissement(Strict):
         default=None,
         description="Service à domicile sans capacité en places : le territoire où il intervient "
         "(« les cantons de Mayenne et d'Ernée »).",
+    )
+    autorisation: Autorisation | None = Field(
+        default=None,
+        description="Arrêté d'autorisation de l'établissement (date, autorités, objet), visé "
+        "par le contrat ; exigé pour un établissement qu'un avenant ajoute.",
     )
 
     @model_validator(mode="after")
@@ -295,55 +299,6 @@ class Options(Strict):
     )
 
 
-class Indicateur(Strict):
-    libelle: Texte
-    type: TypeIndicateur
-    valeur_initiale: Texte
-    cibles: dict[Annee, Texte] = Field(
-        default_factory=dict, description='Cibles intermédiaires par exercice : {2028: "80 %"}.'
-    )
-    cible: Texte = Field(description="Cible finale.")
-    echeance: Annee = Field(description="Année d'atteinte de la cible finale.")
-
-
-class Etape(Strict):
-    echeance: Texte = Field(description="« premier semestre 2027 », « 2028 »…")
-    etape: Texte
-
-
-class Objectif(Strict):
-    """An operational objective and its fiche objectif (eight headings)."""
-
-    cle: Cle
-    intitule: Texte
-    contexte: Texte
-    problematique: Texte
-    enjeux: Texte = Field(
-        description="Enjeux, y compris les risques si l'objectif n'est pas atteint."
-    )
-    actions: list[Texte] = Field(min_length=1)
-    pilote: Texte = Field(description="Qui conduit l'objectif.")
-    partenaires: list[Texte] = Field(default_factory=list)
-    resultats_attendus: Texte
-    calendrier: list[Etape] = Field(min_length=1)
-    moyens: Texte
-    indicateurs: list[Indicateur] = Field(min_length=1)
-
-
-class Axe(Strict):
-    intitule: Texte
-    objectifs: list[Objectif] = Field(min_length=1)
-
-
-class Diagnostic(Strict):
-    faits_marquants: list[Texte] = Field(min_length=1)
-    resultats: Texte = Field(description="Résultats du dernier exercice clos.")
-    qualite: Texte = Field(description="Axe 1 : qualité de l'accompagnement des personnes.")
-    parcours: Texte = Field(description="Axe 2 : adaptation de l'offre aux parcours.")
-    efficience: Texte = Field(description="Axe 3 : efficience de la gestion et gouvernance.")
-    perspectives: Texte
-
-
 class ContractData(Strict):
     """The whole `contract.yaml`."""
 
@@ -362,6 +317,11 @@ class ContractData(Strict):
         description="Avertissements de relecture (codes lint.*) à ne pas signaler pour ce "
         "contrat ; une erreur ne s'ignore pas.",
         json_schema_extra={"items": {"type": "string", "enum": _SILENCEABLE}},
+    )
+    deliberations: list[Deliberation] = Field(
+        default_factory=list,
+        description="Autres délibérations visées (organe, date, objet), outre celles qui "
+        "autorisent chaque partie à signer (organisme.deliberation, autorites[].deliberation).",
     )
 
 
@@ -417,4 +377,9 @@ class AvenantFile(Strict):
         default=None,
         description="Quand le périmètre change sans que la répartition des frais de siège "
         "change : pourquoi elle demeure inchangée.",
+    )
+    deliberations: list[Deliberation] = Field(
+        default_factory=list,
+        description="Délibérations visées par l'avenant : celles qui autorisent chaque partie "
+        "à le signer (organe, date, objet).",
     )

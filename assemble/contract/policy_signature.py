@@ -14,6 +14,7 @@ from ..core.errors import Problem
 from ..core.safe_yaml import dotted_path
 from ..core.sources import LineMap, Loc
 from ..text.french import montant
+from .acts_checks import deliberation_problems
 from .fields import siren_key_error
 from .model import ContractData
 from .model_financing import ForfaitDependance
@@ -42,6 +43,7 @@ def signature_problems(data: ContractData, lines: LineMap, *, signed: bool) -> l
                 loc,
                 "la date de la délibération visée manque : le contrat imprimerait un blanc",
             )
+    problems += deliberation_problems(data.deliberations, data, lines, data.contrat.date_signature)
     _forfaits(data, add)
     if not signed:
         _head_office_author(data, add)

@@ -493,6 +493,13 @@ CODES: Mapping[str, Code] = _codes(
         "deliberation : le visa s'ajoutera avec elle (aucun blanc n'est imprimé)",
     ),
     Code(
+        "data.act-after-signature",
+        E,
+        "acte visé postérieur à la signature qu'il autorise",
+        "corrigez la date de la délibération (ou de l'arrêté), ou la date de signature : une "
+        "délibération qui autorise la signature la précède",
+    ),
+    Code(
         "data.requires",
         E,
         "champ exigé, ou sans objet, selon un autre champ",
@@ -861,6 +868,13 @@ CODES: Mapping[str, Code] = _codes(
         "établissement ajouté sans objectif",
         "listez sous « objectifs: » les objectifs du contrat qui s'appliquent à l'établissement "
         "ajouté, ou dites pourquoi il n'en reçoit pas : « objectifs_sans_objet: <motif> »",
+    ),
+    Code(
+        "avenant.autorisation",
+        E,
+        "établissement ajouté sans son arrêté d'autorisation",
+        "donnez à l'établissement ajouté son « autorisation: » (date, autorites) dans "
+        "contract.yaml : l'avenant vise l'arrêté qui l'a autorisé",
     ),
     Code(
         "avenant.objectif-inconnu",

@@ -32,7 +32,12 @@ from .avenant_file import avenant_path as avenant_path
 from .avenant_file import load_avenant_file as load_avenant_file
 from .avenant_file import pending_number as pending_number
 from .changes import ArticleChange, Changes, compare
-from .consequences import added_objectives, check_consequences, perimeter_object
+from .consequences import (
+    added_objectives,
+    avenant_visas,
+    check_consequences,
+    perimeter_object,
+)
 from .consolidation import consolidation_after, signed_acts
 from .echeancier import pending
 from .manifest import MANIFEST, parse_manifest
@@ -56,6 +61,7 @@ CONTEXT_NAMES = frozenset(
         "objectifs_ajout",
         "objet_perimetre",
         "precedents",
+        "visas_actes",
         "contrat_signe",
         "parties_texte",
         "reference_contrat",
@@ -150,6 +156,7 @@ def prepare_avenant(
     context["financier"] = money or _no_money(after)
     context["objectifs_ajout"] = added_objectives(after, avenant)
     context["objet_perimetre"] = perimeter_object(changes)
+    context["visas_actes"] = avenant_visas(changes, before.data, after.data, avenant)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates)
