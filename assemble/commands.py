@@ -27,9 +27,10 @@ from .core.errors import CpomError, Problem, ProblemCollector, UsageError
 from .core.files import write_files
 from .core.scope import Scope
 from .library.clauses import load_library
+from .lifecycle.avenant import AVENANTS, avenant_folder, describe_changes
 from .lifecycle.avenant import CONTEXT_NAMES as AVENANT_NAMES
 from .lifecycle.avenant import LIBRARY as AVENANT_LIBRARY
-from .lifecycle.avenant import avenant_folder, describe_changes
+from .lifecycle.avenant_checks import avenant_file_problems
 from .lifecycle.stages import compose_draft
 from .lifecycle.versions import (
     STATE_LABELS,
@@ -126,6 +127,13 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
                 problems.absorb(exc)
                 continue
             problems.extend(lint_contract(draft.contract, draft.document, draft.library))
+            problems.extend(
+                avenant_file_problems(
+                    project.contracts / contract_id / AVENANTS,
+                    len(project.archived_versions(contract_id)),
+                    draft.contract.data,
+                )
+            )
     # A clause shared by several contracts gives its warning once.
     found = list(dict.fromkeys(problems.problems))
     errors = [p for p in found if p.severity == "erreur"]

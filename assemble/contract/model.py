@@ -69,6 +69,7 @@ TypePlaces = Literal[
     "places",
 ]
 
+
 class Contrat(Strict):
     reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
     intitule: Texte = Field(description="Intitulé complet, en page de garde.")

@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..contract.model import AvenantFile
+from ..contract.acts_checks import deliberation_problems
+from ..contract.model import AvenantFile, ContractData
 from ..core.errors import CpomError, Problem
 from ..core.limits import DATA_FILE_BYTES
 from ..core.reading import read_text
 from ..core.sources import load_yaml
 from ..text.french import date_fr
+from .avenant_file import read_avenant_file
 
 AVENANT_FILE = re.compile(r"avenant-(\d+)\.yaml")
 
@@ -90,3 +92,52 @@ def check_retroactivity(avenant: AvenantFile, path: Path, signed: dt.date | None
             hint="ajoutez « motif_retroactivite: » : pourquoi l'avenant prend effet avant sa "
             "signature (« l'ouverture du service le 1er septembre 2027 »)",
         )
+
+
+def avenant_file_problems(folder: Path, signed_versions: int, after: ContractData) -> list[Problem]:
+    """What `make check` can say of a contract's avenant files without building anything:
+    their sequence, the pending file's fields, its dates, the délibérations and objectives it
+    names. `signed_versions`: how many versions are archived (the contract, then avenants)."""
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if AVENANT_FILE.fullmatch(p.name))
+    if not signed_versions:
+        return [
+            Problem(
+                "avenant.sequence",
+                "fichier d'avenant alors qu'aucune version signée du contrat n'est archivée",
+                path,
+                hint="archivez d'abord le contrat signé (make archive C=<id> SIGNED=<fichier>) ; "
+                "un avenant modifie un contrat signé",
+            )
+            for path in files
+        ]
+    problems: list[Problem] = []
+    try:
+        check_sequence(folder, signed_versions)
+    except CpomError as exc:
+        problems += exc.problems
+    pending = folder / f"avenant-{signed_versions}.yaml"
+    if not pending.is_file():
+        return problems
+    try:
+        avenant, lines = read_avenant_file(pending)
+        check_retroactivity(avenant, pending, avenant.date_signature)
+    except CpomError as exc:
+        return problems + list(exc.problems)
+    problems += deliberation_problems(
+        avenant.deliberations, after, lines, avenant.date_signature, "l'avenant"
+    )
+    keys = {o.cle for axe in after.axes for o in axe.objectifs}
+    for finess, wanted in avenant.objectifs.items():
+        problems += [
+            Problem(
+                "avenant.objectif-inconnu",
+                f"objectif « {key} » inconnu du contrat",
+                pending,
+                lines.line_of(("objectifs", finess)),
+            )
+            for key in wanted
+            if key not in keys
+        ]
+    return problems
