@@ -15,7 +15,6 @@ from assemble.core.errors import CpomError
 from assemble.lifecycle.avenant import prepare_avenant
 from assemble.pipeline import build_avenant
 from assemble.project import Project
-
 from assemble.text.french import NBSP, NNBSP
 
 from conftest import LOZERE, SAMPLE, edit, signed_copy, tree_state
