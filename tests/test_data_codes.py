@@ -53,7 +53,7 @@ CASES = [
     ),
     Case(
         "data.format",
-        (('siren: "782345671"', 'siren: "78234567"'),),
+        (('siren: "782345672"', 'siren: "78234567"'),),
         'siren: "78234567"',
         "organisme.siren: « 78234567 » n'a pas la forme attendue",
     ),

@@ -101,7 +101,7 @@ def test_variant_text_and_french_figures(word_text: str) -> None:
 def test_french_spacing(word_text: str) -> None:
     assert f"«{NBSP}l’organisme gestionnaire{NBSP}»" in word_text
     assert f"Il a pour objet{NBSP}:" in word_text
-    assert f"SIREN 782345671{NNBSP};" in word_text
+    assert f"SIREN 782345672{NNBSP};" in word_text
     assert " :" not in word_text and " ;" not in word_text
 
 
