@@ -420,9 +420,9 @@ def test_siren_key_follows_luhn_with_the_la_poste_exception() -> None:
 
 
 def test_a_signed_contract_keeps_the_siren_it_was_signed_with() -> None:
-    """The signed sample's SIREN has a wrong key: its avenant, not a data error, rectifies it;
-    an unsigned draft with the same SIREN is refused."""
-    raw, lines, _ = _edited("association-horizons", ())
+    """A signed contract whose SIREN has a wrong key (as the sample's v1 had): an avenant, not
+    a data error, rectifies it; an unsigned draft with the same SIREN is refused."""
+    raw, lines, _ = _edited("association-horizons", (('siren: "782345672"', 'siren: "782345671"'),))
     validate_contract("association-horizons", raw, lines, draft=True, signed=True)
     with pytest.raises(CpomError) as caught:
         validate_contract("association-horizons", raw, lines, draft=True, signed=False)

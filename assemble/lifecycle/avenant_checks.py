@@ -95,23 +95,14 @@ def check_retroactivity(avenant: AvenantFile, path: Path, signed: dt.date | None
 
 
 def avenant_file_problems(folder: Path, signed_versions: int, after: ContractData) -> list[Problem]:
-    """What `make check` can say of a contract's avenant files without building anything:
+    """What `make check` can say of a signed contract's avenant files without building:
     their sequence, the pending file's fields, its dates, the délibérations and objectives it
     names. `signed_versions`: how many versions are archived (the contract, then avenants)."""
     if not folder.is_dir():
         return []
-    files = sorted(p for p in folder.iterdir() if AVENANT_FILE.fullmatch(p.name))
     if not signed_versions:
-        return [
-            Problem(
-                "avenant.sequence",
-                "fichier d'avenant alors qu'aucune version signée du contrat n'est archivée",
-                path,
-                hint="archivez d'abord le contrat signé (make archive C=<id> SIGNED=<fichier>) ; "
-                "un avenant modifie un contrat signé",
-            )
-            for path in files
-        ]
+        # Prepared before the signed contract is archived: `make avenant` will say so.
+        return []
     problems: list[Problem] = []
     try:
         check_sequence(folder, signed_versions)
