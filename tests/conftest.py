@@ -39,6 +39,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The longest modules (measured with --durations), started first so that pytest-xdist's
+# workers do not end on one of them while the other waits.
+LONGEST_FIRST = (
+    "test_redline.py",
+    "test_avenant_chain.py",
+    "test_consolidated.py",
+    "test_avenants.py",
+    "test_bad_inputs.py",
+    "test_versions.py",
+    "test_archive_signed.py",
+    "test_archive.py",
+    "test_lint.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest modules first, the others in their usual order; tests are independent."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
