@@ -74,8 +74,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite on every core (pytest-xdist); a module's tests stay on one worker (docs/architecture.md).
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadscope
 
 bench: $(STAMP)
 	$(CPOM) bench -- $(C)

@@ -1,8 +1,19 @@
-"""Shared fixtures: the repository as a Project, builds into temporary folders."""
+"""Shared fixtures: the repository as a Project, builds into temporary folders.
+
+Each expensive state is made once per test run (`shared_folder`: the first xdist worker that
+needs it makes it under a lock, the others wait and reuse it). These are READ-ONLY, shared by
+every test: `built_sample` (the sample built once), `sample_outputs`, `all_outputs`,
+`built_repository`, `archived_once` (the sample archived as v1), `two_versions` (v1, then its
+avenant as v2), `sample_avenant` (the signed sample's avenant n° 1 drafted). A test that
+changes files takes a PRIVATE copy: `repository` (of built_repository, as the current folder),
+`scratch_project`, `copy_repository(shared, tmp_path / …)`, `copy_project`, `signed_copy`.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +37,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="réécrit les fichiers de référence de tests/golden au lieu de les comparer",
     )
+
+
+# The longest modules (measured with --durations), started first so that pytest-xdist's
+# workers do not end on one of them while the other waits.
+LONGEST_FIRST = (
+    "test_redline.py",
+    "test_avenant_chain.py",
+    "test_consolidated.py",
+    "test_avenants.py",
+    "test_bad_inputs.py",
+    "test_versions.py",
+    "test_archive_signed.py",
+    "test_archive.py",
+    "test_lint.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest modules first, the others in their usual order; tests are independent."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")
@@ -56,18 +92,70 @@ def copy_project(target: Path, contracts: list[str] | None = None, locked: bool 
     return Project(target)
 
 
+def shared_folder(
+    factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]
+) -> Path:
+    """A folder `make` fills once per test run, whichever pytest-xdist worker asks first.
+
+    Workers of one run share the parent of their temporary folders; a lock file makes the
+    others wait while the first one builds, and a marker written after `make` returned tells
+    them it is complete (a `make` that failed is tried again by the next test that asks)."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    shared = base / "partage"
+    shared.mkdir(exist_ok=True)
+    folder, done = shared / name, shared / f"{name}.fait"
+    with open(shared / f"{name}.verrou", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True)
+
+
 @pytest.fixture(scope="session")
-def sample_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Outputs:
+def built_sample(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Project:
+    """A copy of the repository with the sample alone, built once, as `make contract` does."""
+
+    def make(root: Path) -> None:
+        build_contract(copy_project(root, [SAMPLE]), SAMPLE, library)
+
+    return Project(shared_folder(tmp_path_factory, "echantillon", make))
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(built_sample: Project) -> Outputs:
     """The sample contract built once for the whole session, as `make contract` does."""
-    project = copy_project(tmp_path_factory.mktemp("sample"), [SAMPLE])
-    return build_contract(project, SAMPLE, library)
+    outputs = Outputs.of(built_sample.build / SAMPLE, SAMPLE)
+    assert all(path.is_file() for path in outputs.paths())
+    return outputs
 
 
 @pytest.fixture(scope="session")
-def all_outputs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Outputs]:
-    """Every sample contract built once, as `make contracts` does."""
-    project = copy_project(tmp_path_factory.mktemp("all"))
-    return {cid: build_contract(project, cid, library) for cid in project.contract_ids()}
+def all_outputs(
+    tmp_path_factory: pytest.TempPathFactory, library: Library, built_sample: Project
+) -> dict[str, Outputs]:
+    """Every sample contract built once, as `make contracts` does (the sample's build reused)."""
+    contracts = [cid for cid in Project(ROOT).contract_ids() if cid != SAMPLE]
+
+    def make(root: Path) -> None:
+        _copy_tree(built_sample.root, root)
+        for contract in contracts:
+            shutil.copytree(ROOT / "contracts" / contract, root / "contracts" / contract)
+        project = Project(root)
+        for contract in contracts:
+            build_contract(project, contract, library)
+
+    project = Project(shared_folder(tmp_path_factory, "tous", make))
+    outputs = {cid: Outputs.of(project.build / cid, cid) for cid in project.contract_ids()}
+    assert all(path.is_file() for made in outputs.values() for path in made.paths())
+    return outputs
 
 
 @pytest.fixture
@@ -140,13 +228,18 @@ def signed_copy(target: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
-def built_repository(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Path:
+def built_repository(tmp_path_factory: pytest.TempPathFactory, built_sample: Project) -> Path:
     """A copy of the whole repository (archive included) with the sample already built once."""
-    root = tmp_path_factory.mktemp("depot") / "depot"
-    project = copy_project(root)
-    shutil.copytree(ROOT / "archive", root / "archive")
-    build_contract(project, SAMPLE, library)
-    return root
+
+    def make(folder: Path) -> None:
+        root = folder / "depot"
+        _copy_tree(built_sample.root, root)
+        for contract in Project(ROOT).contract_ids():
+            if contract != SAMPLE:
+                shutil.copytree(ROOT / "contracts" / contract, root / "contracts" / contract)
+        shutil.copytree(ROOT / "archive", root / "archive")
+
+    return shared_folder(tmp_path_factory, "depot", make) / "depot"
 
 
 @pytest.fixture
@@ -184,17 +277,26 @@ def _fingerprint(path: Path) -> str:
         return "illisible"
 
 
-def archive_two_versions(target: Path) -> Project:
-    """The sample archived as signed (v1), then its avenant n° 1 archived too (v2)."""
+def archive_first_version(project: Project) -> Project:
+    """A built sample archived as signed (v1): its built PDF is the signed file."""
+    import datetime as dt
+
+    from assemble.archive.store import archive_version
+
+    signed = project.root / "CPOM signé.pdf"
+    signed.write_bytes(Outputs.of(project.build / SAMPLE, SAMPLE).pdf.read_bytes())
+    archive_version(project, SAMPLE, signed, dt.date(2026, 12, 15))
+    return project
+
+
+def archive_second_version(project: Project) -> Project:
+    """A sample archived as v1 (archive_first_version), its avenant n° 1 archived as v2."""
     import datetime as dt
 
     from assemble.archive.store import archive_version
     from assemble.pipeline import build_avenant
 
-    project = copy_project(target, [SAMPLE])
-    signed = target / "CPOM signé.pdf"
-    signed.write_bytes(build_contract(project, SAMPLE).pdf.read_bytes())
-    archive_version(project, SAMPLE, signed, dt.date(2026, 12, 15))
+    target = project.root
     edit(project.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 3")
     draft = build_avenant(project, SAMPLE)
     assert draft is not None
@@ -204,10 +306,47 @@ def archive_two_versions(target: Path) -> Project:
     return project
 
 
+def archive_two_versions(target: Path) -> Project:
+    """The sample archived as signed (v1), then its avenant n° 1 archived too (v2)."""
+    project = copy_project(target, [SAMPLE])
+    build_contract(project, SAMPLE)
+    return archive_second_version(archive_first_version(project))
+
+
 @pytest.fixture(scope="session")
-def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def archived_once(tmp_path_factory: pytest.TempPathFactory, built_sample: Project) -> Project:
+    """The built sample archived as v1 (its built PDF as signed file); copy it to change it."""
+
+    def make(folder: Path) -> None:
+        _copy_tree(built_sample.root, folder / "depot")
+        archive_first_version(Project(folder / "depot"))
+
+    return Project(shared_folder(tmp_path_factory, "archive-v1", make) / "depot")
+
+
+@pytest.fixture(scope="session")
+def two_versions(tmp_path_factory: pytest.TempPathFactory, archived_once: Project) -> Project:
     """A repository whose sample has two archived versions; copy it before changing it."""
-    return archive_two_versions(tmp_path_factory.mktemp("deux-versions") / "depot")
+
+    def make(folder: Path) -> None:
+        _copy_tree(archived_once.root, folder / "depot")
+        archive_second_version(Project(folder / "depot"))
+
+    return Project(shared_folder(tmp_path_factory, "deux-versions", make) / "depot")
+
+
+@pytest.fixture(scope="session")
+def sample_avenant(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample with its committed archive (signed v1), its avenant n° 1 drafted by
+    `make avenant`; read-only."""
+    from assemble.pipeline import build_avenant
+
+    def make(root: Path) -> None:
+        project = copy_project(root, [SAMPLE])
+        shutil.copytree(ROOT / "archive" / SAMPLE, project.archive / SAMPLE)
+        assert build_avenant(project, SAMPLE) is not None
+
+    return Project(shared_folder(tmp_path_factory, "avenant-en-cours", make))
 
 
 def copy_repository(project: Project, target: Path) -> Project:

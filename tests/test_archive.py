@@ -28,7 +28,7 @@ from assemble.lifecycle.versions import collect_status
 from assemble.pipeline import build_contract, rebuild_version
 from assemble.project import Project
 
-from conftest import ROOT, SAMPLE, copy_project, copy_repository, edit
+from conftest import ROOT, SAMPLE, copy_repository, edit
 
 DATE = dt.date(2026, 12, 15)
 # What an archived contract version holds besides its manifest.
@@ -49,20 +49,19 @@ def _manifest(folder: Path) -> ManifestV2:
 
 
 @pytest.fixture(scope="module")
-def unsigned(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def unsigned(built_sample: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The sample built once, not archived yet; copy it before archiving into it."""
-    project = copy_project(tmp_path_factory.mktemp("projet") / "depot", [SAMPLE])
+    project = copy_repository(built_sample, tmp_path_factory.mktemp("projet") / "depot")
     signed = project.root / "CPOM signé.pdf"
-    signed.write_bytes(build_contract(project, SAMPLE).pdf.read_bytes())
+    signed.write_bytes((project.build / SAMPLE / f"{SAMPLE}.pdf").read_bytes())
     return project
 
 
 @pytest.fixture(scope="module")
-def archived(unsigned: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The sample archived once as v1 (the built PDF as signed file)."""
-    project = copy_repository(unsigned, tmp_path_factory.mktemp("archive") / "depot")
-    archive_version(project, SAMPLE, project.root / "CPOM signé.pdf", DATE)
-    return project
+def archived(archived_once: Project) -> Project:
+    """The sample archived once as v1 (the built PDF as signed file); read-only."""
+    assert archived_once.archive.joinpath(SAMPLE, "v1").is_dir()
+    return archived_once
 
 
 @pytest.fixture

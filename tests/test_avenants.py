@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from assemble.pipeline import build_avenant
 from assemble.project import Project
 from assemble.text.french import NBSP, NNBSP
 
-from conftest import LOZERE, ROOT, SAMPLE, copy_project, edit, signed_copy
+from conftest import LOZERE, SAMPLE, edit, signed_copy
 
 
 @pytest.fixture
@@ -217,13 +216,8 @@ def test_changes_the_tool_cannot_word_need_a_manual_article(project: Project) ->
     assert "par décision de son assemblée générale du 3 juin 2027" in text
 
 
-def test_sample_avenant_in_progress_reads_as_a_document(all_outputs: object) -> None:
-    del all_outputs  # the sample repository, built as `make contracts` does
-    project = copy_project(Path(__import__("tempfile").mkdtemp()), [SAMPLE])
-    shutil.copytree(ROOT / "archive" / SAMPLE, project.archive / SAMPLE)
-    draft = build_avenant(project, SAMPLE)
-    assert draft is not None
-    pdf = avenant_folder(project, SAMPLE, 1) / f"{SAMPLE}-avenant-1.pdf"
+def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project) -> None:
+    pdf = avenant_folder(sample_avenant, SAMPLE, 1) / f"{SAMPLE}-avenant-1.pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace(NBSP, " ")
     for expected in (
         "Avenant n° 1",

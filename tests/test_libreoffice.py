@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from assemble.lifecycle.avenant import avenant_folder
-from assemble.pipeline import build_avenant
-from assemble.project import Outputs
+from assemble.project import Outputs, Project
 
-from conftest import ROOT, SAMPLE, copy_project
+from conftest import SAMPLE
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -24,21 +25,51 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _convert(docx: Path, tmp_path: Path) -> PdfReader:
+Convert = Callable[[Path], PdfReader]
+
+
+@pytest.fixture(scope="module")
+def converted(
+    sample_outputs: Outputs,
+    all_outputs: dict[str, Outputs],
+    sample_avenant: Project,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Path]:
+    """Every .docx these tests open, converted to PDF by one LibreOffice run (each start costs
+    seconds); files of the same content are converted once. Keyed by the content's hash."""
     assert SOFFICE is not None
-    profile = tmp_path / "profile"
+    folder = tmp_path_factory.mktemp("libreoffice")
+    sources = [sample_outputs.docx, *(outputs.docx for outputs in all_outputs.values())]
+    sources.append(avenant_folder(sample_avenant, SAMPLE, 1) / f"{SAMPLE}-avenant-1.docx")
+    inputs: dict[str, Path] = {}
+    for source in sources:
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        if digest not in inputs:
+            inputs[digest] = folder / f"{digest}.docx"
+            shutil.copyfile(source, inputs[digest])
+    profile = folder / "profile"
     command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless"]
-    command += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)]
-    subprocess.run(command, check=True, capture_output=True, timeout=240)
-    return PdfReader(tmp_path / f"{docx.stem}.pdf")
+    command += ["--convert-to", "pdf", "--outdir", str(folder), *map(str, inputs.values())]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    return {digest: path.with_suffix(".pdf") for digest, path in inputs.items()}
+
+
+@pytest.fixture
+def convert(converted: dict[str, Path]) -> Convert:
+    """The PDF LibreOffice made of a .docx (see `converted`)."""
+
+    def read(docx: Path) -> PdfReader:
+        return PdfReader(converted[hashlib.sha256(docx.read_bytes()).hexdigest()])
+
+    return read
 
 
 def _text(reader: PdfReader) -> str:
     return "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
 
 
-def test_libreoffice_opens_the_docx(sample_outputs: Outputs, tmp_path: Path) -> None:
-    reader = _convert(sample_outputs.docx, tmp_path)
+def test_libreoffice_opens_the_docx(sample_outputs: Outputs, convert: Convert) -> None:
+    reader = convert(sample_outputs.docx)
     text = _text(reader)
     assert len(reader.pages) >= 10
     assert "Contrat pluriannuel d’objectifs et de moyens".upper() in text.upper()
@@ -50,21 +81,17 @@ def test_libreoffice_opens_the_docx(sample_outputs: Outputs, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("contract_id", ["groupe-ker-avel", "gcsms-estuaire"])
 def test_libreoffice_opens_the_other_samples(
-    contract_id: str, all_outputs: dict[str, Outputs], tmp_path: Path
+    contract_id: str, all_outputs: dict[str, Outputs], convert: Convert
 ) -> None:
-    text = _text(_convert(all_outputs[contract_id].docx, tmp_path))
+    text = _text(convert(all_outputs[contract_id].docx))
     assert "Règlement des litiges" in text
     assert "TABLEAU DE BORD DES INDICATEURS" in text.upper()  # headings in small capitals
     assert "Signature et cachet" in text
 
 
-def test_libreoffice_opens_the_avenant(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "depot", [SAMPLE])
-    shutil.copytree(ROOT / "archive" / SAMPLE, project.archive / SAMPLE)
-    draft = build_avenant(project, SAMPLE)
-    assert draft is not None
-    docx = avenant_folder(project, SAMPLE, 1) / f"{SAMPLE}-avenant-1.docx"
-    text = _text(_convert(docx, tmp_path))
+def test_libreoffice_opens_the_avenant(sample_avenant: Project, convert: Convert) -> None:
+    docx = avenant_folder(sample_avenant, SAMPLE, 1) / f"{SAMPLE}-avenant-1.docx"
+    text = _text(convert(docx))
     assert "AVENANT N° 1" in text.upper()
     assert "Les autres stipulations du contrat demeurent inchangées" in text
     assert "Signature et cachet" in text
@@ -85,10 +112,10 @@ def _article_pages(reader: PdfReader) -> dict[str, int]:
     "contract_id", ["association-horizons", "groupe-ker-avel", "gcsms-estuaire"]
 )
 def test_word_and_pdf_paginate_alike(
-    contract_id: str, all_outputs: dict[str, Outputs], tmp_path: Path
+    contract_id: str, all_outputs: dict[str, Outputs], convert: Convert
 ) -> None:
     """Same typeface and measures: LibreOffice's pages of the .docx match typst's PDF."""
-    word = _convert(all_outputs[contract_id].docx, tmp_path)
+    word = convert(all_outputs[contract_id].docx)
     pdf = PdfReader(all_outputs[contract_id].pdf)
     assert abs(len(word.pages) - len(pdf.pages)) <= 1, (len(word.pages), len(pdf.pages))
     in_word, in_pdf = _article_pages(word), _article_pages(pdf)
