@@ -27,7 +27,7 @@ from ..render.docx import render_docx
 from ..render.markdown import to_markdown
 from ..render.pdf import render_pdf
 from ..render.template_files import TEMPLATE_FILES, check_templates
-from ..render.typography import french_typography
+from ..render.typography import french_typography, profile_breaks
 from .echeancier import consolidated, own_schedule, recorded_contract
 from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
 
@@ -67,12 +67,12 @@ def render(doc: Document, templates: Path) -> Rendered:
     doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
-    ast = french_typography(to_pandoc(doc))
+    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
     return Rendered(
         doc,
         markdown,
-        render_docx(doc, ast, templates, epoch),
-        render_pdf(doc, ast, templates, epoch),
+        render_docx(doc, ast, templates, epoch, broken=True),
+        render_pdf(doc, ast, templates, epoch, broken=True),
     )
 
 

@@ -32,22 +32,29 @@ TABLE_STYLE_ID = "TableText"
 TABLE_HEADING_STYLE_ID = "TableHeading"
 
 
-def docx_body(doc: Document, ast: dict[str, Any]) -> dict[str, Any]:
+def docx_body(doc: Document, ast: dict[str, Any], *, broken: bool = False) -> dict[str, Any]:
     """The AST as the Word writer renders it: no cover metadata, the rendering profile's
-    filters applied."""
+    filters applied (`broken`: its line breaks are already, see `profile_breaks`)."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
-    if doc.rendu >= LINE_BREAKS:
+    if doc.rendu >= LINE_BREAKS and not broken:
         body_ast = line_breaks(body_ast, dates=doc.rendu >= DATES)
     return body_ast
 
 
 def render_docx(
-    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, filtered: bool = False
+    doc: Document,
+    ast: dict[str, Any],
+    templates: Path,
+    epoch: int,
+    *,
+    filtered: bool = False,
+    broken: bool = False,
 ) -> bytes:
     """The contract as .docx bytes: cover, body, signature page before the annexes.
 
-    `filtered`: the AST already went through `docx_body` (a redline merges two that did)."""
-    body_ast = ast if filtered else docx_body(doc, ast)
+    `filtered`: the AST already went through `docx_body` (a redline merges two that did);
+    `broken`: through `profile_breaks`."""
+    body_ast = ast if filtered else docx_body(doc, ast, broken=broken)
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
+import importlib.util
 import json
 import os
 import subprocess
 from pathlib import Path
 from typing import Any
-
-import pypandoc
 
 from ..core.errors import ToolError
 from .template_files import pandoc_template_error
@@ -18,7 +18,18 @@ from .typography import french_typography
 READER = "markdown-citations-raw_html-raw_attribute"
 
 
+@functools.cache
 def pandoc_path() -> str:
+    """The pandoc of the pypandoc-binary wheel, found without importing pypandoc (which loads
+    urllib and probes every pandoc on the PATH with a process each); pypandoc's own search
+    when the wheel ships no binary."""
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "files" / "pandoc"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    import pypandoc
+
     return str(pypandoc.get_pandoc_path())
 
 

@@ -28,10 +28,13 @@ PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
 
 
-def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
-    """The typst source of the contract, from the same AST as the .docx."""
+def render_typst(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+) -> str:
+    """The typst source of the contract, from the same AST as the .docx (`broken`: with its
+    profile's line breaks already, see `profile_breaks`)."""
     if doc.rendu >= LINE_BREAKS:
-        ast = typst_line_breaks(line_breaks(ast, dates=doc.rendu >= DATES))
+        ast = typst_line_breaks(ast if broken else line_breaks(ast, dates=doc.rendu >= DATES))
     context = template_context(doc)
     meta = with_meta(
         ast,
@@ -144,8 +147,10 @@ def compile_typst(
             ) from None
 
 
-def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    source = render_typst(doc, ast, templates, epoch)
+def render_pdf(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+) -> bytes:
+    source = render_typst(doc, ast, templates, epoch, broken=broken)
     return compile_typst(source, epoch, font_folders(templates), templates / TYPST_TEMPLATE)
 
 
