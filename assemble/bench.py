@@ -1,152 +1,262 @@
-"""`make bench`: the whole build of a contract against the bare toolchain on the same Markdown."""
+"""`make bench`: whole processes as a drafter runs them, each against its reference in the same
+run, alternating; then the stages of a build inside one process, and the redline's verdicts.
+
+Whole-process figures are wall times of `cpom` started as a command (interpreter, imports,
+work, exit) and of the reference tools started the same way; the peak memory of each is the
+kernel's account of the process and what it waited for (wait4), as /usr/bin/time -v gives it.
+"""
 
 from __future__ import annotations
 
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import typst
 from rich.console import Console
 from rich.table import Table
 
-from .compose.composer import compose
-from .contract.load import load_contract
 from .core.temporaries import private_folder
-from .library.clauses import load_library
-from .lifecycle.stages import epoch_of
-from .pipeline import build_contract, rebuild_version
 from .project import Project
 from .render import ooxml
-from .render.docx import render_docx
-from .render.markdown import to_markdown
 from .render.office import Job, office, run_jobs
-from .render.pandoc import markdown_to_ast, pandoc_path
-from .render.pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
+from .render.pdf import TYPST_TEMPLATE, font_folders
+
+# Goals of issue 16, each a ratio to a reference measured in the same run.
+HELP_SECONDS = 0.15  # `cpom --help`, seconds (its reference: the bare interpreter's start)
+BUILD_RATIO = 1.15  # one build / the bare toolchain on the same Markdown
+REDLINE_RATIO = 1 / 2.5  # our redline / python-redlines (Docxodus), as whole processes
+PEAK_MIB = 300  # peak memory of a process of ours
 
 
-def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
-    timings = []
-    for _ in range(repetitions):
+@dataclass(frozen=True)
+class Run:
+    """One or several processes run one after the other: wall time, largest peak memory."""
+
+    seconds: float
+    peak_mib: float
+
+
+@dataclass(frozen=True)
+class Row:
+    """A figure of the table: ours against a reference, and the goal it is held to."""
+
+    name: str
+    ours: float
+    reference: float
+    unit: str  # "s" or "Mio"
+    goal: float  # on the ratio, or on `ours` itself when `absolute`
+    absolute: bool = False
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.reference if self.reference else float("inf")
+
+    @property
+    def met(self) -> bool:
+        return (self.ours if self.absolute else self.ratio) <= self.goal
+
+
+Command = Sequence[str]
+
+
+def run_processes(commands: Sequence[Command], cwd: Path | None = None) -> Run:
+    """Run commands one after the other as whole processes; fail if one fails."""
+    seconds = 0.0
+    peak = 0
+    for command in commands:
         start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+        proc = subprocess.Popen(
+            list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        assert proc.stderr is not None
+        stderr = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds += time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, list(command), stderr=stderr)
+        peak = max(peak, usage.ru_maxrss)  # KiB on Linux
+    return Run(seconds, peak / 1024)
+
+
+def alternate(
+    ours: Callable[[], Run], reference: Callable[[], Run], repetitions: int
+) -> tuple[Run, Run]:
+    """Medians of both, run in turn (ABBA…) so that a busy moment weighs on both alike."""
+    mine: list[Run] = []
+    theirs: list[Run] = []
+    for index in range(repetitions):
+        pair = ((ours, mine), (reference, theirs))
+        for action, runs in pair if index % 2 == 0 else reversed(pair):
+            runs.append(action())
+    return _median(mine), _median(theirs)
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs))
+
+
+def cpom_command(project: Project, *args: str) -> list[str]:
+    """`cpom` as a drafter starts it: the console script next to this interpreter."""
+    script = Path(sys.executable).with_name("cpom")
+    start = [str(script)] if script.is_file() else [sys.executable, "-m", "assemble"]
+    return [*start, "--racine", str(project.root), *args]
+
+
+def bare_toolchain(project: Project, markdown: Path, tmp: Path) -> list[Command]:
+    """What a drafter would run by hand on the same Markdown: pandoc to Word, pandoc to
+    typst, then typst to PDF/A (the typst wheel is a library: a Python process compiles)."""
+    from .render.pandoc import pandoc_path
+
+    pandoc = pandoc_path()
+    reference = project.templates / "reference.docx"
+    template = project.templates / TYPST_TEMPLATE
+    compile_pdf = (
+        "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+        "font_paths=sys.argv[3:], pdf_standards=['a-2b'], ignore_system_fonts=True)"
+    )
+    return [
+        [pandoc, str(markdown), "-o", str(tmp / "bare.docx"), "--reference-doc", str(reference)],
+        [pandoc, str(markdown), "-t", "typst", "-o", str(tmp / "bare.typ")]
+        + ["--template", str(template)],
+        [sys.executable, "-c", compile_pdf, str(tmp / "bare.typ"), str(tmp / "bare.pdf")]
+        + font_folders(project.templates),
+    ]
 
 
 def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
-    """Print median times of the build, its stages and the bare toolchain, and their ratio."""
+    """Print every whole-process figure against its reference, then the stages of a build."""
+    rows: list[Row] = []
     with private_folder("bench") as tmp:
         # A copy: builds rewrite locks and history, which must not change under the drafter.
-        scratch = _scratch(project, contract_id, tmp)
-        outputs = build_contract(scratch, contract_id)  # warm caches, get the Markdown
-        markdown = outputs.markdown
-        whole = _median_seconds(lambda: build_contract(scratch, contract_id), repetitions)
-        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, tmp), repetitions)
-        stages = _stage_timings(scratch, contract_id, repetitions)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = Table(title=f"Construction de {contract_id} (médiane de {repetitions} passes)")
-    table.add_column("Mesure")
-    table.add_column("Secondes", justify="right")
-    table.add_column("Rapport à la chaîne nue", justify="right")
-    for name, seconds in stages:
-        table.add_row(f"  dont {name}", f"{seconds:.3f}", f"{seconds / bare:.2f}")
-    table.add_row("Construction complète (cpom build)", f"{whole:.3f}", f"{whole / bare:.2f}")
-    table.add_row("Chaîne nue (pandoc docx + pandoc typst + typst)", f"{bare:.3f}", "1.00")
-    out.print(table)
-    out.print(
-        f"rapport construction / chaîne nue : {whole / bare:.2f} ; "
-        f"mémoire maximale du processus : {peak_mib:.0f} Mio"
-    )
-    signed = project.archived_versions(contract_id)
-    if signed:
-        _bench_redline(project, contract_id, signed[-1], repetitions, out)
+        scratch = _scratch(project, tmp)
+        help_run, python_run = alternate(
+            lambda: run_processes([cpom_command(scratch, "--help")]),
+            lambda: run_processes([[sys.executable, "-c", "pass"]]),
+            max(repetitions, 5),
+        )
+        rows.append(
+            Row(
+                "démarrage : cpom --help / python -c pass",
+                help_run.seconds,
+                python_run.seconds,
+                "s",
+                HELP_SECONDS,
+                absolute=True,
+            )
+        )
+        for built in _built_samples(project, contract_id):
+            rows += _build_rows(scratch, built, repetitions, tmp)
+        signed = project.archived_versions(contract_id)
+        if signed:
+            rows += _redline_rows(scratch, contract_id, signed[-1], repetitions, tmp, out)
+        # Further rows (the batch of issue 16) are added here by their own module.
+        _print_rows(rows, repetitions, out)
+        _print_stages(scratch, contract_id, repetitions, out)
 
 
-def _bare_toolchain(project: Project, markdown: Path, tmp: Path) -> None:
-    """What a drafter would run by hand: pandoc to Word, pandoc to typst, typst to PDF."""
-    pandoc = pandoc_path()
-    reference = project.templates / "reference.docx"
-    subprocess.run(
-        [pandoc, str(markdown), "-o", str(tmp / "bare.docx"), "--reference-doc", str(reference)],
-        check=True,
-    )
-    subprocess.run(
-        [
-            pandoc,
-            str(markdown),
-            "-t",
-            "typst",
-            "-o",
-            str(tmp / "bare.typ"),
-            "--template",
-            str(project.templates / TYPST_TEMPLATE),
-        ],
-        check=True,
-    )
-    typst.compile(
-        str(tmp / "bare.typ"),
-        output=str(tmp / "bare.pdf"),
-        font_paths=font_folders(project.templates),
-        pdf_standards=["a-2b"],
-        ignore_system_fonts=True,
-    )
+def _built_samples(project: Project, contract_id: str) -> list[str]:
+    """The contract asked for and, when it is signed, a draft sample too."""
+    drafts = [c for c in project.contract_ids() if not project.archived_versions(c)]
+    extra = drafts[:1] if project.archived_versions(contract_id) and drafts else []
+    return [contract_id, *[c for c in extra if c != contract_id]]
 
 
-def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list[tuple[str, float]]:
-    library = load_library(project.clauses)
-    contract = load_contract(project.contract_folder(contract_id))
-    doc = compose(library, contract)
-    markdown = to_markdown(doc)
-    epoch = epoch_of(doc.timestamp)
-    ast = markdown_to_ast(markdown, epoch)
-    source = render_typst(doc, ast, project.templates, epoch)
+def _build_rows(scratch: Project, contract_id: str, repetitions: int, tmp: Path) -> list[Row]:
+    build = cpom_command(scratch, "build", "--", contract_id)
+    run_processes([build])  # warm the disk cache; gives the Markdown
+    markdown = scratch.build / contract_id / f"{contract_id}.md"
+    bare = bare_toolchain(scratch, markdown, tmp)
+    ours, theirs = alternate(
+        lambda: run_processes([build]), lambda: run_processes(bare), repetitions
+    )
     return [
-        (
-            "chargement de la bibliothèque",
-            _median_seconds(lambda: load_library(project.clauses), repetitions),
+        Row(
+            f"cpom build {contract_id} / chaîne nue", ours.seconds, theirs.seconds, "s", BUILD_RATIO
         ),
-        (
-            "validation des données",
-            _median_seconds(
-                lambda: load_contract(project.contract_folder(contract_id)), repetitions
-            ),
-        ),
-        (
-            "composition (Jinja, numérotation)",
-            _median_seconds(lambda: compose(library, contract), repetitions),
-        ),
-        (
-            "Markdown → AST pandoc + typographie",
-            _median_seconds(lambda: markdown_to_ast(markdown, epoch), repetitions),
-        ),
-        (
-            "Word (pandoc, docxtpl, assemblage)",
-            _median_seconds(lambda: render_docx(doc, ast, project.templates, epoch), repetitions),
-        ),
-        (
-            "typst (pandoc)",
-            _median_seconds(lambda: render_typst(doc, ast, project.templates, epoch), repetitions),
-        ),
-        (
-            "PDF/A (typst)",
-            _median_seconds(
-                lambda: compile_typst(source, epoch, font_folders(project.templates)), repetitions
-            ),
+        Row(
+            f"mémoire maximale : cpom build {contract_id} / chaîne nue",
+            ours.peak_mib,
+            theirs.peak_mib,
+            "Mio",
+            PEAK_MIB,
+            absolute=True,
         ),
     ]
 
 
-def _bench_redline(
-    project: Project, contract_id: str, version: str, repetitions: int, out: Console
-) -> None:
-    """Our redline against python-redlines (Docxodus engine) on the same pair of versions: the
-    time of each as a whole process, and what accepting and rejecting every change gives."""
+def _print_rows(rows: list[Row], repetitions: int, out: Console) -> None:
+    table = Table(title=f"Processus entiers, en alternance (médianes de {repetitions} passes)")
+    for column in ("Mesure", "Nous", "Référence", "Rapport", "Objectif", "Atteint"):
+        table.add_column(column, justify="left" if column == "Mesure" else "right")
+    for row in rows:
+        digits = 0 if row.unit == "Mio" else 3
+        goal = f"≤ {row.goal:.2f}{' ' + row.unit if row.absolute else ''}"
+        table.add_row(
+            row.name,
+            f"{row.ours:.{digits}f} {row.unit}",
+            f"{row.reference:.{digits}f} {row.unit}",
+            f"{row.ratio:.2f}",
+            goal,
+            "oui" if row.met else "non",
+        )
+    out.print(table)
+
+
+def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list[tuple[str, float]]:
+    """Median seconds of each stage of `cpom build`, in the order the pipeline runs them."""
+    from .library.clauses import load_library
+    from .lifecycle.stages import compose_draft, epoch_of
+    from .pipeline import build_contract
+    from .render.body import read_document, to_pandoc
+    from .render.docx import render_docx
+    from .render.pdf import compile_typst, render_typst
+    from .render.typography import french_typography, profile_breaks
+
+    build_contract(project, contract_id)  # warm: fonts, templates, history published
+    library = load_library(project.clauses)
+    composed = compose_draft(project, contract_id, library).document
+    doc = read_document(composed)
+    epoch = epoch_of(doc.timestamp)
+    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    source = render_typst(doc, ast, project.templates, epoch, broken=True)
+    fonts = font_folders(project.templates)
+    stages: list[tuple[str, Callable[[], object]]] = [
+        ("chargement de la bibliothèque (YAML, clauses)", lambda: load_library(project.clauses)),
+        (
+            "données, verrou et composition (Jinja, numérotation)",
+            lambda: compose_draft(project, contract_id, library),
+        ),
+        ("lecture du texte assemblé par pandoc", lambda: read_document(composed)),
+        (
+            "typographie et coupures de ligne",
+            lambda: profile_breaks(french_typography(to_pandoc(doc)), doc.rendu),
+        ),
+        (
+            "Word (pandoc, docxtpl, assemblage, zip)",
+            lambda: render_docx(doc, ast, project.templates, epoch, broken=True),
+        ),
+        (
+            "source typst (pandoc)",
+            lambda: render_typst(doc, ast, project.templates, epoch, broken=True),
+        ),
+        ("PDF/A (typst)", lambda: compile_typst(source, epoch, fonts)),
+        ("construction complète (cpom build)", lambda: build_contract(project, contract_id)),
+    ]
+    return [(name, _median_seconds(action, repetitions)) for name, action in stages]
+
+
+def _redline_rows(
+    scratch: Project, contract_id: str, version: str, repetitions: int, tmp: Path, out: Console
+) -> list[Row]:
+    """Our redline against python-redlines (Docxodus engine) on the same pair of versions, as
+    whole processes; then what accepting and rejecting every change gives, for each."""
     try:
         from python_redlines.engines import DocxodusEngine
     except ImportError:
@@ -154,31 +264,44 @@ def _bench_redline(
             "python-redlines absent : comparaison des redlines sautée (pip install -e '.[dev]')",
             markup=False,
         )
-        return
-    with private_folder("redline") as folder:
-        scratch = _scratch(project, contract_id, folder)
-        before = rebuild_version(scratch, contract_id, version)[0].docx
-        after = build_contract(scratch, contract_id).docx
-        engine = DocxodusEngine()
-        theirs_docx = folder / "docxodus.docx"
-        ours_command = [sys.executable, "-m", "assemble", "--racine", str(scratch.root)]
-        ours_command += ["redline", contract_id, "--de", version, "--a", "projet"]
-        ours_command += ["--auteur", "bench"]
-        theirs_command = [engine.extracted_binaries_path, "bench", str(before), str(after)]
-        theirs_command.append(str(theirs_docx))
-        ours = _median_seconds(lambda: _run(ours_command), repetitions)
-        theirs = _median_seconds(lambda: _run(theirs_command), repetitions)
-        startup_command = [sys.executable, "-c", "import assemble.cli"]
-        startup = _median_seconds(lambda: _run(startup_command), repetitions)
-        ours_docx = scratch.build / contract_id / f"redline-{version}-projet.docx"
-        redlines = {"cpom": ours_docx, "Docxodus": theirs_docx}
-        verdicts = _verdicts(redlines, before, after, folder, out)
-    out.print(
-        f"redline {version} → projet, processus entiers (médiane de {repetitions}) : cpom "
-        f"{ours:.2f} s, python-redlines (Docxodus) {theirs:.2f} s, rapport cpom / Docxodus "
-        f"{ours / theirs:.2f} (dont démarrage de Python et import de la CLI : {startup:.2f} s)",
-        markup=False,
+        return []
+    run_processes([cpom_command(scratch, "build", "--version", version, "--", contract_id)])
+    before = scratch.build / contract_id / version / f"{contract_id}.docx"
+    after = scratch.build / contract_id / f"{contract_id}.docx"
+    theirs_docx = tmp / "docxodus.docx"
+    ours_command = cpom_command(scratch, "redline", contract_id, "--de", version, "--a")
+    ours_command += ["projet", "--auteur", "bench"]
+    engine = DocxodusEngine()
+    theirs_command = [engine.extracted_binaries_path, "bench", str(before), str(after)]
+    theirs_command.append(str(theirs_docx))
+    ours, theirs = alternate(
+        lambda: run_processes([ours_command]),
+        lambda: run_processes([theirs_command]),
+        repetitions,
     )
+    ours_docx = scratch.build / contract_id / f"redline-{version}-projet.docx"
+    redlines = {"cpom": ours_docx, "Docxodus": theirs_docx}
+    _print_verdicts(_verdicts(redlines, before, after, tmp, out), version, out)
+    return [
+        Row(
+            f"redline {version} → projet / python-redlines (Docxodus)",
+            ours.seconds,
+            theirs.seconds,
+            "s",
+            REDLINE_RATIO,
+        ),
+        Row(
+            "mémoire maximale : redline / Docxodus",
+            ours.peak_mib,
+            theirs.peak_mib,
+            "Mio",
+            PEAK_MIB,
+            absolute=True,
+        ),
+    ]
+
+
+def _print_verdicts(verdicts: list[tuple[str, ...]], version: str, out: Console) -> None:
     table = Table(title=f"Tout accepter doit donner projet, tout refuser {version}")
     for column in ("Redline", "Lecteur", "Tout accepter", "Tout refuser", "Mots insérés"):
         table.add_column(column)
@@ -193,8 +316,24 @@ def _bench_redline(
     )
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, check=True, capture_output=True)
+def _print_stages(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
+    """The stages of one build inside a warm process (fonts, templates and caches loaded)."""
+    stages = _stage_timings(project, contract_id, repetitions)
+    table = Table(title=f"Étapes d'une construction dans un processus chaud ({contract_id})")
+    table.add_column("Étape")
+    table.add_column("Secondes", justify="right")
+    for name, seconds in stages:
+        table.add_row(name, f"{seconds:.3f}")
+    out.print(table)
+
+
+def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
+    timings = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
 
 
 def _verdicts(
@@ -258,12 +397,9 @@ def _verdict(got: list[str], expected: list[str]) -> str:
     return "oui" if extra == missing == 0 else f"non : +{extra} / −{missing}"
 
 
-def _scratch(project: Project, contract_id: str, root: Path) -> Project:
+def _scratch(project: Project, root: Path) -> Project:
     scratch = Project(root / "depot")
-    for folder in ("clauses", "clauses-avenant", "templates", "history"):
+    for folder in ("clauses", "clauses-avenant", "templates", "history", "contracts", "archive"):
         if (project.root / folder).is_dir():
             shutil.copytree(project.root / folder, scratch.root / folder)
-    shutil.copytree(project.contract_folder(contract_id), scratch.contracts / contract_id)
-    if (project.archive / contract_id).is_dir():
-        shutil.copytree(project.archive / contract_id, scratch.archive / contract_id)
     return scratch

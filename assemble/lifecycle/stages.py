@@ -25,7 +25,7 @@ from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
 from ..render.markdown import to_markdown
-from ..render.pdf import render_pdf
+from ..render.pdf import start_typst, typst_pdf
 from ..render.template_files import TEMPLATE_FILES, check_templates
 from ..render.typography import french_typography, profile_breaks
 from .echeancier import consolidated, own_schedule, recorded_contract
@@ -68,12 +68,11 @@ def render(doc: Document, templates: Path) -> Rendered:
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
-    return Rendered(
-        doc,
-        markdown,
-        render_docx(doc, ast, templates, epoch, broken=True),
-        render_pdf(doc, ast, templates, epoch, broken=True),
-    )
+    # pandoc writes the typst source while the .docx is made: two processes, two cores.
+    with start_typst(doc, ast, templates, epoch, broken=True) as typst_source:
+        docx = render_docx(doc, ast, templates, epoch, broken=True)
+        source = typst_source.result().decode("utf-8")
+    return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
 
 
 def assemble(

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,49 @@ def run_pandoc(args: list[str], data: bytes, epoch: int) -> bytes:
     proc = subprocess.run(
         [pandoc_path(), *args], input=data, capture_output=True, env=env, check=False
     )
-    if proc.returncode != 0:
-        stderr = proc.stderr.decode("utf-8", "replace")
+    return _checked(args, proc.returncode, proc.stdout, proc.stderr)
+
+
+class Background:
+    """A pandoc run started now, while the caller does other work: the process is started
+    by the calling thread (it inherits no resource bound set later, see compose.sandbox) and
+    a helper thread only feeds it and collects its output. Use it in a `with` block: leaving
+    it early stops pandoc."""
+
+    def __init__(self, args: list[str], data: bytes, epoch: int) -> None:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+        self._args = args
+        self._proc = subprocess.Popen(
+            [pandoc_path(), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self._output: tuple[bytes, bytes] = (b"", b"")
+        self._thread = threading.Thread(target=self._collect, args=(data,), daemon=True)
+        self._thread.start()
+
+    def _collect(self, data: bytes) -> None:
+        self._output = self._proc.communicate(data)
+
+    def result(self) -> bytes:
+        """pandoc's output, once it has finished; a located ToolError if it failed."""
+        self._thread.join()
+        return _checked(self._args, self._proc.returncode, *self._output)
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._thread.join()
+
+
+def _checked(args: list[str], returncode: int, stdout: bytes, stderr_bytes: bytes) -> bytes:
+    if returncode != 0:
+        stderr = stderr_bytes.decode("utf-8", "replace")
         template = _option(args, "--template")
         located = pandoc_template_error(stderr, template) if template else None
         if located is not None:
@@ -50,7 +92,7 @@ def run_pandoc(args: list[str], data: bytes, epoch: int) -> bytes:
             f"pandoc a échoué : {_without_backtrace(stderr)}",
             hint="signalez-le à l'équipe : l'entrée produite par l'outil est en cause",
         )
-    return proc.stdout
+    return stdout
 
 
 def _option(args: list[str], name: str) -> Path | None:
@@ -75,10 +117,19 @@ def markdown_to_ast(markdown: str, epoch: int) -> dict[str, Any]:
 
 def ast_to(ast: dict[str, Any], fmt: str, epoch: int, *extra: str | Path) -> bytes:
     """Write the AST in `fmt` (docx, typst…) with pandoc."""
+    return run_pandoc(_writer_args(fmt, extra), json.dumps(ast).encode("utf-8"), epoch)
+
+
+def start_ast_to(ast: dict[str, Any], fmt: str, epoch: int, *extra: str | Path) -> Background:
+    """`ast_to` started in the background (see `Background`)."""
+    return Background(_writer_args(fmt, extra), json.dumps(ast).encode("utf-8"), epoch)
+
+
+def _writer_args(fmt: str, extra: tuple[str | Path, ...]) -> list[str]:
     args = ["-f", "json", "-t", fmt, *(str(e) for e in extra)]
     if fmt == "docx":
         args += ["-o", "-"]
-    return run_pandoc(args, json.dumps(ast).encode("utf-8"), epoch)
+    return args
 
 
 def without_meta(ast: dict[str, Any], *keys: str) -> dict[str, Any]:
