@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
+    FileSystemBytecodeCache,
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
@@ -21,9 +25,11 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 
+from ..core.cache import Cache
 from ..core.errors import CpomError
 from ..core.limits import DOCUMENT_OUTPUT
 from ..text import french, grammar
+from . import sandbox
 from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
 
 
@@ -213,6 +219,28 @@ class _SourceLoader(BaseLoader):
         return source.text, _frame_name(template), lambda: True
 
 
+def _bytecode_cache(env: BoundedSandbox, cache: Cache | None) -> BytecodeCache | None:
+    """Compiled clause templates kept between runs (compiling is most of composing's time).
+
+    Jinja names an entry by the template's name and checks its source text; the folder is
+    named by what else shapes the compiled code: Jinja, Python, the sandbox and its options,
+    and this module's and the sandbox's own source.
+    """
+    if cache is None or cache.folder is None:
+        return None
+    shaping = Cache.key(
+        jinja2.__version__,
+        sys.version,
+        type(env).__qualname__,
+        repr(sorted(env.intercepted_binops)),
+        repr((env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape)),
+        Path(__file__).read_bytes(),
+        Path(sandbox.__file__).read_bytes(),
+    )
+    folder = cache.kind(f"jinja-{shaping[:16]}")
+    return None if folder is None else FileSystemBytecodeCache(str(folder))
+
+
 def _frame_name(template: str) -> str:
     return f"<clause {template}>"
 
@@ -220,7 +248,7 @@ def _frame_name(template: str) -> str:
 class ClauseRenderer:
     """Renders clause bodies and conditions against contract data."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Cache | None = None) -> None:
         self._loader = _SourceLoader()
         # Characters produced by this renderer, used for one contract: past DOCUMENT_OUTPUT,
         # the text that went over is an error and the renders after it are skipped.
@@ -234,6 +262,7 @@ class ClauseRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.bytecode_cache = _bytecode_cache(self.env, cache)
         self.env.filters.update({name: _strict(name, f) for name, f in FILTERS.items()})
         self.env.tests.update({name: _strict(name, f) for name, f in TESTS.items()})
 

@@ -89,7 +89,7 @@ def assemble(
     the draft as it was, for upgrade), which takes it from the history.
     """
     draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
-    return draft.contract, read_document(draft.document)
+    return draft.contract, read_document(draft.document, project.cache)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def compose_draft(
     if lock is not None:
         source = None if retired else project.lock_path(contract_id)
         effective = pinned_library(library, lock, project.history, source)
-    doc = compose(effective, contract, ClauseRenderer())
+    doc = compose(effective, contract, ClauseRenderer(project.cache))
     if not doc.articles():
         raise CpomError.one(
             "contract.no-article",
@@ -212,5 +212,6 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
-    doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
-    return contract, read_document(doc), lock
+    composed = compose(library, contract, ClauseRenderer(project.cache))
+    doc = dataclasses.replace(composed, rendu=lock.rendu)
+    return contract, read_document(doc, project.cache), lock

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..core.cache import Cache
 from ..core.errors import ToolError
 from .template_files import pandoc_template_error
 from .typography import french_typography
@@ -107,6 +108,37 @@ def _without_backtrace(stderr: str) -> str:
             break
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+@functools.cache
+def _pandoc_identity() -> str:
+    """What names the pandoc binary in a cache key: its path, size and modification time."""
+    path = pandoc_path()
+    try:
+        status = os.stat(path)
+    except OSError:
+        return path
+    return f"{path}|{status.st_size}|{status.st_mtime_ns}"
+
+
+def read_markdown(markdown: str, cache: Cache | None = None) -> dict[str, Any]:
+    """pandoc's reading of Markdown as JSON; kept in `cache` by the pandoc and the text, since
+    reading is most of what pandoc spends (a signed version's text never changes)."""
+    data = markdown.encode("utf-8")
+    key = Cache.key(_pandoc_identity(), READER, data)
+    kept = cache.get("pandoc-lecture", key) if cache else None
+    if kept is not None:
+        try:
+            found = json.loads(kept)
+        except ValueError:
+            found = None
+        if isinstance(found, dict) and "blocks" in found:
+            return found
+    raw = run_pandoc(["-f", READER, "-t", "json"], data, 0)
+    if cache:
+        cache.put("pandoc-lecture", key, raw)
+    parsed: dict[str, Any] = json.loads(raw)
+    return parsed
 
 
 def markdown_to_ast(markdown: str, epoch: int) -> dict[str, Any]:
