@@ -10,12 +10,19 @@ build/, and deleting the folder only costs time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import pickle
+import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ENTRIES = 400  # per kind: past this, the least recently written go (a few hundred Mio at most)
 OFF = ("non", "off", "0", "")
@@ -82,6 +89,32 @@ class Cache:
                 with suppress(FileNotFoundError):
                     os.unlink(temporary)
             _prune(folder)
+
+    def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave before for the same key. The key must name every
+        input, the tool's own code included (`code_identity`)."""
+        kept = self.get(name, key)
+        if kept is not None:
+            with suppress(Exception):  # a stale or damaged entry: computed again
+                value: T = pickle.loads(kept)  # noqa: S301 - the user's own cache folder
+                return value
+        value = compute()
+        with suppress(Exception):
+            self.put(name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+
+@functools.cache
+def code_identity() -> str:
+    """The tool's code as a cache key: every module of the package and the libraries that
+    shape a composed text, so that no result outlives the code that computed it."""
+    package = Path(__file__).resolve().parent.parent
+    parts: list[Any] = [sys.version]
+    for module in ("jinja2", "pydantic", "yaml", "babel"):
+        parts.append(f"{module} {getattr(sys.modules.get(module), '__version__', '?')}")
+    for path in sorted(package.rglob("*.py")):
+        parts += [str(path.relative_to(package)), path.read_bytes()]
+    return Cache.key(*parts)
 
 
 def _prune(folder: Path) -> None:

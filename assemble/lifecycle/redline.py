@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from ..compose.document import Article, Document
+from ..core.cache import Cache, code_identity
 from ..core.errors import UsageError
 from ..core.temporaries import private_folder
-from ..project import DRAFT, Project
+from ..project import DRAFT, LOCK_FILE, Project
 from ..render import ooxml
 from ..render import pandoc_nodes as pn
 from ..render.body import to_pandoc
 from ..render.docx import docx_body, render_docx
+from ..render.pandoc import pandoc_identity
 from ..render.pdf import render_pdf, visible_changes
 from ..render.typography import UNBREAKABLE, french_typography
 from .article_diff import changed, diff_documents
@@ -92,6 +94,29 @@ class Redline:
     changes: tuple[SectionChange, ...] = ()  # each article and annex changed, added, removed
 
 
+def loaded_version(
+    project: Project, contract_id: str, version: str
+) -> tuple[Version, dict[str, Any]]:
+    """A version and its Word AST (`_word_ast`). A recorded version's are kept in the cache by
+    its lock, its manifest and the tool's code: what a lock describes is composed once."""
+    name = ALIASES.get(version, version)
+    if name == DRAFT or project.cache.folder is None:
+        found = load_version(project, contract_id, version)
+        return found, _word_ast(found.document)
+    archived = project.archive / contract_id / name
+    parts: list[str | bytes] = [code_identity(), pandoc_identity(), contract_id, name]
+    for path in (archived / LOCK_FILE, project.version_lock_path(contract_id, name)):
+        parts.append(path.read_bytes() if path.is_file() else b"")
+    manifest = archived / MANIFEST
+    parts.append(manifest.read_bytes() if manifest.is_file() else b"")
+
+    def compute() -> tuple[Version, dict[str, Any]]:
+        found = load_version(project, contract_id, version)
+        return found, _word_ast(found.document)
+
+    return project.cache.remembered("redline-version", Cache.key(*parts), compute)
+
+
 def load_version(project: Project, contract_id: str, version: str) -> Version:
     """A version as recorded (from its lock and the history), or the working draft."""
     version = ALIASES.get(version, version)
@@ -140,11 +165,10 @@ def make_redline(
             project.contracts / contract_id,
             hint="FROM et TO désignent deux versions différentes (v1, v2… ou projet)",
         )
-    old = load_version(project, contract_id, before)
-    new = load_version(project, contract_id, after)
+    old, old_ast = loaded_version(project, contract_id, before)
+    new, new_ast = loaded_version(project, contract_id, after)
     when = date or dt.datetime.combine(new.date, dt.time(), tzinfo=dt.UTC)
     stamp = ooxml.Stamp.of(author or default_author(), when)
-    old_ast, new_ast = _word_ast(old.document), _word_ast(new.document)
     verdicts = {
         d.key: ("annexe" if d.part == "annexes" else "article", d.kind)
         for d in changed(diff_documents(old.document, new.document))

@@ -111,7 +111,7 @@ def _without_backtrace(stderr: str) -> str:
 
 
 @functools.cache
-def _pandoc_identity() -> str:
+def pandoc_identity() -> str:
     """What names the pandoc binary in a cache key: its path, size and modification time."""
     path = pandoc_path()
     try:
@@ -125,7 +125,7 @@ def read_markdown(markdown: str, cache: Cache | None = None) -> dict[str, Any]:
     """pandoc's reading of Markdown as JSON; kept in `cache` by the pandoc and the text, since
     reading is most of what pandoc spends (a signed version's text never changes)."""
     data = markdown.encode("utf-8")
-    key = Cache.key(_pandoc_identity(), READER, data)
+    key = Cache.key(pandoc_identity(), READER, data)
     kept = cache.get("pandoc-lecture", key) if cache else None
     if kept is not None:
         try:
