@@ -15,7 +15,6 @@ from .core import names
 from .core.files import check_targets, write_files
 from .core.scope import Scope
 from .core.temporaries import clean_stale_temporaries, private_folder
-from .lifecycle.stages import prepare_draft
 from .project import DRAFT, Outputs, Project
 
 if TYPE_CHECKING:  # the avenant, the redline and the schema are imported by their commands
@@ -29,6 +28,8 @@ def build_contract(
     project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
 ) -> Outputs:
     """Build the draft's three files and rewrite its lock; all written together or none."""
+    from .lifecycle.stages import prepare_draft
+
     folder = project.build / contract_id
     scope = project.draft_scope(contract_id)
     check_targets([*Outputs.of(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
@@ -57,7 +58,7 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
-        rendered = render(doc, tmp)
+        rendered = render(doc, tmp, project.cache)
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]

@@ -6,9 +6,7 @@ and the archive write what these stages return.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from ..compose.composer import compose
 from ..compose.document import Document
 from ..compose.templating import ClauseRenderer
 from ..contract.load import LoadedContract, load_contract
+from ..core.cache import Cache
 from ..core.errors import CpomError
 from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_bytes
@@ -25,6 +24,7 @@ from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
 from ..render.markdown import to_markdown
+from ..render.pandoc import epoch_of as epoch_of
 from ..render.pdf import start_typst, typst_pdf
 from ..render.template_files import TEMPLATE_FILES, check_templates
 from ..render.typography import french_typography, profile_breaks
@@ -56,13 +56,8 @@ class Rendered:
         }
 
 
-def epoch_of(day: dt.date) -> int:
-    """The fixed timestamp of generated files: midnight UTC of the contract's own date."""
-    return calendar.timegm(day.timetuple())
-
-
-def render(doc: Document, templates: Path) -> Rendered:
-    """Markdown, Word and PDF of a composed contract, in memory."""
+def render(doc: Document, templates: Path, cache: Cache | None = None) -> Rendered:
+    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx)."""
     check_templates(templates)
     doc = read_document(doc)
     markdown = to_markdown(doc)
@@ -70,7 +65,7 @@ def render(doc: Document, templates: Path) -> Rendered:
     ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
     # pandoc writes the typst source while the .docx is made: two processes, two cores.
     with start_typst(doc, ast, templates, epoch, broken=True) as typst_source:
-        docx = render_docx(doc, ast, templates, epoch, broken=True)
+        docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache)
         source = typst_source.result().decode("utf-8")
     return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
 
@@ -185,7 +180,7 @@ def prepare_composed(
     project: Project, contract: LoadedContract, doc: Document, library: Library
 ) -> Prepared:
     """Render a composed draft (a consolidated version, for an avenant) and make its lock."""
-    rendered = render(doc, project.templates)
+    rendered = render(doc, project.templates, project.cache)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
     templates = {name: Blob.read(project.templates / name) for name in TEMPLATE_FILES}

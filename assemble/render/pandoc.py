@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import copy
+import datetime as dt
 import functools
 import importlib.util
 import json
@@ -18,6 +20,11 @@ from .template_files import pandoc_template_error
 from .typography import french_typography
 
 READER = "markdown-citations-raw_html-raw_attribute"
+
+
+def epoch_of(day: dt.date) -> int:
+    """The fixed timestamp of generated files: midnight UTC of the contract's own date."""
+    return calendar.timegm(day.timetuple())
 
 
 @functools.cache
