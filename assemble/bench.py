@@ -73,23 +73,38 @@ class Row:
 Command = Sequence[str]
 
 
+# Runs one command and reports its wall time, peak memory and exit code. It runs in a small
+# process of its own: Linux counts in a child's peak memory the memory of the process that
+# forked it, so a command forked from the bench (or from pytest) would seem as large as them.
+_MEASURE = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_processes(commands: Sequence[Command], env: dict[str, str] | None = None) -> Run:
     """Run commands one after the other as whole processes; fail if one fails."""
     seconds = 0.0
     peak = 0
     for command in commands:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command], env=env, capture_output=True, check=False
         )
-        assert proc.stderr is not None
-        stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds += time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, list(command), stderr=stderr)
-        peak = max(peak, usage.ru_maxrss)  # KiB on Linux
+        taken, kib, code = proc.stdout.split()
+        if proc.returncode != 0 or int(code) != 0:
+            raise subprocess.CalledProcessError(int(code), list(command), stderr=proc.stderr)
+        seconds += float(taken)
+        peak = max(peak, int(kib))  # KiB on Linux
     return Run(seconds, peak / 1024)
 
 
