@@ -58,7 +58,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         TimeElapsedColumn(),
     )
     with (
-        Progress(*columns, console=err, transient=False) as progress,
+        Progress(*columns, console=err.rich, transient=False) as progress,
         ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
     ):
         task = progress.add_task("Construction des contrats", total=len(ids))
@@ -407,5 +407,5 @@ def cmd_codes(project: Project, args: argparse.Namespace) -> int:
 def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    run_bench(project, args.contrat, args.repetitions, out)
+    run_bench(project, args.contrat, args.repetitions, out.rich)
     return 0
