@@ -13,9 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -76,6 +74,8 @@ class Cache:
             return None
 
     def put(self, name: str, key: str, data: bytes) -> None:
+        import tempfile  # here: `cpom --help` imports this module, not tempfile's random
+
         folder = self.kind(name)
         if folder is None:
             return
@@ -93,6 +93,8 @@ class Cache:
     def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """`compute()`, or what it gave before for the same key. The key must name every
         input, the tool's own code included (`code_identity`)."""
+        import pickle
+
         kept = self.get(name, key)
         if kept is not None:
             with suppress(Exception):  # a stale or damaged entry: computed again
