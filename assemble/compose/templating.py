@@ -15,6 +15,7 @@ import jinja2
 from jinja2 import (
     BaseLoader,
     BytecodeCache,
+    Environment,
     FileSystemBytecodeCache,
     StrictUndefined,
     TemplateError,
@@ -23,6 +24,7 @@ from jinja2 import (
     UndefinedError,
     nodes,
 )
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 
 from ..core.cache import Cache
@@ -238,7 +240,20 @@ def _bytecode_cache(env: BoundedSandbox, cache: Cache | None) -> BytecodeCache |
         Path(sandbox.__file__).read_bytes(),
     )
     folder = cache.kind(f"jinja-{shaping[:16]}")
-    return None if folder is None else FileSystemBytecodeCache(str(folder))
+    return None if folder is None else _ByText(str(folder))
+
+
+class _ByText(FileSystemBytecodeCache):
+    """Entries named by the template's name and text: two versions of a clause, used by two
+    contracts, keep an entry each instead of replacing each other's."""
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        checksum = self.get_source_checksum(source)
+        bucket = Bucket(environment, self.get_cache_key(f"{name}|{checksum}", filename), checksum)
+        self.load_bytecode(bucket)
+        return bucket
 
 
 def _frame_name(template: str) -> str:
