@@ -11,7 +11,6 @@ build/, and deleting the folder only costs time.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -47,6 +46,8 @@ class Cache:
     @staticmethod
     def key(*parts: bytes | str) -> str:
         """The name of an entry: the hash of every part it depends on, each delimited."""
+        import hashlib  # here: `cpom --help` imports this module, not OpenSSL
+
         digest = hashlib.sha256()
         for part in parts:
             data = part.encode("utf-8") if isinstance(part, str) else part
