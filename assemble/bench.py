@@ -1,152 +1,309 @@
-"""`make bench`: the whole build of a contract against the bare toolchain on the same Markdown."""
+"""`make bench`: whole processes as a drafter runs them, each against its reference in the same
+run, alternating; then the stages of a build inside one process, and the redline's verdicts.
+
+Whole-process figures are wall times of `cpom` started as a command (interpreter, imports,
+work, exit) and of the reference tools started the same way; the peak memory of each is the
+kernel's account of the process and what it waited for (wait4), as /usr/bin/time -v gives it.
+"""
 
 from __future__ import annotations
 
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import typst
 from rich.console import Console
 from rich.table import Table
 
-from .compose.composer import compose
-from .contract.load import load_contract
 from .core.temporaries import private_folder
-from .library.clauses import load_library
-from .lifecycle.stages import epoch_of
-from .pipeline import build_contract, rebuild_version
+from .lifecycle.redline_verdicts import verdicts
 from .project import Project
-from .render import ooxml
-from .render.docx import render_docx
-from .render.markdown import to_markdown
-from .render.office import Job, office, run_jobs
-from .render.pandoc import markdown_to_ast, pandoc_path
-from .render.pdf import TYPST_TEMPLATE, compile_typst, font_folders, render_typst
+from .render.pdf import TYPST_TEMPLATE, font_folders
+
+# Goals of issue 16, each a ratio to a reference measured in the same run.
+HELP_SECONDS = 0.15  # `cpom --help`, seconds (its reference: the bare interpreter's start)
+BUILD_RATIO = 1.15  # one build / the bare toolchain on the same Markdown
+REDLINE_RATIO = 1 / 2.5  # our redline / python-redlines (Docxodus), as whole processes
+PEAK_MIB = 300  # peak memory of a process of ours
+# What `cpom build` imports: the floor of a whole-process build, before any work.
+BUILD_MODULES = (
+    "assemble.cli",
+    "assemble.commands",
+    "assemble.pipeline",
+    "assemble.lifecycle.stages",
+)
 
 
-def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
-    timings = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+@dataclass(frozen=True)
+class Run:
+    """One or several processes run one after the other: wall time, largest peak memory."""
+
+    seconds: float
+    peak_mib: float
 
 
-def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
-    """Print median times of the build, its stages and the bare toolchain, and their ratio."""
-    with private_folder("bench") as tmp:
-        # A copy: builds rewrite locks and history, which must not change under the drafter.
-        scratch = _scratch(project, contract_id, tmp)
-        outputs = build_contract(scratch, contract_id)  # warm caches, get the Markdown
-        markdown = outputs.markdown
-        whole = _median_seconds(lambda: build_contract(scratch, contract_id), repetitions)
-        bare = _median_seconds(lambda: _bare_toolchain(project, markdown, tmp), repetitions)
-        stages = _stage_timings(scratch, contract_id, repetitions)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = Table(title=f"Construction de {contract_id} (médiane de {repetitions} passes)")
-    table.add_column("Mesure")
-    table.add_column("Secondes", justify="right")
-    table.add_column("Rapport à la chaîne nue", justify="right")
-    for name, seconds in stages:
-        table.add_row(f"  dont {name}", f"{seconds:.3f}", f"{seconds / bare:.2f}")
-    table.add_row("Construction complète (cpom build)", f"{whole:.3f}", f"{whole / bare:.2f}")
-    table.add_row("Chaîne nue (pandoc docx + pandoc typst + typst)", f"{bare:.3f}", "1.00")
-    out.print(table)
-    out.print(
-        f"rapport construction / chaîne nue : {whole / bare:.2f} ; "
-        f"mémoire maximale du processus : {peak_mib:.0f} Mio"
-    )
-    signed = project.archived_versions(contract_id)
-    if signed:
-        _bench_redline(project, contract_id, signed[-1], repetitions, out)
+@dataclass(frozen=True)
+class Row:
+    """A figure of the table: ours against a reference, and the goal it is held to."""
+
+    name: str
+    ours: float
+    reference: float
+    unit: str  # "s" or "Mio"
+    goal: float | None  # on the ratio, or on `ours` itself when `absolute`; None: a measure
+    absolute: bool = False
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.reference if self.reference else float("inf")
+
+    @property
+    def met(self) -> bool | None:
+        if self.goal is None:
+            return None
+        return (self.ours if self.absolute else self.ratio) <= self.goal
 
 
-def _bare_toolchain(project: Project, markdown: Path, tmp: Path) -> None:
-    """What a drafter would run by hand: pandoc to Word, pandoc to typst, typst to PDF."""
+Command = Sequence[str]
+
+
+# Runs one command and reports its wall time, peak memory and exit code. It runs in a small
+# process of its own: Linux counts in a child's peak memory the memory of the process that
+# forked it, so a command forked from the bench (or from pytest) would seem as large as them.
+_MEASURE = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_processes(commands: Sequence[Command], env: dict[str, str] | None = None) -> Run:
+    """Run commands one after the other as whole processes; fail if one fails."""
+    seconds = 0.0
+    peak = 0
+    for command in commands:
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command], env=env, capture_output=True, check=False
+        )
+        taken, kib, code = proc.stdout.split()
+        if proc.returncode != 0 or int(code) != 0:
+            raise subprocess.CalledProcessError(int(code), list(command), stderr=proc.stderr)
+        seconds += float(taken)
+        peak = max(peak, int(kib))  # KiB on Linux
+    return Run(seconds, peak / 1024)
+
+
+def alternate(
+    ours: Callable[[], Run], reference: Callable[[], Run], repetitions: int
+) -> tuple[Run, Run]:
+    """Medians of both, run in turn (ABBA…) so that a busy moment weighs on both alike."""
+    mine: list[Run] = []
+    theirs: list[Run] = []
+    for index in range(repetitions):
+        pair = ((ours, mine), (reference, theirs))
+        for action, runs in pair if index % 2 == 0 else reversed(pair):
+            runs.append(action())
+    return _median(mine), _median(theirs)
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs))
+
+
+def cpom_command(project: Project, *args: str) -> list[str]:
+    """`cpom` as a drafter starts it: the console script next to this interpreter."""
+    script = Path(sys.executable).with_name("cpom")
+    start = [str(script)] if script.is_file() else [sys.executable, "-m", "assemble"]
+    return [*start, "--racine", str(project.root), *args]
+
+
+def bare_toolchain(project: Project, markdown: Path, tmp: Path) -> list[Command]:
+    """What a drafter would run by hand on the same Markdown: pandoc to Word, pandoc to
+    typst, then typst to PDF/A (the typst wheel is a library: a Python process compiles)."""
+    from .render.pandoc import pandoc_path
+
     pandoc = pandoc_path()
     reference = project.templates / "reference.docx"
-    subprocess.run(
-        [pandoc, str(markdown), "-o", str(tmp / "bare.docx"), "--reference-doc", str(reference)],
-        check=True,
+    template = project.templates / TYPST_TEMPLATE
+    compile_pdf = (
+        "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+        "font_paths=sys.argv[3:], pdf_standards=['a-2b'], ignore_system_fonts=True)"
     )
-    subprocess.run(
-        [
-            pandoc,
-            str(markdown),
-            "-t",
-            "typst",
-            "-o",
-            str(tmp / "bare.typ"),
-            "--template",
-            str(project.templates / TYPST_TEMPLATE),
-        ],
-        check=True,
-    )
-    typst.compile(
-        str(tmp / "bare.typ"),
-        output=str(tmp / "bare.pdf"),
-        font_paths=font_folders(project.templates),
-        pdf_standards=["a-2b"],
-        ignore_system_fonts=True,
-    )
-
-
-def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list[tuple[str, float]]:
-    library = load_library(project.clauses)
-    contract = load_contract(project.contract_folder(contract_id))
-    doc = compose(library, contract)
-    markdown = to_markdown(doc)
-    epoch = epoch_of(doc.timestamp)
-    ast = markdown_to_ast(markdown, epoch)
-    source = render_typst(doc, ast, project.templates, epoch)
     return [
-        (
-            "chargement de la bibliothèque",
-            _median_seconds(lambda: load_library(project.clauses), repetitions),
-        ),
-        (
-            "validation des données",
-            _median_seconds(
-                lambda: load_contract(project.contract_folder(contract_id)), repetitions
-            ),
-        ),
-        (
-            "composition (Jinja, numérotation)",
-            _median_seconds(lambda: compose(library, contract), repetitions),
-        ),
-        (
-            "Markdown → AST pandoc + typographie",
-            _median_seconds(lambda: markdown_to_ast(markdown, epoch), repetitions),
-        ),
-        (
-            "Word (pandoc, docxtpl, assemblage)",
-            _median_seconds(lambda: render_docx(doc, ast, project.templates, epoch), repetitions),
-        ),
-        (
-            "typst (pandoc)",
-            _median_seconds(lambda: render_typst(doc, ast, project.templates, epoch), repetitions),
-        ),
-        (
-            "PDF/A (typst)",
-            _median_seconds(
-                lambda: compile_typst(source, epoch, font_folders(project.templates)), repetitions
-            ),
-        ),
+        [pandoc, str(markdown), "-o", str(tmp / "bare.docx"), "--reference-doc", str(reference)],
+        [pandoc, str(markdown), "-t", "typst", "-o", str(tmp / "bare.typ")]
+        + ["--template", str(template)],
+        [sys.executable, "-c", compile_pdf, str(tmp / "bare.typ"), str(tmp / "bare.pdf")]
+        + font_folders(project.templates),
     ]
 
 
-def _bench_redline(
-    project: Project, contract_id: str, version: str, repetitions: int, out: Console
-) -> None:
-    """Our redline against python-redlines (Docxodus engine) on the same pair of versions: the
-    time of each as a whole process, and what accepting and rejecting every change gives."""
+def drafter_env(cache: Path | None) -> dict[str, str]:
+    """The environment of a drafter's shell: Python keeps its compiled modules (a
+    PYTHONDONTWRITEBYTECODE set here would recompile the package at every run), and the
+    tool's cache is the bench's own folder (`cache`), or off (None)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["CPOM_CACHE"] = str(cache) if cache is not None else "non"
+    return env
+
+
+def run_bench(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
+    """Print every whole-process figure against its reference, then the stages of a build."""
+    rows: list[Row] = []
+    with private_folder("bench") as tmp:
+        # A copy: builds rewrite locks and history, which must not change under the drafter.
+        scratch = _scratch(project, tmp)
+        warm = drafter_env(tmp / "cache")
+        help_run, python_run = alternate(
+            lambda: run_processes([cpom_command(scratch, "--help")], warm),
+            lambda: run_processes([[sys.executable, "-c", "pass"]], warm),
+            max(repetitions, 5),
+        )
+        rows.append(
+            Row(
+                "démarrage : cpom --help / python -c pass",
+                help_run.seconds,
+                python_run.seconds,
+                "s",
+                HELP_SECONDS,
+                absolute=True,
+            )
+        )
+        for built in _built_samples(project, contract_id):
+            rows += _build_rows(scratch, built, repetitions, tmp)
+        signed = project.archived_versions(contract_id)
+        if signed:
+            rows += _redline_rows(scratch, contract_id, signed[-1], repetitions, tmp, out)
+        # Further rows (the batch of issue 16) are added here by their own module.
+        _print_rows(rows, repetitions, out)
+        _print_stages(scratch, contract_id, repetitions, out)
+    out.print(
+        "cache chaud : les lectures de pandoc, les clauses compilées, la page de garde et les "
+        "versions enregistrées déjà calculées pour les mêmes entrées (docs/architecture.md) ; "
+        "sans cache : CPOM_CACHE=non, tout est recalculé.",
+        markup=False,
+    )
+
+
+def _built_samples(project: Project, contract_id: str) -> list[str]:
+    """The contract asked for and, when it is signed, a draft sample too."""
+    drafts = [c for c in project.contract_ids() if not project.archived_versions(c)]
+    extra = drafts[:1] if project.archived_versions(contract_id) and drafts else []
+    return [contract_id, *[c for c in extra if c != contract_id]]
+
+
+def _build_rows(scratch: Project, contract_id: str, repetitions: int, tmp: Path) -> list[Row]:
+    """One build against the bare toolchain, with the cache and without; and the floor: the
+    interpreter's start and the imports a build needs, against the same toolchain."""
+    build = cpom_command(scratch, "build", "--", contract_id)
+    warm, cold = drafter_env(tmp / "cache"), drafter_env(None)
+    run_processes([build], warm)  # warms the cache; gives the Markdown
+    bare = bare_toolchain(scratch, scratch.build / contract_id / f"{contract_id}.md", tmp)
+    rows: list[Row] = []
+    peaks: list[tuple[Run, Run]] = []
+    for label, env in (("cache chaud", warm), ("sans cache", cold)):
+        ours, theirs = alternate(_runner([build], env), _runner(bare, warm), repetitions)
+        peaks.append((ours, theirs))
+        name = f"cpom build {contract_id} ({label}) / chaîne nue"
+        rows.append(Row(name, ours.seconds, theirs.seconds, "s", BUILD_RATIO))
+    imports = [sys.executable, "-c", f"import {', '.join(BUILD_MODULES)}"]
+    floor, theirs = alternate(_runner([imports], warm), _runner(bare, warm), repetitions)
+    name = "  plancher : démarrer Python et importer ce qu'un build importe / chaîne nue"
+    rows.append(Row(name, floor.seconds, theirs.seconds, "s", None))
+    name = f"mémoire maximale : cpom build {contract_id} / chaîne nue"
+    ours_peak = max(p[0].peak_mib for p in peaks)
+    rows.append(Row(name, ours_peak, max(p[1].peak_mib for p in peaks), "Mio", PEAK_MIB, True))
+    return rows
+
+
+def _runner(commands: Sequence[Command], env: dict[str, str]) -> Callable[[], Run]:
+    return lambda: run_processes(commands, env)
+
+
+def _print_rows(rows: list[Row], repetitions: int, out: Console) -> None:
+    table = Table(title=f"Processus entiers, en alternance (médianes de {repetitions} passes)")
+    for column in ("Mesure", "Nous", "Référence", "Rapport", "Objectif", "Atteint"):
+        table.add_column(column, justify="left" if column == "Mesure" else "right")
+    for row in rows:
+        digits = 0 if row.unit == "Mio" else 3
+        goal = "" if row.goal is None else f"≤ {row.goal:.2f}"
+        if row.absolute:
+            goal += f" {row.unit}"
+        met = {None: "", True: "oui", False: "non"}[row.met]
+        table.add_row(
+            row.name,
+            f"{row.ours:.{digits}f} {row.unit}",
+            f"{row.reference:.{digits}f} {row.unit}",
+            f"{row.ratio:.2f}",
+            goal,
+            met,
+        )
+    out.print(table)
+
+
+def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list[tuple[str, float]]:
+    """Median seconds of each stage of `cpom build`, in the order the pipeline runs them."""
+    from .library.clauses import load_library
+    from .lifecycle.stages import compose_draft, epoch_of
+    from .pipeline import build_contract
+    from .render.body import read_document, to_pandoc
+    from .render.docx import render_docx
+    from .render.pdf import compile_typst, render_typst
+    from .render.typography import french_typography, profile_breaks
+
+    build_contract(project, contract_id)  # warm: fonts, templates, history published
+    library = load_library(project.clauses)
+    composed = compose_draft(project, contract_id, library).document
+    doc = read_document(composed)
+    epoch = epoch_of(doc.timestamp)
+    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    source = render_typst(doc, ast, project.templates, epoch, broken=True)
+    fonts = font_folders(project.templates)
+    stages: list[tuple[str, Callable[[], object]]] = [
+        ("chargement de la bibliothèque (YAML, clauses)", lambda: load_library(project.clauses)),
+        (
+            "données, verrou et composition (Jinja, numérotation)",
+            lambda: compose_draft(project, contract_id, library),
+        ),
+        ("lecture du texte assemblé par pandoc", lambda: read_document(composed)),
+        (
+            "typographie et coupures de ligne",
+            lambda: profile_breaks(french_typography(to_pandoc(doc)), doc.rendu),
+        ),
+        (
+            "Word (pandoc, docxtpl, assemblage, zip)",
+            lambda: render_docx(doc, ast, project.templates, epoch, broken=True),
+        ),
+        (
+            "source typst (pandoc)",
+            lambda: render_typst(doc, ast, project.templates, epoch, broken=True),
+        ),
+        ("PDF/A (typst)", lambda: compile_typst(source, epoch, fonts)),
+        ("construction complète (cpom build)", lambda: build_contract(project, contract_id)),
+    ]
+    return [(name, _median_seconds(action, repetitions)) for name, action in stages]
+
+
+def _redline_rows(
+    scratch: Project, contract_id: str, version: str, repetitions: int, tmp: Path, out: Console
+) -> list[Row]:
+    """Our redline against python-redlines (Docxodus engine) on the same pair of versions, as
+    whole processes; then what accepting and rejecting every change gives, for each."""
     try:
         from python_redlines.engines import DocxodusEngine
     except ImportError:
@@ -154,31 +311,48 @@ def _bench_redline(
             "python-redlines absent : comparaison des redlines sautée (pip install -e '.[dev]')",
             markup=False,
         )
-        return
-    with private_folder("redline") as folder:
-        scratch = _scratch(project, contract_id, folder)
-        before = rebuild_version(scratch, contract_id, version)[0].docx
-        after = build_contract(scratch, contract_id).docx
-        engine = DocxodusEngine()
-        theirs_docx = folder / "docxodus.docx"
-        ours_command = [sys.executable, "-m", "assemble", "--racine", str(scratch.root)]
-        ours_command += ["redline", contract_id, "--de", version, "--a", "projet"]
-        ours_command += ["--auteur", "bench"]
-        theirs_command = [engine.extracted_binaries_path, "bench", str(before), str(after)]
-        theirs_command.append(str(theirs_docx))
-        ours = _median_seconds(lambda: _run(ours_command), repetitions)
-        theirs = _median_seconds(lambda: _run(theirs_command), repetitions)
-        startup_command = [sys.executable, "-c", "import assemble.cli"]
-        startup = _median_seconds(lambda: _run(startup_command), repetitions)
-        ours_docx = scratch.build / contract_id / f"redline-{version}-projet.docx"
-        redlines = {"cpom": ours_docx, "Docxodus": theirs_docx}
-        verdicts = _verdicts(redlines, before, after, folder, out)
-    out.print(
-        f"redline {version} → projet, processus entiers (médiane de {repetitions}) : cpom "
-        f"{ours:.2f} s, python-redlines (Docxodus) {theirs:.2f} s, rapport cpom / Docxodus "
-        f"{ours / theirs:.2f} (dont démarrage de Python et import de la CLI : {startup:.2f} s)",
-        markup=False,
+        return []
+    warm, cold = drafter_env(tmp / "cache"), drafter_env(None)
+    rebuild = cpom_command(scratch, "build", "--version", version, "--", contract_id)
+    run_processes([rebuild], warm)
+    before = scratch.build / contract_id / version / f"{contract_id}.docx"
+    after = scratch.build / contract_id / f"{contract_id}.docx"
+    theirs_docx = tmp / "docxodus.docx"
+    ours_command = cpom_command(scratch, "redline", contract_id, "--de", version, "--a")
+    ours_command += ["projet", "--auteur", "bench"]
+    engine = DocxodusEngine()
+    theirs_command = [engine.extracted_binaries_path, "bench", str(before), str(after)]
+    theirs_command.append(str(theirs_docx))
+    run_processes([ours_command], warm)  # the cache as a drafter's after one redline
+    rows: list[Row] = []
+    peaks: list[float] = []
+    for label, env in (("cache chaud", warm), ("sans cache", cold)):
+        ours, theirs = alternate(
+            _runner([ours_command], env), _runner([theirs_command], warm), repetitions
+        )
+        peaks += [ours.peak_mib, theirs.peak_mib]
+        name = f"redline {version} → projet ({label}) / python-redlines (Docxodus)"
+        rows.append(Row(name, ours.seconds, theirs.seconds, "s", REDLINE_RATIO))
+    rows.append(
+        Row(
+            "mémoire maximale : redline / Docxodus",
+            max(peaks[0::2]),
+            max(peaks[1::2]),
+            "Mio",
+            PEAK_MIB,
+            absolute=True,
+        )
     )
+    ours_docx = scratch.build / contract_id / f"redline-{version}-projet.docx"
+    redlines = {"cpom": ours_docx, "Docxodus": theirs_docx}
+    rows_read, skipped = verdicts(redlines, before, after, tmp)
+    if skipped:
+        out.print(f"{skipped} : relecture par LibreOffice sautée", markup=False)
+    _print_verdicts(rows_read, version, out)
+    return rows
+
+
+def _print_verdicts(verdicts: list[tuple[str, ...]], version: str, out: Console) -> None:
     table = Table(title=f"Tout accepter doit donner projet, tout refuser {version}")
     for column in ("Redline", "Lecteur", "Tout accepter", "Tout refuser", "Mots insérés"):
         table.add_column(column)
@@ -193,77 +367,29 @@ def _bench_redline(
     )
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, check=True, capture_output=True)
+def _print_stages(project: Project, contract_id: str, repetitions: int, out: Console) -> None:
+    """The stages of one build inside a warm process (fonts, templates and caches loaded)."""
+    stages = _stage_timings(project, contract_id, repetitions)
+    table = Table(title=f"Étapes d'une construction dans un processus chaud ({contract_id})")
+    table.add_column("Étape")
+    table.add_column("Secondes", justify="right")
+    for name, seconds in stages:
+        table.add_row(name, f"{seconds:.3f}")
+    out.print(table)
 
 
-def _verdicts(
-    redlines: dict[str, Path], before: Path, after: Path, folder: Path, out: Console
-) -> list[tuple[str, ...]]:
-    """Each redline accepted and rejected by Word's rules (assemble.render.ooxml) and, when it is
-    installed, by LibreOffice; compared with the versions read the same way."""
-    rows: list[tuple[str, ...]] = []
-    for name, path in redlines.items():
-        root = ooxml.read_part(path.read_bytes())
-        inserted, deleted = ooxml.marked_words(root)
-        accepted = ooxml.paragraph_texts(ooxml.accept_all(root))
-        rejected = ooxml.paragraph_texts(ooxml.reject_all(root))
-        rows.append(
-            (
-                name,
-                "règles de Word",
-                _verdict(accepted, _texts(after)),
-                _verdict(rejected, _texts(before)),
-                str(inserted),
-                str(deleted),
-            )
-        )
-    found = office()
-    if isinstance(found, str):
-        out.print(f"{found} : relecture par LibreOffice sautée", markup=False)
-        return rows
-    jobs = [
-        Job(before, None, folder / "lo-before.docx"),
-        Job(after, None, folder / "lo-after.docx"),
-    ]
-    for name, path in redlines.items():
-        jobs += [
-            Job(path, "accept", folder / f"lo-{name}-accepted.docx"),
-            Job(path, "reject", folder / f"lo-{name}-rejected.docx"),
-        ]
-    run_jobs(jobs)
-    for name in redlines:
-        accepted_texts = _texts(folder / f"lo-{name}-accepted.docx")
-        rejected_texts = _texts(folder / f"lo-{name}-rejected.docx")
-        rows.append(
-            (
-                name,
-                "LibreOffice",
-                _verdict(accepted_texts, _texts(folder / "lo-after.docx")),
-                _verdict(rejected_texts, _texts(folder / "lo-before.docx")),
-                "",
-                "",
-            )
-        )
-    return rows
+def _median_seconds(action: Callable[[], object], repetitions: int) -> float:
+    timings = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
 
 
-def _texts(path: Path) -> list[str]:
-    return ooxml.paragraph_texts(ooxml.read_part(path.read_bytes()))
-
-
-def _verdict(got: list[str], expected: list[str]) -> str:
-    """« oui », or how many paragraphs are too many or missing (a changed one counts both)."""
-    extra, missing = ooxml.paragraph_mismatch(got, expected)
-    return "oui" if extra == missing == 0 else f"non : +{extra} / −{missing}"
-
-
-def _scratch(project: Project, contract_id: str, root: Path) -> Project:
+def _scratch(project: Project, root: Path) -> Project:
     scratch = Project(root / "depot")
-    for folder in ("clauses", "clauses-avenant", "templates", "history"):
+    for folder in ("clauses", "clauses-avenant", "templates", "history", "contracts", "archive"):
         if (project.root / folder).is_dir():
             shutil.copytree(project.root / folder, scratch.root / folder)
-    shutil.copytree(project.contract_folder(contract_id), scratch.contracts / contract_id)
-    if (project.archive / contract_id).is_dir():
-        shutil.copytree(project.archive / contract_id, scratch.archive / contract_id)
     return scratch

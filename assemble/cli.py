@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
-    project = Project(Path(args.racine).resolve())
+    from .core.cache import Cache
+
+    project = Project(Path(args.racine).resolve(), cache=Cache.of_user())
     # Each verb's modules are imported when it runs, not for --help or a usage error.
     from . import commands
     from .console import err

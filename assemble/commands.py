@@ -8,51 +8,21 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
-from .archive.index import INDEX
-from .archive.indexing import index_versions
-from .archive.listing import list_archive
-from .archive.store import archive_version
-from .archive.verify import verify_archive
-from .compose.checks import check_library
-from .compose.lint import lint_contract
 from .console import err, out
-from .contract.schema import check_schema_file
 from .core.errors import CpomError, Problem, ProblemCollector, UsageError
 from .core.files import write_files
 from .core.scope import Scope
-from .library.clauses import load_library
-from .lifecycle.avenant import AVENANTS, avenant_folder, describe_changes
-from .lifecycle.avenant import CONTEXT_NAMES as AVENANT_NAMES
-from .lifecycle.avenant import LIBRARY as AVENANT_LIBRARY
-from .lifecycle.avenant_checks import avenant_file_problems
-from .lifecycle.stages import compose_draft
-from .lifecycle.versions import (
-    STATE_LABELS,
-    clause_history,
-    clause_usage,
-    collect_status,
-    status_html,
-)
-from .pipeline import (
-    build_avenant,
-    build_contract,
-    build_everything,
-    build_redline,
-    rebuild_version,
-    record_version,
-    upgrade_contract,
-    write_schema,
-)
 from .project import Project
+
+# Each command imports the stages it runs when it runs: `cpom list` does not load pandoc,
+# docx or the Jinja sandbox, and `cpom build` does not load pypdf or the archive.
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import build_contract, rebuild_version
+
     if args.version:
         outputs, differ = rebuild_version(project, args.contrat, args.version)
         for path in (outputs.markdown, outputs.docx, outputs.pdf):
@@ -71,6 +41,12 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         for path in (outputs.markdown, outputs.docx, outputs.pdf):
             out.print(f"écrit {_shown(project, path)}", markup=False)
         return 0
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .pipeline import build_everything
+
     ids = project.contract_ids()
     if not ids:
         raise UsageError.one("usage.contract", "aucun contrat", project.contracts)
@@ -82,7 +58,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         TimeElapsedColumn(),
     )
     with (
-        Progress(*columns, console=err, transient=False) as progress,
+        Progress(*columns, console=err.rich, transient=False) as progress,
         ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
     ):
         task = progress.add_task("Construction des contrats", total=len(ids))
@@ -103,6 +79,16 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
 
     Exit 1 if any error; warnings are printed and leave the exit code at 0.
     """
+    from .compose.checks import check_library
+    from .compose.lint import lint_contract
+    from .contract.schema import check_schema_file
+    from .library.clauses import load_library
+    from .lifecycle.avenant import AVENANTS
+    from .lifecycle.avenant import CONTEXT_NAMES as AVENANT_NAMES
+    from .lifecycle.avenant import LIBRARY as AVENANT_LIBRARY
+    from .lifecycle.avenant_checks import avenant_file_problems
+    from .lifecycle.stages import compose_draft
+
     problems = ProblemCollector()
     library = None
     try:
@@ -156,6 +142,8 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_record(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import record_version
+
     name = record_version(project, args.contrat, args.statut)
     lock = project.version_lock_path(args.contrat, name)
     out.print(f"version {name} enregistrée : {_shown(project, lock)}", markup=False)
@@ -163,6 +151,8 @@ def cmd_record(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import upgrade_contract
+
     changes = upgrade_contract(project, args.contrat)
     if not changes:
         out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)
@@ -178,6 +168,11 @@ def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_status(project: Project, args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .library.clauses import load_library
+    from .lifecycle.versions import STATE_LABELS, clause_usage, collect_status, status_html
+
     library = load_library(project.clauses)
     statuses = collect_status(project, library)
     if args.clause:
@@ -229,6 +224,9 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_history(project: Project, args: argparse.Namespace) -> int:
+    from .library.clauses import load_library
+    from .lifecycle.versions import clause_history
+
     library = load_library(project.clauses)
     for version, motif in clause_history(project, library, args.clause):
         out.print(f"v{version}  {motif}", markup=False)
@@ -243,6 +241,9 @@ def _shown(project: Project, path: Path) -> str:
 
 
 def cmd_avenant(project: Project, args: argparse.Namespace) -> int:
+    from .lifecycle.avenant import avenant_folder, describe_changes
+    from .pipeline import build_avenant
+
     draft = build_avenant(project, args.contrat)
     if draft is None:
         signed = project.archived_versions(args.contrat)[-1]
@@ -261,6 +262,8 @@ def cmd_avenant(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_redline(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import build_redline
+
     paths, summary = build_redline(
         project, args.contrat, args.before, args.after, args.auteur, pdf=args.pdf
     )
@@ -271,6 +274,8 @@ def cmd_redline(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_archive(project: Project, args: argparse.Namespace) -> int:
+    from .archive.store import archive_version
+
     archived = archive_version(
         project, args.contrat, args.signe.resolve(), args.date, args.force, scan=args.scan
     )
@@ -304,6 +309,8 @@ def cmd_archive(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(project: Project, args: argparse.Namespace) -> int:
+    from .archive.verify import verify_archive
+
     report = verify_archive(project)
     _print_findings(report.problems)
     if report.errors:
@@ -322,6 +329,9 @@ def cmd_verify(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_index(project: Project, args: argparse.Namespace) -> int:
+    from .archive.index import INDEX
+    from .archive.indexing import index_versions
+
     added = index_versions(project, args.contrat)
     if not added:
         out.print(f"index de {args.contrat} complet : rien à ajouter.", markup=False)
@@ -332,6 +342,10 @@ def cmd_index(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_list(project: Project, args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .archive.listing import list_archive
+
     table = Table(title="Versions signées")
     for column in (
         "Contrat",
@@ -377,6 +391,8 @@ def _print_findings(problems: Sequence[Problem]) -> None:
 
 
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import write_schema
+
     path = write_schema(project.contracts)
     out.print(f"écrit {_shown(project, path)}", markup=False)
     return 0
@@ -400,5 +416,5 @@ def cmd_codes(project: Project, args: argparse.Namespace) -> int:
 def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    run_bench(project, args.contrat, args.repetitions, out)
+    run_bench(project, args.contrat, args.repetitions, out.rich)
     return 0

@@ -8,34 +8,28 @@ import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .compose.consolidated import consolidate
 from .contract.files import SCHEMA_FILE
-from .contract.schema import schema_text
 from .core import names
 from .core.files import check_targets, write_files
 from .core.scope import Scope
 from .core.temporaries import clean_stale_temporaries, private_folder
-from .library.clauses import Library, load_library
-from .lifecycle.avenant import (
-    AvenantDraft,
-    avenant_folder,
-    avenant_path,
-    pending_number,
-    prepare_avenant,
-)
-from .lifecycle.avenant_checks import check_sequence
-from .lifecycle.lock import version_lock
-from .lifecycle.redline import Summary, redline_files
-from .lifecycle.stages import assemble, compose_version, prepare_draft, render
-from .lifecycle.versions import ArticleUpgrade, compare_articles
 from .project import DRAFT, Outputs, Project
+
+if TYPE_CHECKING:  # the avenant, the redline and the schema are imported by their commands
+    from .library.clauses import Library
+    from .lifecycle.avenant import AvenantDraft
+    from .lifecycle.redline import Summary
+    from .lifecycle.versions import ArticleUpgrade
 
 
 def build_contract(
     project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
 ) -> Outputs:
     """Build the draft's three files and rewrite its lock; all written together or none."""
+    from .lifecycle.stages import prepare_draft
+
     folder = project.build / contract_id
     scope = project.draft_scope(contract_id)
     check_targets([*Outputs.of(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
@@ -50,6 +44,9 @@ def build_contract(
 
 def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[Outputs, list[str]]:
     """Rebuild a recorded version from its lock alone; return the files that differ from it."""
+    from .compose.consolidated import consolidate
+    from .lifecycle.stages import compose_version, render
+
     scope = project.build_scope(contract_id)
     folder = project.build / contract_id / names.version_name(version)
     check_targets(Outputs.of(folder, contract_id).paths(), scope)
@@ -61,7 +58,7 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
-        rendered = render(doc, tmp)
+        rendered = render(doc, tmp, project.cache)
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]
@@ -70,6 +67,8 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
 
 def record_version(project: Project, contract_id: str, statut: str = "enregistre") -> str:
     """Build the draft and record it as the next version (v1, v2…); return its name."""
+    from .lifecycle.lock import version_lock
+
     build_contract(project, contract_id)
     draft = version_lock(project, contract_id, DRAFT)
     numbers = [names.version_number(v) for v in project.recorded_versions(contract_id)]
@@ -84,6 +83,8 @@ def record_version(project: Project, contract_id: str, statut: str = "enregistre
 
 def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
     """Write the avenant and the consolidated contract; nothing when nothing changed."""
+    from .lifecycle.avenant import avenant_folder, prepare_avenant
+
     draft = prepare_avenant(project, contract_id)
     if draft is None:
         return None
@@ -101,6 +102,9 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
     """What `make contracts` does for one contract: the draft, or its pending avenant and the
     consolidated contract it leads to, and the redline since the signed version. Returns what
     was built, for the progress report."""
+    from .lifecycle.avenant import avenant_path, pending_number
+    from .lifecycle.avenant_checks import check_sequence
+
     built = [contract_id]
     signed = project.archived_versions(contract_id)
     pending = (
@@ -121,6 +125,10 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
 
 def upgrade_contract(project: Project, contract_id: str) -> list[ArticleUpgrade]:
     """Move a draft to the latest clause versions, rebuild it, and say which articles changed."""
+    from .library.clauses import load_library
+    from .lifecycle.stages import assemble
+    from .lifecycle.versions import compare_articles
+
     library = load_library(project.clauses)
     _, before = assemble(project, contract_id, library, retired=True)
     _, after = assemble(project, contract_id, library, latest=True)
@@ -140,12 +148,16 @@ def build_redline(
 ) -> tuple[list[Path], Summary]:
     """Write build/<id>/redline-<from>-<to>.docx (and .pdf): tracked changes from one to the
     other."""
+    from .lifecycle.redline import redline_files
+
     files, summary = redline_files(project, contract_id, before, after, author, date, pdf)
     write_files(files, project.build_scope(contract_id))
     return list(files), summary
 
 
 def write_schema(contracts: Path) -> Path:
+    from .contract.schema import schema_text
+
     path = contracts / SCHEMA_FILE
     write_files({path: schema_text().encode("utf-8")}, Scope.file(contracts, SCHEMA_FILE))
     return path

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .contract.files import CONTRACT_FILE
 from .core import names
+from .core.cache import Cache
 from .core.errors import UsageError
 from .core.reading import not_a_file, unreadable
 from .core.scope import Scope
@@ -32,6 +33,7 @@ class Project:
 
     root: Path
     output: Path | None = None  # where builds go; build/ under the root by default
+    cache: Cache = Cache(None)  # results kept between runs (core/cache.py); none by default
 
     @property
     def clauses(self) -> Path:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
@@ -19,11 +24,14 @@ from jinja2 import (
     UndefinedError,
     nodes,
 )
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 
+from ..core.cache import Cache
 from ..core.errors import CpomError
 from ..core.limits import DOCUMENT_OUTPUT
 from ..text import french, grammar
+from . import sandbox
 from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
 
 
@@ -213,6 +221,41 @@ class _SourceLoader(BaseLoader):
         return source.text, _frame_name(template), lambda: True
 
 
+def _bytecode_cache(env: BoundedSandbox, cache: Cache | None) -> BytecodeCache | None:
+    """Compiled clause templates kept between runs (compiling is most of composing's time).
+
+    Jinja names an entry by the template's name and checks its source text; the folder is
+    named by what else shapes the compiled code: Jinja, Python, the sandbox and its options,
+    and this module's and the sandbox's own source.
+    """
+    if cache is None or cache.folder is None:
+        return None
+    shaping = Cache.key(
+        jinja2.__version__,
+        sys.version,
+        type(env).__qualname__,
+        repr(sorted(env.intercepted_binops)),
+        repr((env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape)),
+        Path(__file__).read_bytes(),
+        Path(sandbox.__file__).read_bytes(),
+    )
+    folder = cache.kind(f"jinja-{shaping[:16]}")
+    return None if folder is None else _ByText(str(folder))
+
+
+class _ByText(FileSystemBytecodeCache):
+    """Entries named by the template's name and text: two versions of a clause, used by two
+    contracts, keep an entry each instead of replacing each other's."""
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        checksum = self.get_source_checksum(source)
+        bucket = Bucket(environment, self.get_cache_key(f"{name}|{checksum}", filename), checksum)
+        self.load_bytecode(bucket)
+        return bucket
+
+
 def _frame_name(template: str) -> str:
     return f"<clause {template}>"
 
@@ -220,7 +263,7 @@ def _frame_name(template: str) -> str:
 class ClauseRenderer:
     """Renders clause bodies and conditions against contract data."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Cache | None = None) -> None:
         self._loader = _SourceLoader()
         # Characters produced by this renderer, used for one contract: past DOCUMENT_OUTPUT,
         # the text that went over is an error and the renders after it are skipped.
@@ -234,6 +277,7 @@ class ClauseRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.bytecode_cache = _bytecode_cache(self.env, cache)
         self.env.filters.update({name: _strict(name, f) for name, f in FILTERS.items()})
         self.env.tests.update({name: _strict(name, f) for name, f in TESTS.items()})
 

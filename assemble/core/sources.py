@@ -11,7 +11,7 @@ import yaml
 
 from . import safe_yaml
 from .errors import CpomError
-from .safe_yaml import BoundedLoader, Builder, Refused, yaml_problem
+from .safe_yaml import BoundedLoader, Builder, FastBoundedLoader, Refused, yaml_problem
 
 Loc = safe_yaml.Loc
 
@@ -40,6 +40,12 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
     that a mistyped or hostile file is a located error, never a crash or an endless build.
     """
     try:
+        node = FastBoundedLoader(text).get_single_node()
+    except (yaml.YAMLError, Refused):
+        node = None  # read again below, for PyYAML's own messages and lines
+    else:
+        return _built(node, path, line_offset)
+    try:
         node = BoundedLoader(text).get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 + line_offset
@@ -64,6 +70,11 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> tuple[Any, LineMap
             line,
             "vérifiez l'indentation, les deux-points et les guillemets de cette ligne",
         ) from None
+    return _built(node, path, line_offset)
+
+
+def _built(node: yaml.Node | None, path: Path, line_offset: int) -> tuple[Any, LineMap]:
+    """Plain values and their lines from a composed document, under the alias budget."""
     lines: dict[Loc, int] = {}
     if node is None:
         return {}, LineMap(path, lines, line_offset)

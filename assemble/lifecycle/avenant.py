@@ -159,7 +159,7 @@ def prepare_avenant(
     context["visas_actes"] = avenant_visas(changes, before.data, after.data, avenant)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
-    rendered = render(document, project.templates)
+    rendered = render(document, project.templates, project.cache)
     this_act = Act(number, avenant.date_signature or signed_on, avenant.date_effet)
     consolidation = consolidation_after(
         before_lock, signed_acts(project, contract_id, before_doc.effective_date), this_act, changes

@@ -77,10 +77,17 @@ def lock_schedule(lock: Lock, project: Project, contract_id: str) -> Echeancier 
 def signed_schedule(project: Project, contract_id: str, version: str) -> Echeancier:
     """What the version signed for each exercice: recorded, or recomputed from its data."""
     lock = version_lock(project, contract_id, version)
+    return _signed_schedule(project, contract_id, lock, None)
+
+
+def _signed_schedule(
+    project: Project, contract_id: str, lock: Lock, data: LoadedContract | None
+) -> Echeancier:
+    """`signed_schedule` of a lock, from its recorded data when already read (`data`)."""
     recorded = lock_schedule(lock, project, contract_id)
     if recorded is not None:
         return recorded
-    facts = derive(recorded_contract(project, contract_id, lock).data)
+    facts = derive((data or recorded_contract(project, contract_id, lock)).data)
     return schedule_of(facts.financements, facts.exercices)
 
 
@@ -107,7 +114,7 @@ def pending(project: Project, contract_id: str, draft: LoadedContract) -> Consol
     before = recorded_contract(project, contract_id, lock)
     _check_dates(avenant, lines, path, before, draft)
     effet = Effet(number, avenant.date_effet, avenant.ouvertures, avenant.fermetures)
-    avant = signed_schedule(project, contract_id, signed[-1])
+    avant = _signed_schedule(project, contract_id, lock, before)
     apres, partages = splice(avant, before.data, draft.data, effet)
     return Consolidation(number, avant, apres, partages, effet, before)
 

@@ -23,21 +23,24 @@ from pathlib import Path
 from typing import Any
 
 from ..compose.document import Article, Document
+from ..core.cache import Cache, code_identity
 from ..core.errors import UsageError
 from ..core.temporaries import private_folder
-from ..project import DRAFT, Project
+from ..project import DRAFT, LOCK_FILE, Project
 from ..render import ooxml
 from ..render import pandoc_nodes as pn
 from ..render.body import to_pandoc
 from ..render.docx import docx_body, render_docx
+from ..render.pandoc import epoch_of, pandoc_identity
 from ..render.pdf import render_pdf, visible_changes
 from ..render.typography import UNBREAKABLE, french_typography
 from .article_diff import changed, diff_documents
-from .manifest import MANIFEST, parse_manifest
 from .redline_blocks import SectionChange, merge_body
 from .redline_settle import is_marker
 from .redline_words import Marks
-from .stages import assemble, compose_version, epoch_of
+
+MANIFEST = "manifeste.json"  # lifecycle/manifest.py's, without importing its models
+AVENANT_CLAUSES = "clauses-avenant"  # lifecycle/avenant.py's LIBRARY
 
 ALIASES = {"draft": DRAFT, "projet": DRAFT}
 
@@ -92,8 +95,57 @@ class Redline:
     changes: tuple[SectionChange, ...] = ()  # each article and annex changed, added, removed
 
 
+def loaded_version(
+    project: Project, contract_id: str, version: str
+) -> tuple[Version, dict[str, Any]]:
+    """A version and its Word AST (`_word_ast`), kept in the cache by everything they are
+    made of and the tool's code: a recorded version's lock and manifest, or every file the
+    draft is composed from. What a lock describes is composed once, and an unchanged draft
+    is not composed again (nor are its modules imported)."""
+    name = ALIASES.get(version, version)
+    if project.cache.folder is None:
+        found = load_version(project, contract_id, version)
+        return found, _word_ast(found.document)
+    parts: list[str | bytes] = [code_identity(), pandoc_identity(), contract_id, name]
+    if name == DRAFT:
+        parts += _draft_inputs(project, contract_id)
+    else:
+        archived = project.archive / contract_id / name
+        for path in (archived / LOCK_FILE, project.version_lock_path(contract_id, name)):
+            parts.append(path.read_bytes() if path.is_file() else b"")
+        manifest = archived / MANIFEST
+        parts.append(manifest.read_bytes() if manifest.is_file() else b"")
+
+    def compute() -> tuple[Version, dict[str, Any]]:
+        found = load_version(project, contract_id, version)
+        return found, _word_ast(found.document)
+
+    return project.cache.remembered("redline-version", Cache.key(*parts), compute)
+
+
+def _draft_inputs(project: Project, contract_id: str) -> list[str | bytes]:
+    """Every file a draft is composed from, by name and content: the library and the avenant
+    clauses, the published clause versions, the contract's folder (data, lock, avenant files,
+    own clauses) and its archive (signed versions' locks and data, for a consolidation)."""
+    found: list[str | bytes] = []
+    for folder in (
+        project.clauses,
+        project.root / AVENANT_CLAUSES,
+        project.root / "history" / "clauses",
+        project.contract_folder(contract_id),
+        project.archive / contract_id,
+    ):
+        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        found.append(str(folder.relative_to(project.root)))
+        for path in files:
+            found += [str(path.relative_to(folder)), path.read_bytes()]
+    return found
+
+
 def load_version(project: Project, contract_id: str, version: str) -> Version:
     """A version as recorded (from its lock and the history), or the working draft."""
+    from .stages import assemble, compose_version
+
     version = ALIASES.get(version, version)
     if version == DRAFT:
         doc = assemble(project, contract_id)[1]
@@ -105,6 +157,8 @@ def load_version(project: Project, contract_id: str, version: str) -> Version:
 def _signature_date(project: Project, contract_id: str, version: str, doc: Document) -> dt.date:
     """An archived version's signature date is its manifest's (an avenant's date, not the
     contract data's); a version recorded but not signed has its document's date."""
+    from .manifest import parse_manifest
+
     path = project.archive / contract_id / version / MANIFEST
     if path.is_file():
         manifest = parse_manifest(path.read_bytes(), path)
@@ -140,11 +194,10 @@ def make_redline(
             project.contracts / contract_id,
             hint="FROM et TO désignent deux versions différentes (v1, v2… ou projet)",
         )
-    old = load_version(project, contract_id, before)
-    new = load_version(project, contract_id, after)
+    old, old_ast = loaded_version(project, contract_id, before)
+    new, new_ast = loaded_version(project, contract_id, after)
     when = date or dt.datetime.combine(new.date, dt.time(), tzinfo=dt.UTC)
     stamp = ooxml.Stamp.of(author or default_author(), when)
-    old_ast, new_ast = _word_ast(old.document), _word_ast(new.document)
     verdicts = {
         d.key: ("annexe" if d.part == "annexes" else "article", d.kind)
         for d in changed(diff_documents(old.document, new.document))
@@ -232,7 +285,9 @@ def render_redline(project: Project, redline: Redline) -> bytes:
     """The redline as .docx bytes, in the TO version's templates, every revision marked."""
     epoch = epoch_of(redline.document.timestamp)
     with version_templates(project, redline.templates) as templates:
-        docx = render_docx(redline.document, redline.ast, templates, epoch, filtered=True)
+        docx = render_docx(
+            redline.document, redline.ast, templates, epoch, filtered=True, cache=project.cache
+        )
     root = ooxml.read_part(docx)
     ooxml.apply_markers(root, redline.stamp)
     ooxml.renumber_revisions(root)

@@ -94,7 +94,13 @@ def merge_body(
     for step in align(before, after, key=lambda s: s.key):
         if step.old is not None and step.new is not None:
             note(after[step.new].key)
-            blocks += diff_blocks(before[step.old].blocks, after[step.new].blocks, marks)
+            same = before[step.old].blocks == after[step.new].blocks
+            # An unchanged section is kept as it is: what diff_blocks would give, unaligned.
+            blocks += (
+                after[step.new].blocks
+                if same
+                else diff_blocks(before[step.old].blocks, after[step.new].blocks, marks)
+            )
         elif step.old is not None:
             note(before[step.old].key)
             blocks += _all_removed(before[step.old].blocks, DELETED, marks)

@@ -6,9 +6,7 @@ and the archive write what these stages return.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from ..compose.composer import compose
 from ..compose.document import Document
 from ..compose.templating import ClauseRenderer
 from ..contract.load import LoadedContract, load_contract
+from ..core.cache import Cache
 from ..core.errors import CpomError
 from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_bytes
@@ -25,9 +24,10 @@ from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
 from ..render.markdown import to_markdown
-from ..render.pdf import render_pdf
+from ..render.pandoc import epoch_of as epoch_of
+from ..render.pdf import start_typst, typst_pdf
 from ..render.template_files import TEMPLATE_FILES, check_templates
-from ..render.typography import french_typography
+from ..render.typography import french_typography, profile_breaks
 from .echeancier import consolidated, own_schedule, recorded_contract
 from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
 
@@ -56,24 +56,18 @@ class Rendered:
         }
 
 
-def epoch_of(day: dt.date) -> int:
-    """The fixed timestamp of generated files: midnight UTC of the contract's own date."""
-    return calendar.timegm(day.timetuple())
-
-
-def render(doc: Document, templates: Path) -> Rendered:
-    """Markdown, Word and PDF of a composed contract, in memory."""
+def render(doc: Document, templates: Path, cache: Cache | None = None) -> Rendered:
+    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx)."""
     check_templates(templates)
     doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
-    ast = french_typography(to_pandoc(doc))
-    return Rendered(
-        doc,
-        markdown,
-        render_docx(doc, ast, templates, epoch),
-        render_pdf(doc, ast, templates, epoch),
-    )
+    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    # pandoc writes the typst source while the .docx is made: two processes, two cores.
+    with start_typst(doc, ast, templates, epoch, broken=True) as typst_source:
+        docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache)
+        source = typst_source.result().decode("utf-8")
+    return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
 
 
 def assemble(
@@ -90,7 +84,7 @@ def assemble(
     the draft as it was, for upgrade), which takes it from the history.
     """
     draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
-    return draft.contract, read_document(draft.document)
+    return draft.contract, read_document(draft.document, project.cache)
 
 
 @dataclass(frozen=True)
@@ -123,7 +117,7 @@ def compose_draft(
     if lock is not None:
         source = None if retired else project.lock_path(contract_id)
         effective = pinned_library(library, lock, project.history, source)
-    doc = compose(effective, contract, ClauseRenderer())
+    doc = compose(effective, contract, ClauseRenderer(project.cache))
     if not doc.articles():
         raise CpomError.one(
             "contract.no-article",
@@ -186,7 +180,7 @@ def prepare_composed(
     project: Project, contract: LoadedContract, doc: Document, library: Library
 ) -> Prepared:
     """Render a composed draft (a consolidated version, for an avenant) and make its lock."""
-    rendered = render(doc, project.templates)
+    rendered = render(doc, project.templates, project.cache)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
     templates = {name: Blob.read(project.templates / name) for name in TEMPLATE_FILES}
@@ -213,5 +207,6 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
-    doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
-    return contract, read_document(doc), lock
+    composed = compose(library, contract, ClauseRenderer(project.cache))
+    doc = dataclasses.replace(composed, rendu=lock.rendu)
+    return contract, read_document(doc, project.cache), lock

@@ -18,16 +18,18 @@ from typing import Any
 from ..compose import ast
 from ..compose.ast_json import block_of, blocks_json, blocks_of
 from ..compose.document import Article, Document, Reference, Titre
+from ..core.cache import Cache
 from ..core.errors import ToolError
 from .markdown import signatures_id, to_markdown
-from .pandoc import READER, run_pandoc
+from .pandoc import read_markdown
 
 
-def read_document(doc: Document) -> Document:
-    """The Document with its typed blocks (unchanged if it has them already)."""
+def read_document(doc: Document, cache: Cache | None = None) -> Document:
+    """The Document with its typed blocks (unchanged if it has them already); pandoc's
+    reading is kept in `cache`."""
     if doc.typed:
         return doc
-    raw = json.loads(run_pandoc(["-f", READER, "-t", "json"], to_markdown(doc).encode(), 0))
+    raw = read_markdown(to_markdown(doc), cache)
     blocks: list[Any] = raw["blocks"]
     position = 0
 

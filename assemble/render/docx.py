@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import zipfile
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from lxml import etree
 from ..compose.consolidated import mention
 from ..compose.document import Document
 from ..compose.sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
+from ..core.cache import Cache, code_identity
 from ..core.errors import ToolError
 from .markdown import SIGNATURES_ID
 from .pandoc import ast_to, without_meta
@@ -32,22 +35,30 @@ TABLE_STYLE_ID = "TableText"
 TABLE_HEADING_STYLE_ID = "TableHeading"
 
 
-def docx_body(doc: Document, ast: dict[str, Any]) -> dict[str, Any]:
+def docx_body(doc: Document, ast: dict[str, Any], *, broken: bool = False) -> dict[str, Any]:
     """The AST as the Word writer renders it: no cover metadata, the rendering profile's
-    filters applied."""
+    filters applied (`broken`: its line breaks are already, see `profile_breaks`)."""
     body_ast = without_meta(ast, "title", "subtitle", "date", "author")
-    if doc.rendu >= LINE_BREAKS:
+    if doc.rendu >= LINE_BREAKS and not broken:
         body_ast = line_breaks(body_ast, dates=doc.rendu >= DATES)
     return body_ast
 
 
 def render_docx(
-    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, filtered: bool = False
+    doc: Document,
+    ast: dict[str, Any],
+    templates: Path,
+    epoch: int,
+    *,
+    filtered: bool = False,
+    broken: bool = False,
+    cache: Cache | None = None,
 ) -> bytes:
     """The contract as .docx bytes: cover, body, signature page before the annexes.
 
-    `filtered`: the AST already went through `docx_body` (a redline merges two that did)."""
-    body_ast = ast if filtered else docx_body(doc, ast)
+    `filtered`: the AST already went through `docx_body` (a redline merges two that did);
+    `broken`: through `profile_breaks`; `cache` keeps the cover and signature pages."""
+    body_ast = ast if filtered else docx_body(doc, ast, broken=broken)
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))
@@ -55,8 +66,8 @@ def render_docx(
         _tables_together(body)
         _space_after_tables(body)
     context = template_context(doc)
-    cover = _render_template(templates / "couverture.docx", context)
-    signatures = _render_template(templates / "signatures.docx", context)
+    cover = _render_template(templates / "couverture.docx", context, cache)
+    signatures = _render_template(templates / "signatures.docx", context, cache)
     _table_text_style(body)
     composer = Composer(body)
     if doc.consolidation is None:
@@ -74,9 +85,21 @@ def render_docx(
     return normalize_zip(out.getvalue(), doc.timestamp)
 
 
-def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Document:
-    env = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
+def _render_template(
+    path: Path, context: dict[str, Any], cache: Cache | None = None
+) -> docx.document.Document:
+    """A Word template rendered with the document's values; kept in `cache` by the template,
+    the values and the tool's code (a cover changes when its data does, not at every build)."""
     check_word_template(path)
+    key = ""
+    if cache is not None and cache.folder is not None:
+        values = json.dumps(context, sort_keys=True, ensure_ascii=False, default=repr)
+        key = Cache.key(code_identity(), path.read_bytes(), values)
+        kept = cache.get("parties-word", key)
+        if kept is not None:
+            with suppress(Exception):  # a damaged entry: rendered again
+                return docx.Document(io.BytesIO(kept))
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
     try:
         template = DocxTemplate(str(path))
         with budget():
@@ -99,6 +122,8 @@ def _render_template(path: Path, context: dict[str, Any]) -> docx.document.Docum
         ) from None
     out = io.BytesIO()
     template.save(out)
+    if key and cache is not None:
+        cache.put("parties-word", key, out.getvalue())
     return docx.Document(io.BytesIO(out.getvalue()))
 
 

@@ -12,7 +12,7 @@ from ..core.errors import ToolError
 from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_text
 from ..core.temporaries import private_folder
-from .pandoc import ast_to, with_meta
+from .pandoc import Background, start_ast_to, with_meta
 from .parts import template_context
 from .template_files import FONTS, typst_error
 from .typography import (
@@ -28,10 +28,21 @@ PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
 
 
-def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
-    """The typst source of the contract, from the same AST as the .docx."""
+def render_typst(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+) -> str:
+    """The typst source of the contract, from the same AST as the .docx (`broken`: with its
+    profile's line breaks already, see `profile_breaks`)."""
+    with start_typst(doc, ast, templates, epoch, broken=broken) as pandoc:
+        return pandoc.result().decode("utf-8")
+
+
+def start_typst(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+) -> Background:
+    """`render_typst`'s pandoc run, started in the background while the .docx is made."""
     if doc.rendu >= LINE_BREAKS:
-        ast = typst_line_breaks(line_breaks(ast, dates=doc.rendu >= DATES))
+        ast = typst_line_breaks(ast if broken else line_breaks(ast, dates=doc.rendu >= DATES))
     context = template_context(doc)
     meta = with_meta(
         ast,
@@ -54,7 +65,7 @@ def render_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int
     )
     if doc.consolidation is not None:
         _check_mention(templates / TYPST_TEMPLATE)
-    return ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE).decode("utf-8")
+    return start_ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE)
 
 
 def _check_mention(template: Path) -> None:
@@ -144,8 +155,14 @@ def compile_typst(
             ) from None
 
 
-def render_pdf(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> bytes:
-    source = render_typst(doc, ast, templates, epoch)
+def render_pdf(
+    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+) -> bytes:
+    return typst_pdf(render_typst(doc, ast, templates, epoch, broken=broken), templates, epoch)
+
+
+def typst_pdf(source: str, templates: Path, epoch: int) -> bytes:
+    """The PDF/A of a typst source written with `templates`."""
     return compile_typst(source, epoch, font_folders(templates), templates / TYPST_TEMPLATE)
 
 

@@ -98,6 +98,14 @@ _MONTH_BEFORE = re.compile(rf"(?:^|[\s'’(«])(?:{_MONTHS})$")
 _YEAR_AFTER = re.compile(r"^\d{4}(?!\d)")
 
 
+def profile_breaks(ast: dict[str, Any], rendu: int) -> dict[str, Any]:
+    """The AST with the line-break marks of a rendering profile (`line_breaks`), once for
+    every writer that renders it (`broken=True` in docx.py and pdf.py)."""
+    if rendu < LINE_BREAKS:
+        return ast
+    return line_breaks(ast, dates=rendu >= DATES)
+
+
 def line_breaks(ast: dict[str, Any], dates: bool = False) -> dict[str, Any]:
     """Keep together what a line must not split: legal citations with their numbers, numbers
     with their digit groups and « % » or « euros », hyphenated numbers and names, every word of

@@ -1,0 +1,117 @@
+"""The cache between runs never decides an output: the same bytes with it and without, and a
+changed input is computed again."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+from assemble.core.cache import Cache
+from assemble.core.errors import CpomError
+from assemble.lifecycle.stages import compose_draft
+from assemble.pipeline import build_contract, build_redline
+from assemble.project import Project
+from assemble.render.docx import _render_template
+from assemble.render.markdown import to_markdown
+
+from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy
+
+WHEN = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+
+
+def test_a_key_names_each_part_apart() -> None:
+    assert Cache.key("ab", "c") != Cache.key("a", "bc")
+    assert Cache.key("a", b"b") == Cache.key(b"a", "b")
+
+
+def test_entries_are_kept_whole_and_the_cache_can_be_off(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    cache.put("sorte", "cle", b"contenu")
+    assert cache.get("sorte", "cle") == b"contenu"
+    assert not [p for p in (tmp_path / "cache" / "sorte").iterdir() if p.name.startswith(".")]
+    off = Cache(None)
+    off.put("sorte", "cle", b"contenu")
+    assert off.get("sorte", "cle") is None and off.kind("sorte") is None
+
+
+def test_a_damaged_entry_is_computed_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert cache.remembered("calcul", "k", lambda: [1, 2]) == [1, 2]
+    assert cache.remembered("calcul", "k", lambda: [3]) == [1, 2]  # kept
+    (tmp_path / "calcul" / "k").write_bytes(pickle.dumps([1, 2])[:-3])
+    assert cache.remembered("calcul", "k", lambda: [3]) == [3]
+    assert cache.remembered("calcul", "k", lambda: [4]) == [3]  # and kept again
+
+
+def test_the_cache_folder_comes_from_the_environment(tmp_path: Path) -> None:
+    assert Cache.of_user({"CPOM_CACHE": "non", "HOME": "/h"}).folder is None
+    assert Cache.of_user({"CPOM_CACHE": str(tmp_path)}).folder == tmp_path
+    assert Cache.of_user({"XDG_CACHE_HOME": "/x", "HOME": "/h"}).folder == Path("/x/cpom")
+    assert Cache.of_user({"HOME": "/h"}).folder == Path("/h/.cache/cpom")
+    assert Cache.of_user({}).folder is None
+
+
+def test_a_redline_is_the_same_with_the_cache_and_follows_a_changed_draft(
+    tmp_path: Path,
+) -> None:
+    plain = signed_copy(tmp_path / "depot")
+    cached = dataclasses.replace(plain, cache=Cache(tmp_path / "cache"))
+    edit(cached.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 4")
+    build_contract(plain, SAMPLE)
+
+    def redline(project: Project) -> bytes:
+        paths, _ = build_redline(project, SAMPLE, "v1", "projet", "Relecture", WHEN)
+        return paths[0].read_bytes()
+
+    without = redline(plain)
+    assert redline(cached) == without  # computed, then kept
+    assert len(list((tmp_path / "cache" / "redline-version").iterdir())) == 2  # v1 and projet
+    assert redline(cached) == without  # read back
+    edit(cached.contracts / SAMPLE / "contract.yaml", "preavis_mois: 4", "preavis_mois: 3")
+    build_contract(plain, SAMPLE)
+    changed = redline(plain)
+    assert changed != without
+    assert redline(cached) == changed  # the draft's files changed: composed again
+    assert len(list((tmp_path / "cache" / "redline-version").iterdir())) == 3
+
+
+def test_an_edited_clause_is_compiled_again_and_its_errors_stay_located(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "depot", ["gcsms-estuaire"], locked=False)
+    cached = dataclasses.replace(project, cache=Cache(tmp_path / "cache"))
+    clause = project.clauses / "06-titre-V-duree" / "10-duree.md"
+    first = compose_draft(cached, "gcsms-estuaire", latest=True).document
+    assert list((tmp_path / "cache").glob("jinja-*/*"))  # compiled clauses kept
+    edit(clause, "et s'achève le", "et s'achève (fin du contrat) le")
+    second = compose_draft(cached, "gcsms-estuaire", latest=True).document
+    assert "(fin du contrat)" in to_markdown(second)
+    assert "(fin du contrat)" not in to_markdown(first)
+    edit(clause, "calcul.date_fin", "calcul.fin")
+    with pytest.raises(CpomError) as caught:
+        compose_draft(cached, "gcsms-estuaire", latest=True)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.path) == ("template.undefined", clause)
+    assert problem.line == 15
+
+
+def test_a_cover_follows_its_values(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    template = ROOT / "templates" / "signatures.docx"
+    context = _signature_context()
+    first = "\n".join(p.text for p in _render_template(template, context, cache).paragraphs)
+    assert list((tmp_path / "parties-word").iterdir())
+    renamed = {**context, "lieu": "Sète"}
+    second = "\n".join(p.text for p in _render_template(template, renamed, cache).paragraphs)
+    again = "\n".join(p.text for p in _render_template(template, renamed, cache).paragraphs)
+    assert "Sète" in second and "Sète" not in first and again == second
+
+
+def _signature_context() -> dict[str, object]:
+    from assemble.render.body import read_document
+    from assemble.render.parts import template_context
+
+    project = Project(ROOT)
+    return template_context(read_document(compose_draft(project, "gcsms-estuaire").document))
