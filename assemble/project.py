@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,9 @@ class Project:
 
     root: Path
     output: Path | None = None  # where builds go; build/ under the root by default
-    cache: Cache = Cache(None)  # results kept between runs (core/cache.py); none by default
+    # Results kept between runs (core/cache.py): none, unless CPOM_CACHE names a folder; the
+    # command line uses the user's cache folder (Cache.of_user).
+    cache: Cache = field(default_factory=lambda: Cache.named())
 
     @property
     def clauses(self) -> Path:

@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,16 @@ LONGEST_FIRST = (
     "test_archive.py",
     "test_lint.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache for the whole run (core/cache.py), shared by xdist's workers and by the
+    commands the tests start: a run never reads what another run, or the user, left there."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller has set it
+        return
+    folder = Path(tempfile.mkdtemp(prefix="cpom-tests-cache-"))
+    os.environ["CPOM_CACHE"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -53,12 +53,16 @@ def test_the_cache_folder_comes_from_the_environment(tmp_path: Path) -> None:
     assert Cache.of_user({"XDG_CACHE_HOME": "/x", "HOME": "/h"}).folder == Path("/x/cpom")
     assert Cache.of_user({"HOME": "/h"}).folder == Path("/h/.cache/cpom")
     assert Cache.of_user({}).folder is None
+    # A Project made by a program (not the command line) keeps nothing unless CPOM_CACHE says.
+    assert Cache.named({"HOME": "/h"}).folder is None
+    assert Cache.named({"CPOM_CACHE": "non"}).folder is None
+    assert Cache.named({"CPOM_CACHE": str(tmp_path)}).folder == tmp_path
 
 
 def test_a_redline_is_the_same_with_the_cache_and_follows_a_changed_draft(
     tmp_path: Path,
 ) -> None:
-    plain = signed_copy(tmp_path / "depot")
+    plain = dataclasses.replace(signed_copy(tmp_path / "depot"), cache=Cache(None))
     cached = dataclasses.replace(plain, cache=Cache(tmp_path / "cache"))
     edit(cached.contracts / SAMPLE / "contract.yaml", "preavis_mois: 6", "preavis_mois: 4")
     build_contract(plain, SAMPLE)

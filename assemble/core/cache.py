@@ -43,6 +43,13 @@ class Cache:
         )
         return cls(Path(base) / "cpom" if base else None)
 
+    @classmethod
+    def named(cls, environ: dict[str, str] | None = None) -> Cache:
+        """The folder CPOM_CACHE names, if it names one; else no cache (library callers)."""
+        env = os.environ if environ is None else environ
+        named = env.get("CPOM_CACHE", "")
+        return cls(None if named.strip().lower() in OFF else Path(named))
+
     @staticmethod
     def key(*parts: bytes | str) -> str:
         """The name of an entry: the hash of every part it depends on, each delimited."""
