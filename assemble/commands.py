@@ -45,6 +45,7 @@ from .pipeline import (
     build_redline,
     rebuild_version,
     record_version,
+    upgrade_clauses,
     upgrade_contract,
     write_schema,
 )
@@ -155,6 +156,16 @@ def cmd_record(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
+    if args.clause:
+        done = upgrade_clauses(project, args.contrat, args.clause)
+        out.print(f"{args.contrat} : mise à jour partielle du projet", markup=False)
+        for item in done:
+            out.print(
+                f"  {item.label} (clause « {item.clause} ») : v{item.before} → v{item.after}",
+                markup=False,
+            )
+        out.print("  les autres clauses restent à leurs versions verrouillées.", markup=False)
+        return 0
     changes = upgrade_contract(project, args.contrat)
     if not changes:
         out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)

@@ -26,6 +26,7 @@ from .lifecycle.avenant import (
 )
 from .lifecycle.avenant_checks import check_sequence
 from .lifecycle.lock import version_lock
+from .lifecycle.partial_upgrade import ClauseUpgrade, planned_upgrade
 from .lifecycle.redline import Summary, redline_files
 from .lifecycle.stages import assemble, compose_version, prepare_draft, render
 from .lifecycle.versions import ArticleUpgrade, compare_articles
@@ -33,14 +34,19 @@ from .project import DRAFT, Outputs, Project
 
 
 def build_contract(
-    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Outputs:
     """Build the draft's three files and rewrite its lock; all written together or none."""
     folder = project.build / contract_id
     scope = project.draft_scope(contract_id)
     check_targets([*Outputs.of(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
     clean_stale_temporaries(folder)
-    prepared = prepare_draft(project, contract_id, library, latest=latest)
+    prepared = prepare_draft(project, contract_id, library, latest=latest, upgrade=upgrade)
     prepared.publish(project.history)
     files = prepared.rendered.files(folder, contract_id)
     files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")
@@ -82,9 +88,11 @@ def record_version(project: Project, contract_id: str, statut: str = "enregistre
     return name
 
 
-def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+def build_avenant(
+    project: Project, contract_id: str, upgrade: frozenset[str] = frozenset()
+) -> AvenantDraft | None:
     """Write the avenant and the consolidated contract; nothing when nothing changed."""
-    draft = prepare_avenant(project, contract_id)
+    draft = prepare_avenant(project, contract_id, upgrade=upgrade)
     if draft is None:
         return None
     stem = f"{contract_id}-avenant-{draft.number}"
@@ -127,6 +135,21 @@ def upgrade_contract(project: Project, contract_id: str) -> list[ArticleUpgrade]
     changes = compare_articles(before, after)
     build_contract(project, contract_id, library, latest=True)
     return changes
+
+
+def upgrade_clauses(project: Project, contract_id: str, clauses: list[str]) -> list[ClauseUpgrade]:
+    """Move some clauses of a draft to their latest version and rebuild: the pending avenant
+    and its consolidated contract when there is one, the draft otherwise."""
+    library = load_library(project.clauses)
+    planned = [planned_upgrade(project, contract_id, c, library) for c in dict.fromkeys(clauses)]
+    upgrade = frozenset(clauses)
+    signed = project.archived_versions(contract_id)
+    number = pending_number(project, contract_id) if signed else 0
+    pending = signed and avenant_path(project, contract_id, number).is_file()
+    if pending and build_avenant(project, contract_id, upgrade=upgrade) is not None:
+        return planned
+    build_contract(project, contract_id, library, upgrade=upgrade)
+    return planned
 
 
 def build_redline(

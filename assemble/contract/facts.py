@@ -134,6 +134,15 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
+class ProrogationFacts:
+    """The period by which an avenant prorogued the contract beyond its initial term."""
+
+    debut: dt.date
+    fin: dt.date
+    fin_initiale: dt.date
+
+
+@dataclass(frozen=True)
 class Facts:
     date_fin: dt.date
     exercices: tuple[int, ...]
@@ -164,6 +173,8 @@ class Facts:
     pilote_partie: bool  # the pilot département's Département signs the contract
     siege: SiegeFacts
     mi_parcours: int  # the exercice in which the middle of the contract falls
+    # Added with the prorogation avenant: the prorogued period (date_fin is then its end).
+    prorogation: ProrogationFacts | None
 
     @property
     def eprd(self) -> bool:
@@ -187,7 +198,9 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
     establishment the avenant closed keeps its funding rows up to its closure.
     """
     start = data.contrat.date_effet
-    end = end_of(start, data.contrat.duree_annees)
+    initial = end_of(start, data.contrat.duree_annees)
+    prorogation = data.contrat.prorogation
+    end = prorogation.jusqu_au if prorogation is not None else initial
     exercices = tuple(range(start.year, end.year + 1))
     periodes = periods(start, end, data.contrat.prorata)
     names = {a.cle: a.nom_court or a.nom for a in data.autorites}
@@ -260,7 +273,10 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
         ),
         pilote_partie=pilot in signing,
         siege=siege_facts(data),
-        mi_parcours=(start + (end - start) / 2).year,
+        mi_parcours=(start + (initial - start) / 2).year,
+        prorogation=(
+            ProrogationFacts(initial + ONE_DAY, end, initial) if prorogation is not None else None
+        ),
     )
 
 

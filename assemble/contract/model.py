@@ -70,6 +70,15 @@ TypePlaces = Literal[
 TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "satisfaction"]
 
 
+class Prorogation(Strict):
+    jusqu_au: Date = Field(
+        description="Nouvelle échéance du contrat (AAAA-MM-JJ), postérieure à la fin de sa "
+        "durée et dans la limite d'une année (article L. 313-11 : une sixième année au plus) ; "
+        "au prorata des mois, le dernier jour d'un mois. Se déclare avec l'avenant de "
+        "prorogation d'un contrat signé."
+    )
+
+
 class Contrat(Strict):
     reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
     intitule: Texte = Field(description="Intitulé complet, en page de garde.")
@@ -83,6 +92,11 @@ class Contrat(Strict):
         default="mois",
         description="Calcul des montants d'un exercice incomplet (premier ou dernier) : au "
         "prorata des mois ou des jours couverts par le contrat.",
+    )
+    prorogation: Prorogation | None = Field(
+        default=None,
+        description="Prorogation du contrat signé par avenant, une seule fois, d'une année au "
+        "plus (voir docs/avenants.md).",
     )
 
 

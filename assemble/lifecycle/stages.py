@@ -83,13 +83,17 @@ def assemble(
     *,
     latest: bool = False,
     retired: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> tuple[LoadedContract, Document]:
     """Load and compose a contract's draft, on its locked clause versions unless `latest`.
 
     A clause the lock names but the library lacks is an error, unless `retired` (a view of
-    the draft as it was, for upgrade), which takes it from the history.
+    the draft as it was, for upgrade), which takes it from the history. `upgrade`: clauses
+    taken at its latest version, the others as locked (a partial upgrade).
     """
-    draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
+    draft = compose_draft(
+        project, contract_id, library, latest=latest, retired=retired, upgrade=upgrade
+    )
     return draft.contract, read_document(draft.document)
 
 
@@ -109,6 +113,7 @@ def compose_draft(
     *,
     latest: bool = False,
     retired: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Draft:
     """What `assemble` does, keeping the effective library (see `assemble`)."""
     library = library or load_library(project.clauses)
@@ -119,6 +124,8 @@ def compose_draft(
         project, contract_id, load_contract(project.contract_folder(contract_id))
     )
     lock = None if latest else draft_lock(project, contract_id)
+    if lock is not None and upgrade:
+        lock = lock.unpinned(upgrade)
     effective = library
     if lock is not None:
         source = None if retired else project.lock_path(contract_id)
@@ -174,11 +181,16 @@ class Prepared:
 
 
 def prepare_draft(
-    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Prepared:
     """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
     library = library or load_library(project.clauses)
-    contract, doc = assemble(project, contract_id, library, latest=latest)
+    contract, doc = assemble(project, contract_id, library, latest=latest, upgrade=upgrade)
     return prepare_composed(project, contract, doc, library)
 
 
