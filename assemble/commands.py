@@ -33,6 +33,7 @@ from .lifecycle.avenant import avenant_folder, describe_changes
 from .lifecycle.stages import compose_draft
 from .lifecycle.versions import (
     STATE_LABELS,
+    ArticleUpgrade,
     clause_history,
     clause_usage,
     collect_status,
@@ -157,7 +158,7 @@ def cmd_record(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
     if args.clause:
-        done = upgrade_clauses(project, args.contrat, args.clause)
+        done, articles = upgrade_clauses(project, args.contrat, args.clause)
         out.print(f"{args.contrat} : mise à jour partielle du projet", markup=False)
         for item in done:
             out.print(
@@ -165,19 +166,26 @@ def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
                 markup=False,
             )
         out.print("  les autres clauses restent à leurs versions verrouillées.", markup=False)
+        if articles:
+            out.print("articles modifiés :", markup=False)
+        _print_articles(articles)
         return 0
     changes = upgrade_contract(project, args.contrat)
     if not changes:
         out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)
         return 0
     out.print(f"{args.contrat} passe aux dernières versions ; articles modifiés :", markup=False)
+    _print_articles(changes)
+    return 0
+
+
+def _print_articles(changes: list[ArticleUpgrade]) -> None:
     for change in changes:
         before = "nouvel article" if change.before is None else f"v{change.before}"
         after = "supprimé" if change.after is None else f"v{change.after}"
         label = change.label or change.clause
         text = "" if change.text_changed else " (texte identique)"
         out.print(f"  {label} ({change.clause}) : {before} → {after}{text}", markup=False)
-    return 0
 
 
 def cmd_status(project: Project, args: argparse.Namespace) -> int:

@@ -137,19 +137,25 @@ def upgrade_contract(project: Project, contract_id: str) -> list[ArticleUpgrade]
     return changes
 
 
-def upgrade_clauses(project: Project, contract_id: str, clauses: list[str]) -> list[ClauseUpgrade]:
+def upgrade_clauses(
+    project: Project, contract_id: str, clauses: list[str]
+) -> tuple[list[ClauseUpgrade], list[ArticleUpgrade]]:
     """Move some clauses of a draft to their latest version and rebuild: the pending avenant
-    and its consolidated contract when there is one, the draft otherwise."""
+    and its consolidated contract when there is one, the draft otherwise. Returns the clauses
+    moved and the articles that change (a clause's version may bring in or remove others)."""
     library = load_library(project.clauses)
     planned = [planned_upgrade(project, contract_id, c, library) for c in dict.fromkeys(clauses)]
     upgrade = frozenset(clauses)
+    _, before = assemble(project, contract_id, library)
+    _, after = assemble(project, contract_id, library, upgrade=upgrade)
+    articles = compare_articles(before, after)
     signed = project.archived_versions(contract_id)
     number = pending_number(project, contract_id) if signed else 0
     pending = signed and avenant_path(project, contract_id, number).is_file()
     if pending and build_avenant(project, contract_id, upgrade=upgrade) is not None:
-        return planned
+        return planned, articles
     build_contract(project, contract_id, library, upgrade=upgrade)
-    return planned
+    return planned, articles
 
 
 def build_redline(

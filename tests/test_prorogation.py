@@ -105,7 +105,7 @@ def _avenant_text(project: Project) -> str:
 
 def test_prorogation_of_one_year_adds_a_sixth_exercice(project: Project) -> None:
     _prorogue(project, "2032-12-31")
-    done = upgrade_clauses(project, SAMPLE, UPGRADED)
+    done, _ = upgrade_clauses(project, SAMPLE, UPGRADED)
     assert [(u.clause, u.before, u.after) for u in done] == [
         ("duree", 1, 3),
         ("rapports-evaluation", 1, 3),

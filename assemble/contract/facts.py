@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..text.departements import DEPARTEMENTS, Departement
+from .avenant_prorata import ProrataAvenant, prorata_facts
 from .categories import (
     AUTHORITY_TITLES,
     CATEGORIES,
@@ -175,6 +176,8 @@ class Facts:
     mi_parcours: int  # the exercice in which the middle of the contract falls
     # Added with the prorogation avenant: the prorogued period (date_fin is then its end).
     prorogation: ProrogationFacts | None
+    # Exercices of a consolidated version that its avenants prorated, line by line.
+    prorata_avenants: tuple[ProrataAvenant, ...]
 
     @property
     def eprd(self) -> bool:
@@ -274,6 +277,7 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
         pilote_partie=pilot in signing,
         siege=siege_facts(data),
         mi_parcours=(start + (initial - start) / 2).year,
+        prorata_avenants=prorata_facts(spliced, rows, periodes),
         prorogation=(
             ProrogationFacts(initial + ONE_DAY, end, initial) if prorogation is not None else None
         ),

@@ -20,7 +20,7 @@ from .exercices import ONE_DAY, Periode, periods
 from .facts import derive
 from .financing import FundingRow, funding_row, project
 from .model import ContractData
-from .schedule import Echeancier, Key, Ligne, row_key
+from .schedule import Changement, Echeancier, Key, Ligne, row_key
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,12 @@ def splice(
         lines.append(Ligne(*line.key, line.montants, line.annuels, ghost if closed else None))
         if part is not None:
             shares[old_line.key] = part
-    return Echeancier(years, tuple(lines), effet.numero), shares
+    changes = tuple(
+        Changement(effet.numero, *key, part.date, part.annuel_avant, part.annuel_apres)
+        for key, part in shares.items()
+        if part.partiel
+    )
+    return Echeancier(years, tuple(lines), effet.numero, signed.changements + changes), shares
 
 
 def _index(periodes: tuple[Periode, ...], day: dt.date) -> int:
