@@ -10,17 +10,8 @@ from pydantic import Field, JsonValue, model_validator
 from ..core.codes import silenceable_codes
 from ..core.limits import MAX_ESTABLISHMENTS, MAX_PLACES
 from ..core.validation import RuleError
-from .fields import (
-    Annee,
-    Cle,
-    Date,
-    Departement,
-    Finess,
-    Montant,
-    Strict,
-    Taux,
-    Texte,
-)
+from .fields import Annee, Cle, Date, Departement, Finess, Montant, Strict, Taux, Texte
+from .model_duree import Prorogation
 from .model_financing import ArreteTarifsPlafonds, Financement, ObjectifActivite, RegimeCle
 from .model_parties import Autorite, Organisme
 
@@ -70,15 +61,6 @@ TypePlaces = Literal[
 TypeIndicateur = Literal["moyens", "resultats", "processus", "sentinelle", "satisfaction"]
 
 
-class Prorogation(Strict):
-    jusqu_au: Date = Field(
-        description="Nouvelle échéance du contrat (AAAA-MM-JJ), postérieure à la fin de sa "
-        "durée et dans la limite d'une année (article L. 313-11 : une sixième année au plus) ; "
-        "au prorata des mois, le dernier jour d'un mois. Se déclare avec l'avenant de "
-        "prorogation d'un contrat signé."
-    )
-
-
 class Contrat(Strict):
     reference: Texte = Field(description="Référence du contrat, reprise en en-tête de page.")
     intitule: Texte = Field(description="Intitulé complet, en page de garde.")
@@ -93,11 +75,7 @@ class Contrat(Strict):
         description="Calcul des montants d'un exercice incomplet (premier ou dernier) : au "
         "prorata des mois ou des jours couverts par le contrat.",
     )
-    prorogation: Prorogation | None = Field(
-        default=None,
-        description="Prorogation du contrat signé par avenant, une seule fois, d'une année au "
-        "plus (voir docs/avenants.md).",
-    )
+    prorogation: Prorogation | None = None
 
 
 # Codes a contract may list under `ignorer:`, offered by editors that read the schema.

@@ -216,6 +216,21 @@ def prepare_composed(
     return Prepared(contract, rendered, lock, library.clauses, blobs)
 
 
+class _LibraryVersions(dict[str, int]):
+    """`bibliotheque` for a version rebuilt from its lock: the lock's clause versions, and for
+    a clause it does not use (a condition may name one: `bibliotheque["x"] >= 2`), the latest
+    version published in the history, as the library had it when the version was built with
+    a clause that the condition admitted (a partial upgrade)."""
+
+    def __init__(self, versions: dict[str, int], history: History) -> None:
+        super().__init__(versions)
+        self.history = history
+
+    def __missing__(self, clause_id: str) -> int:
+        published = self.history.versions(clause_id)
+        return published[-1] if published else 0
+
+
 def compose_version(
     project: Project, contract_id: str, version: str
 ) -> tuple[LoadedContract, Document, Lock]:
@@ -225,5 +240,7 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
-    doc = dataclasses.replace(compose(library, contract, ClauseRenderer()), rendu=lock.rendu)
+    seen = _LibraryVersions({c.id: c.version for c in library.clauses}, history)
+    composed = compose(library, contract, ClauseRenderer(), extra={"bibliotheque": seen})
+    doc = dataclasses.replace(composed, rendu=lock.rendu)
     return contract, read_document(doc), lock
