@@ -7,23 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import docx
 import pytest
+from pypdf import PdfReader
 
 from assemble.archive.store import archive_version
 from assemble.cli import main
 from assemble.contract.load import load_contract
 from assemble.core.errors import CpomError, UsageError
 from assemble.lifecycle.stages import assemble
-from assemble.pipeline import build_avenant, upgrade_clauses
+from assemble.pipeline import build_avenant, rebuild_version, upgrade_clauses
 from assemble.project import Project
 from assemble.text.french import NBSP, NNBSP, montant
 
-from conftest import SAMPLE, copy_project, edit, signed_copy
+from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy
 
 # What archive v1 signed each year, all funders (tests/test_avenant_chain.py).
 SIGNED_TOTALS = [
@@ -300,3 +302,44 @@ def test_partial_upgrade_from_the_command_line(
         check=True,
     )
     assert f"upgrade --clause duree --clause objet -- {SAMPLE}" in make.stdout
+
+
+def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
+    """association-horizons passed objet, dotation-globale-commune and annexe-financiere to
+    their current versions: the consolidated contract has no legacy cover line, no « capacités
+    autorisées à la date de signature », and states the prorata of 2027."""
+    made = copy_project(tmp_path, [SAMPLE])
+    shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
+    draft = build_avenant(made, SAMPLE)
+    assert draft is not None
+    avenant = _avenant_text(made)
+    assert "L'article 1 du contrat est remplacé par les dispositions suivantes" in avenant
+    assert (
+        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est supprimé"
+    ) in avenant
+    consolidated = _docx_text(made.build / SAMPLE / f"{SAMPLE}.docx")
+    pages = PdfReader(made.build / SAMPLE / f"{SAMPLE}.pdf").pages
+    pdf = " ".join(_plain("\n".join(page.extract_text() for page in pages)).split())
+    for text in (" ".join(consolidated.split()), pdf):
+        assert "Conclu en application de l'article L. 313-12-2 du code de l'action sociale" in text
+        assert "et suivants du code" not in text
+        assert "capacités autorisées à la date de signature" not in text
+    assert "Objet et fondement du contrat (modifié par l'avenant n° 1)" in consolidated
+    assert (
+        "SAMSAH « Les Passerelles », à la charge de l'Agence régionale de santé Occitanie sur les "
+        "crédits d'assurance maladie destinés aux personnes handicapées : nouvelle dotation de "
+        "236 400,00 € en année pleine à compter du 1er septembre 2027, au prorata de quatre mois "
+        "sur douze (avenant n° 1), soit 78 800,00 €"
+    ) in consolidated
+    # The signed v1 still rebuilds as archived (its lock keeps the legacy clauses).
+    _, differ = rebuild_version(made, SAMPLE, "v1")
+    assert differ == []
+
+
+def test_current_dotation_clause_names_the_entry_into_the_perimeter(tmp_path: Path) -> None:
+    made = copy_project(tmp_path, ["association-bocage"])
+    body = assemble(made, "association-bocage", latest=True)[1].article("dotation-globale-commune")
+    assert (
+        "à la date de son entrée dans le périmètre du contrat, à sa signature ou par avenant"
+        in (_plain(body.body))
+    )
