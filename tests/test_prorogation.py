@@ -331,6 +331,15 @@ def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
         "236 400,00 € en année pleine à compter du 1er septembre 2027, au prorata de quatre mois "
         "sur douze (avenant n° 1), soit 78 800,00 €"
     ) in consolidated
+    # « En année pleine », 2027 reads the SAMSAH's full-year dotation, not its prorated part.
+    assert (
+        "Les dotations de référence de l'exercice 2027, en année pleine, sont les suivantes"
+        in consolidated
+    )
+    assert (
+        "sur les crédits du Département : 1 802 500,00 € (un million huit cent deux mille cinq "
+        "cents euros), pour les établissements et services suivants"
+    ) in consolidated
     # The signed v1 still rebuilds as archived (its lock keeps the legacy clauses).
     _, differ = rebuild_version(made, SAMPLE, "v1")
     assert differ == []

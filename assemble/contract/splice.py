@@ -236,7 +236,10 @@ def _line(
             if part.apres is not None:
                 amount += annuels[i] * part.apres.fraction
             amounts.append(_cents(amount))
-            annual.append(_cents(amount / p.fraction) if p.fraction else Decimal(0))
+            # The full-year amount of the exercice is the one in force from the change: the
+            # exercice's amount says how it is shared (a blend would read as « en année
+            # pleine » in the text, and as the amount before a later change that year).
+            annual.append(annuels[i] if part.apres is not None else old_annual[i])
         else:
             amounts.append(montants[i])
             annual.append(annuels[i])
