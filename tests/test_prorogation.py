@@ -18,8 +18,12 @@ from pypdf import PdfReader
 
 from assemble.archive.store import archive_version
 from assemble.cli import main
-from assemble.contract.load import load_contract
+from assemble.contract.facts import derive
+from assemble.contract.load import load_contract, validate_contract
+from assemble.contract.schedule import row_key, schedule_of
+from assemble.contract.splice import Effet, splice
 from assemble.core.errors import CpomError, UsageError
+from assemble.core.sources import load_yaml
 from assemble.lifecycle.stages import assemble
 from assemble.pipeline import build_avenant, rebuild_version, upgrade_clauses
 from assemble.project import Project
@@ -352,3 +356,37 @@ def test_current_dotation_clause_names_the_entry_into_the_perimeter(tmp_path: Pa
         "à la date de son entrée dans le périmètre du contrat, à sa signature ou par avenant"
         in (_plain(body.body))
     )
+
+
+def test_prorogation_of_a_contract_ending_mid_year_completes_its_last_exercice() -> None:
+    """association-bocage runs from 1 April 2027 to 31 March 2032, by days: prorogued to
+    31 March 2033, its 2032 exercice becomes whole (signed Jan-Mar kept, Apr-Dec added) and
+    2033 runs to 31 March."""
+    path = ROOT / "contracts" / "association-bocage" / "contract.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = validate_contract("association-bocage", *load_yaml(text, path))
+    prorogued = text.replace(
+        "  duree_annees: 5\n", "  duree_annees: 5\n  prorogation: {jusqu_au: 2033-03-31}\n", 1
+    )
+    new = validate_contract("association-bocage", *load_yaml(prorogued, path))
+    facts = derive(old.data)
+    signed = schedule_of(facts.financements, facts.exercices)
+    effet = Effet(1, dt.date(2032, 1, 1), {}, {})
+    spliced, _ = splice(signed, old.data, new.data, effet)
+    assert spliced.exercices == (*facts.exercices, 2033)
+    assert derive(new.data).prorogation is not None
+    natures = {row_key(r): r.nature for r in facts.financements}
+    assert "dotation" in natures.values()
+    for line in signed.lignes:
+        after = spliced.ligne(line.key)
+        assert after is not None
+        assert after.montants[:5] == line.montants[:5]  # 2027-2031 as signed
+        full = line.annuels[-1]  # 2032 in full year, as signed
+        assert abs(after.montants[5] - full) <= Decimal("0.01")  # 91 + 275 days of 366
+        assert after.montants[5] > line.montants[5]
+        if natures[line.key] != "dotation":
+            continue  # a price by the day: its tariff is updated, then times the volume
+        rate = 1 + new.data.options.taux_actualisation / 100
+        next_year = (full * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        expected = (next_year * 90 / 365).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert after.montants[6] == expected  # 1 January - 31 March 2033
