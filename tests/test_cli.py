@@ -53,7 +53,7 @@ def test_undefined_template_variable_exits_1_located(
     edit(project.clauses / "06-titre-V-duree" / "10-duree.md", "calcul.date_fin", "calcul.fin")
     assert _run(project, "build", SAMPLE) == 1
     err = capsys.readouterr().err
-    assert "clauses/06-titre-V-duree/10-duree.md:19: variable de gabarit inconnue" in err
+    assert "clauses/06-titre-V-duree/10-duree.md:15: variable de gabarit inconnue" in err
     assert not project.build.exists()
 
 
