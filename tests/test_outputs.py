@@ -43,8 +43,8 @@ def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -
     headings = [p.text for p in styled(word, "Heading 2")]
     numbered = [h for h in headings if h.startswith("Article")]
     assert numbered[0] == f"Article{NBSP}1 – Objet et fondement du contrat"
-    assert numbered[-1] == f"Article{NBSP}21 – Règlement des litiges"
-    assert [_first_number(h) for h in numbered] == list(range(1, 22))
+    assert numbered[-1] == f"Article{NBSP}23 – Règlement des litiges"
+    assert [_first_number(h) for h in numbered] == list(range(1, 24))
     titres = [p.text for p in styled(word, "Heading 1")]
     assert f"Titre{NBSP}III – Moyens financiers" in titres
     assert titres[-1].startswith(f"Annexe{NBSP}6 – ")
@@ -57,7 +57,7 @@ def test_cover_comes_first_and_signatures_before_annexes(word: docx.document.Doc
     assert "Association Horizons" in texts[:cover_end]
     signatures = texts.index("Signatures des parties")
     assert signatures < next(i for i, t in enumerate(texts) if t.startswith(f"Annexe{NBSP}1"))
-    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}21"))
+    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}23"))
 
 
 def test_one_signature_block_per_party(word: docx.document.Document) -> None:
