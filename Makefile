@@ -15,6 +15,7 @@ help:
 	@echo "make contracts           construit tous les contrats de contracts/"
 	@echo "make status              versions des clauses par contrat (et build/status.html)"
 	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
+	@echo "make upgrade C=<id> CLAUSE=<clause>  ne passe que cette clause, ou ces clauses (\"a b\")"
 	@echo "make avenant C=<id>      rédige l'avenant en cours et le contrat consolidé"
 	@echo "make redline C=<id> FROM=<v> TO=<v|projet> [PDF=1] [AUTHOR=nom]"
 	@echo "                         Word avec suivi des modifications entre deux versions"
@@ -47,7 +48,7 @@ status: $(STAMP)
 	$(CPOM) status
 
 upgrade: $(STAMP)
-	$(CPOM) upgrade -- $(C)
+	$(CPOM) upgrade $(foreach c,$(CLAUSE),--clause $(c)) -- $(C)
 
 avenant: $(STAMP)
 	$(CPOM) avenant -- $(C)

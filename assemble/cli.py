@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
 
     upgrade = verbs.add_parser("upgrade", help="passe un projet aux dernières versions")
     upgrade.add_argument("contrat")
+    upgrade.add_argument(
+        "--clause",
+        action="append",
+        help="ne passe que cette clause à sa dernière version (répétable ; projet d'avenant)",
+    )
     upgrade.set_defaults(command="upgrade")
 
     status = verbs.add_parser("status", help="versions des clauses utilisées par les contrats")

@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .console import err, out
 from .core.errors import CpomError, Problem, ProblemCollector, UsageError
 from .core.files import write_files
 from .core.scope import Scope
 from .project import Project
+
+if TYPE_CHECKING:
+    from .lifecycle.versions import ArticleUpgrade
 
 # Each command imports the stages it runs when it runs: `cpom list` does not load pandoc,
 # docx or the Jinja sandbox, and `cpom build` does not load pypdf or the archive.
@@ -151,20 +155,37 @@ def cmd_record(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(project: Project, args: argparse.Namespace) -> int:
-    from .pipeline import upgrade_contract
+    from .pipeline import upgrade_clauses, upgrade_contract
 
+    if args.clause:
+        done, articles = upgrade_clauses(project, args.contrat, args.clause)
+        out.print(f"{args.contrat} : mise à jour partielle du projet", markup=False)
+        for item in done:
+            out.print(
+                f"  {item.label} (clause « {item.clause} ») : v{item.before} → v{item.after}",
+                markup=False,
+            )
+        out.print("  les autres clauses restent à leurs versions verrouillées.", markup=False)
+        if articles:
+            out.print("articles modifiés :", markup=False)
+        _print_articles(articles)
+        return 0
     changes = upgrade_contract(project, args.contrat)
     if not changes:
         out.print(f"{args.contrat} utilise déjà les dernières versions des clauses.", markup=False)
         return 0
     out.print(f"{args.contrat} passe aux dernières versions ; articles modifiés :", markup=False)
+    _print_articles(changes)
+    return 0
+
+
+def _print_articles(changes: list[ArticleUpgrade]) -> None:
     for change in changes:
         before = "nouvel article" if change.before is None else f"v{change.before}"
         after = "supprimé" if change.after is None else f"v{change.after}"
         label = change.label or change.clause
         text = "" if change.text_changed else " (texte identique)"
         out.print(f"  {label} ({change.clause}) : {before} → {after}{text}", markup=False)
-    return 0
 
 
 def cmd_status(project: Project, args: argparse.Namespace) -> int:

@@ -20,12 +20,18 @@ from .project import DRAFT, Outputs, Project
 if TYPE_CHECKING:  # the avenant, the redline and the schema are imported by their commands
     from .library.clauses import Library
     from .lifecycle.avenant import AvenantDraft
+    from .lifecycle.partial_upgrade import ClauseUpgrade
     from .lifecycle.redline import Summary
     from .lifecycle.versions import ArticleUpgrade
 
 
 def build_contract(
-    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Outputs:
     """Build the draft's three files and rewrite its lock; all written together or none."""
     from .lifecycle.stages import prepare_draft
@@ -34,7 +40,7 @@ def build_contract(
     scope = project.draft_scope(contract_id)
     check_targets([*Outputs.of(folder, contract_id).paths(), project.lock_path(contract_id)], scope)
     clean_stale_temporaries(folder)
-    prepared = prepare_draft(project, contract_id, library, latest=latest)
+    prepared = prepare_draft(project, contract_id, library, latest=latest, upgrade=upgrade)
     prepared.publish(project.history)
     files = prepared.rendered.files(folder, contract_id)
     files[project.lock_path(contract_id)] = prepared.lock.to_json().encode("utf-8")
@@ -81,11 +87,13 @@ def record_version(project: Project, contract_id: str, statut: str = "enregistre
     return name
 
 
-def build_avenant(project: Project, contract_id: str) -> AvenantDraft | None:
+def build_avenant(
+    project: Project, contract_id: str, upgrade: frozenset[str] = frozenset()
+) -> AvenantDraft | None:
     """Write the avenant and the consolidated contract; nothing when nothing changed."""
     from .lifecycle.avenant import avenant_folder, prepare_avenant
 
-    draft = prepare_avenant(project, contract_id)
+    draft = prepare_avenant(project, contract_id, upgrade=upgrade)
     if draft is None:
         return None
     stem = f"{contract_id}-avenant-{draft.number}"
@@ -135,6 +143,33 @@ def upgrade_contract(project: Project, contract_id: str) -> list[ArticleUpgrade]
     changes = compare_articles(before, after)
     build_contract(project, contract_id, library, latest=True)
     return changes
+
+
+def upgrade_clauses(
+    project: Project, contract_id: str, clauses: list[str]
+) -> tuple[list[ClauseUpgrade], list[ArticleUpgrade]]:
+    """Move some clauses of a draft to their latest version and rebuild: the pending avenant
+    and its consolidated contract when there is one, the draft otherwise. Returns the clauses
+    moved and the articles that change (a clause's version may bring in or remove others)."""
+    from .library.clauses import load_library
+    from .lifecycle.avenant import avenant_path, pending_number
+    from .lifecycle.partial_upgrade import planned_upgrade
+    from .lifecycle.stages import assemble
+    from .lifecycle.versions import compare_articles
+
+    library = load_library(project.clauses)
+    planned = [planned_upgrade(project, contract_id, c, library) for c in dict.fromkeys(clauses)]
+    upgrade = frozenset(clauses)
+    _, before = assemble(project, contract_id, library)
+    _, after = assemble(project, contract_id, library, upgrade=upgrade)
+    articles = compare_articles(before, after)
+    signed = project.archived_versions(contract_id)
+    number = pending_number(project, contract_id) if signed else 0
+    pending = signed and avenant_path(project, contract_id, number).is_file()
+    if pending and build_avenant(project, contract_id, upgrade=upgrade) is not None:
+        return planned, articles
+    build_contract(project, contract_id, library, upgrade=upgrade)
+    return planned, articles
 
 
 def build_redline(

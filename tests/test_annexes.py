@@ -52,9 +52,9 @@ def contract(request: pytest.FixtureRequest, library: Library) -> tuple[LoadedCo
     return assemble(Project(ROOT), request.param, library)
 
 
-def _legacy(doc: Document) -> bool:
-    """A draft pinned to the first versions of the annexes (the signed sample's avenant)."""
-    return doc.article("annexe-financiere").version == 1
+def _legacy(doc: Document, annex: str = "annexe-financiere") -> bool:
+    """A draft pinned to the first version of an annex (the signed sample's avenant)."""
+    return doc.article(annex).version == 1
 
 
 def _annual(loaded: LoadedContract) -> Decimal:
@@ -79,7 +79,7 @@ def test_establishments_annex_totals(contract: tuple[LoadedContract, Document]) 
     establishments = tables[0]
     assert len(establishments) == len(data.etablissements) + 2  # header and total
     assert establishments[-1][3] == f"{places} places".replace(" places", " places")
-    if _legacy(doc):
+    if _legacy(doc, "annexe-etablissements"):
         expected = _annual(contract[0])
         _column_sums_match_total_row(establishments, range(5, 6))
         assert _euros(establishments[-1][5]) == expected
@@ -88,9 +88,9 @@ def test_establishments_annex_totals(contract: tuple[LoadedContract, Document]) 
         counts = [row[2].replace("\u202f", "") for row in table[1:-1]]
         assert "0" not in counts
         assert sum(int(c) for c in counts if c != "–") == places
-        if _legacy(doc):
+        if _legacy(doc, "annexe-etablissements"):
             _column_sums_match_total_row(table, range(3, 4))
-    if not _legacy(doc):
+    if not _legacy(doc, "annexe-etablissements"):
         # No amount at all: an establishment's money comes from several funders and envelopes,
         # which are never added together (annexe financière).
         assert "€" not in doc.article("annexe-etablissements").body
@@ -109,7 +109,7 @@ def test_financial_annex_totals(contract: tuple[LoadedContract, Document]) -> No
         first_row = tables[0][1]
         assert _euros(first_row[2]) == (_euros(first_row[1]) * rate).quantize(Decimal("0.01"))
         return
-    facts = derive(data)
+    facts = derive(data, loaded.echeancier)  # a consolidated version: its schedule's amounts
     groups = tables[: len(facts.enveloppes)]
     for table, group in zip(groups, facts.enveloppes, strict=True):
         years = len(table[0]) - 2
@@ -136,7 +136,7 @@ def test_head_office_fees_annex(contract: tuple[LoadedContract, Document]) -> No
     assert sum(_euros(row[2]) for row in priced) == _euros(table[-1][2]) == fees.montant_annuel
     shares = [Decimal(row[3].replace("\u00a0%", "").replace(",", ".")) for row in priced]
     assert abs(sum(shares, Decimal(0)) - 100) <= Decimal("0.05")
-    if not _legacy(doc):
+    if not _legacy(doc, "annexe-frais-de-siege"):
         # Every establishment is listed: its share, or the statement that it bears none.
         assert len(body) == len(data.etablissements)
         assert all(row in priced or row[2] == "aucune quote-part" for row in body)

@@ -107,7 +107,7 @@ def test_a_changed_amount_on_a_built_page_is_refused(
     tmp_path: Path, built: bytes, other_amounts: bytes
 ) -> None:
     code, message, _ = _refused(tmp_path, other_amounts, built)
-    assert code == "archive.mismatch" and "à 12 684 030,00 € (douze millions" in message
+    assert code == "archive.mismatch" and "handicapées : 9 777 380,00 € (neuf millions" in message
 
 
 def test_a_certificate_page_appended_at_the_end_is_accepted_and_recorded(
@@ -153,8 +153,8 @@ def test_an_appended_page_repeating_the_contract_text_is_refused(
     built_pages: list[Words], built: bytes
 ) -> None:
     page = typeset(
-        f"{CERTIFICATE}\n\nIl est alloué à l’organisme gestionnaire, pour l’ensemble des "
-        "établissements et services compris dans le périmètre du contrat, une"
+        f"{CERTIFICATE}\n\nToute modification de ce périmètre, notamment par extension, "
+        "réduction ou transformation de capacité, création ou fermeture d’un établissement"
     )
     difference = _compare(built_pages, append_pages(built, page)).difference or ""
     assert "15 mots consécutifs ou plus du contrat" in difference

@@ -42,9 +42,9 @@ def _first_number(text: str) -> int:
 def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -> None:
     headings = [p.text for p in styled(word, "Heading 2")]
     numbered = [h for h in headings if h.startswith("Article")]
-    assert numbered[0] == f"Article{NBSP}1 – Objet du contrat"
-    assert numbered[-1] == f"Article{NBSP}21 – Règlement des litiges"
-    assert [_first_number(h) for h in numbered] == list(range(1, 22))
+    assert numbered[0] == f"Article{NBSP}1 – Objet et fondement du contrat"
+    assert numbered[-1] == f"Article{NBSP}23 – Règlement des litiges"
+    assert [_first_number(h) for h in numbered] == list(range(1, 24))
     titres = [p.text for p in styled(word, "Heading 1")]
     assert f"Titre{NBSP}III – Moyens financiers" in titres
     assert titres[-1].startswith(f"Annexe{NBSP}6 – ")
@@ -57,7 +57,7 @@ def test_cover_comes_first_and_signatures_before_annexes(word: docx.document.Doc
     assert "Association Horizons" in texts[:cover_end]
     signatures = texts.index("Signatures des parties")
     assert signatures < next(i for i, t in enumerate(texts) if t.startswith(f"Annexe{NBSP}1"))
-    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}21"))
+    assert signatures > next(i for i, t in enumerate(texts) if t.startswith(f"Article{NBSP}23"))
 
 
 def test_one_signature_block_per_party(word: docx.document.Document) -> None:
@@ -90,8 +90,8 @@ def test_cross_references_are_internal_links(word: docx.document.Document) -> No
 def test_variant_text_and_french_figures(word_text: str) -> None:
     assert f"au plus égal à 1,5{NBSP}%" in word_text  # frais de siège, evolution_encadree
     assert "plan pluriannuel d’investissement soumis à l’approbation" in word_text  # ppi
-    total = f"11{NNBSP}684{NNBSP}030,00{NBSP}€"
-    assert f"{total} (onze millions six cent quatre-vingt-quatre mille trente euros)" in (word_text)
+    total = f"1{NNBSP}802{NNBSP}500,00{NBSP}€"
+    assert f"{total} (un million huit cent deux mille cinq cents euros)" in word_text
     # Day, month and year on one line (rendering profile 3).
     start, end = f"1er{NBSP}janvier{NBSP}2027", f"31{NBSP}décembre{NBSP}2031"
     assert f"prend effet le {start} et s’achève le {end}" in word_text

@@ -275,11 +275,13 @@ def test_the_state_on_the_cover_names_its_prefet(library: Library) -> None:
 
 def test_a_pinned_draft_receives_no_clause_of_a_later_version(library: Library) -> None:
     """The signed sample's avenant in progress stays on its clause versions: the articles added
-    with version 2 of an anchor clause (bibliotheque) do not enter it."""
+    with version 2 of an anchor clause (bibliotheque) do not enter it, except those of the
+    clauses its partial upgrade moved (objet, dotation-globale-commune)."""
     doc = _doc("association-horizons", library)
     ids = {a.clause_id for a in doc.articles()}
-    assert not ids & {"resiliation", "fin-du-contrat", "documents-contractuels", "eprd"}
-    assert {a.version for a in doc.articles() if a.clause_id in ("objet", "denonciation")} == {1}
+    assert not ids & {"resiliation", "fin-du-contrat"}
+    assert {a.version for a in doc.articles() if a.clause_id == "denonciation"} == {1}
+    assert {"documents-contractuels", "eprd", "financement-handicap"} <= ids
 
 
 def test_mid_year_contract_prorates_its_first_and_last_exercices(library: Library) -> None:

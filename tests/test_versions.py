@@ -51,7 +51,7 @@ def test_lock_records_every_article_and_the_inputs(project: Project) -> None:
         (a.clause_id, a.instance, a.version, a.variant) for a in doc.articles()
     ]
     frais = next(a for a in lock.articles if a.clause == "frais-de-siege")
-    assert (frais.article, frais.variante) == ("Article\u00a011", "evolution_encadree")
+    assert (frais.article, frais.variante) == ("Article\u00a013", "evolution_encadree")
     assert frais.sha256 == sha256(
         (project.clauses / "04-titre-III-moyens/30-frais-de-siege.md").read_bytes()
     )
@@ -122,7 +122,7 @@ def test_changed_clause_scenario(project: Project) -> None:
     assert [(c.clause, c.before, c.after, c.text_changed) for c in changes] == [
         ("litiges", 1, 2, True)
     ]
-    assert changes[0].label == "Article\u00a021"
+    assert changes[0].label == "Article\u00a023"
     assert read_lock(project.lock_path(SAMPLE)).clause_versions()["litiges"] == 2
     draft = next(
         s for s in collect_status(project, load_library(project.clauses)) if s.version == "projet"

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..text.departements import DEPARTEMENTS, Departement
 from .acts import autorisation_visa, deliberation_visa
+from .avenant_prorata import ProrataAvenant, prorata_facts
 from .categories import (
     AUTHORITY_TITLES,
     CATEGORIES,
@@ -135,6 +136,15 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
+class ProrogationFacts:
+    """The period by which an avenant prorogued the contract beyond its initial term."""
+
+    debut: dt.date
+    fin: dt.date
+    fin_initiale: dt.date
+
+
+@dataclass(frozen=True)
 class Facts:
     date_fin: dt.date
     exercices: tuple[int, ...]
@@ -165,6 +175,10 @@ class Facts:
     pilote_partie: bool  # the pilot département's Département signs the contract
     siege: SiegeFacts
     mi_parcours: int  # the exercice in which the middle of the contract falls
+    # Added with the prorogation avenant: the prorogued period (date_fin is then its end).
+    prorogation: ProrogationFacts | None
+    # Exercices of a consolidated version that its avenants prorated, line by line.
+    prorata_avenants: tuple[ProrataAvenant, ...]
     # Added with the visas of individual acts (clause visas v5, avenant-visas v2), as the
     # visas word them without « Vu » and « ; »:
     autorisations: tuple[str, ...] = ()  # each establishment's arrêté d'autorisation, if given
@@ -192,7 +206,9 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
     establishment the avenant closed keeps its funding rows up to its closure.
     """
     start = data.contrat.date_effet
-    end = end_of(start, data.contrat.duree_annees)
+    initial = end_of(start, data.contrat.duree_annees)
+    prorogation = data.contrat.prorogation
+    end = prorogation.jusqu_au if prorogation is not None else initial
     exercices = tuple(range(start.year, end.year + 1))
     periodes = periods(start, end, data.contrat.prorata)
     names = {a.cle: a.nom_court or a.nom for a in data.autorites}
@@ -265,12 +281,16 @@ def derive(data: ContractData, echeancier: Echeancier | None = None) -> Facts:
         ),
         pilote_partie=pilot in signing,
         siege=siege_facts(data),
-        mi_parcours=(start + (end - start) / 2).year,
+        mi_parcours=(start + (initial - start) / 2).year,
         autorisations=tuple(
             visa for e in data.etablissements if (visa := autorisation_visa(e, by_key))
         ),
         deliberations=tuple(
             visa for d in data.deliberations if (visa := deliberation_visa(d, data))
+        ),
+        prorata_avenants=prorata_facts(spliced, rows, periodes),
+        prorogation=(
+            ProrogationFacts(initial + ONE_DAY, end, initial) if prorogation is not None else None
         ),
     )
 

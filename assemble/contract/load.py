@@ -25,6 +25,7 @@ from .files import CONTRACT_FILE
 from .model import ContractData
 from .policy import policy_problems
 from .policy_signature import signature_problems
+from .prorogation import prorogation_problems
 from .schedule import Echeancier
 
 # A signed contract has its versions archived in <root>/archive/<id>/, beside
@@ -86,6 +87,7 @@ def validate_contract(
     except ValidationError as exc:
         raise CpomError(validation_problems(exc, lines)) from None
     problems = cross_check(data, lines)
+    problems += prorogation_problems(data, lines, draft=draft, signed=signed)
     if draft and not problems:
         problems = policy_problems(data, lines) + signature_problems(data, lines, signed=signed)
     if problems:

@@ -22,6 +22,7 @@ from .fields import (
     Texte,
 )
 from .model_acts import Autorisation, Deliberation
+from .model_duree import Prorogation
 from .model_financing import ArreteTarifsPlafonds, Financement, ObjectifActivite, RegimeCle
 from .model_objectifs import Axe, Diagnostic
 from .model_parties import Autorite, Organisme
@@ -84,6 +85,7 @@ class Contrat(Strict):
         description="Calcul des montants d'un exercice incomplet (premier ou dernier) : au "
         "prorata des mois ou des jours couverts par le contrat.",
     )
+    prorogation: Prorogation | None = None
 
 
 # Codes a contract may list under `ignorer:`, offered by editors that read the schema.

@@ -8,6 +8,7 @@ signed exercice restated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -39,6 +40,51 @@ class Ligne:
 
 
 @dataclass(frozen=True)
+class Changement:
+    """A line whose amount an avenant changed during an exercice: that exercice is prorated
+    between the full-year amounts before and after `date` (recorded so that a consolidated
+    version states it, as the avenant did)."""
+
+    avenant: int
+    finess: str
+    financeur: str
+    enveloppe: str
+    date: dt.date  # first day of the new amount
+    avant: Decimal  # full-year amounts before and after
+    apres: Decimal
+
+    @property
+    def key(self) -> Key:
+        return (self.finess, self.financeur, self.enveloppe)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "avenant": self.avenant,
+            "finess": self.finess,
+            "financeur": self.financeur,
+            "enveloppe": self.enveloppe,
+            "date": self.date.isoformat(),
+            "avant": f"{self.avant:.2f}",
+            "apres": f"{self.apres:.2f}",
+        }
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> Changement:
+        number = item["avenant"]
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError("numéro d'avenant")
+        return cls(
+            number,
+            str(item["finess"]),
+            str(item["financeur"]),
+            str(item["enveloppe"]),
+            dt.date.fromisoformat(str(item["date"])),
+            _decimal(item["avant"]),
+            _decimal(item["apres"]),
+        )
+
+
+@dataclass(frozen=True)
 class Echeancier:
     """The schedule of one version. `avenant`: the avenant whose splice produced it (None for
     a contract's own projection), which the facts of that version then print."""
@@ -46,6 +92,8 @@ class Echeancier:
     exercices: tuple[int, ...]
     lignes: tuple[Ligne, ...]
     avenant: int | None = None
+    # The prorated changes of the avenants it integrates (absent from older locks).
+    changements: tuple[Changement, ...] = ()
 
     def ligne(self, key: Key) -> Ligne | None:
         return next((line for line in self.lignes if line.key == key), None)
@@ -82,6 +130,9 @@ class Echeancier:
                 }
                 for line in self.lignes
             ],
+            **(
+                {"changements": [c.to_json() for c in self.changements]} if self.changements else {}
+            ),
         }
 
     @classmethod
@@ -105,7 +156,8 @@ class Echeancier:
         number = data.get("avenant")
         if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
             raise TypeError("numéro d'avenant")
-        return cls(years, tuple(lines), number)
+        changes = tuple(Changement.from_json(c) for c in data.get("changements", []))
+        return cls(years, tuple(lines), number, changes)
 
 
 def _decimal(value: Any) -> Decimal:

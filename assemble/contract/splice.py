@@ -18,9 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..text.french import CENT, duree_mois
 from .exercices import ONE_DAY, Periode, periods
 from .facts import derive
-from .financing import FundingRow, funding_row
+from .financing import FundingRow, funding_row, project
 from .model import ContractData
-from .schedule import Echeancier, Key, Ligne, row_key
+from .schedule import Changement, Echeancier, Key, Ligne, row_key
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ def splice(
     before = {row_key(r): r for r in derive(old).financements}
     old_etabs = {e.finess: e for e in old.etablissements}
     first = _index(periodes, effet.date_effet)
+    grown = _prorogued_part(derive(old).date_fin, facts.date_fin, new.contrat.prorata)
     lines: list[Ligne] = []
     shares: dict[Key, Partage] = {}
     after_keys = set()
@@ -106,9 +107,11 @@ def splice(
         changed = previous is None or previous.financement != row.financement
         if changed:
             row = _from_year(row, periodes, first, rate)
+        else:
+            row = _continued(row, signed, periodes, rate)
         added = key[0] not in old_etabs
         day = effet.bascule(key[0], added, False)
-        line, part = _line(signed, row.montants, row.annuels, key, periodes, day, new)
+        line, part = _line(signed, row.montants, row.annuels, key, periodes, day, new, grown)
         lines.append(line)
         if part is not None:
             shares[key] = part
@@ -118,12 +121,17 @@ def splice(
         closed = old_line.key[0] not in {e.finess for e in new.etablissements}
         day = effet.bascule(old_line.key[0], False, closed)
         zero = tuple(Decimal(0) for _ in years)
-        line, part = _line(signed, zero, zero, old_line.key, periodes, day, new)
+        line, part = _line(signed, zero, zero, old_line.key, periodes, day, new, grown)
         ghost = old_line.ferme or old_etabs.get(old_line.key[0])
         lines.append(Ligne(*line.key, line.montants, line.annuels, ghost if closed else None))
         if part is not None:
             shares[old_line.key] = part
-    return Echeancier(years, tuple(lines), effet.numero), shares
+    changes = tuple(
+        Changement(effet.numero, *key, part.date, part.annuel_avant, part.annuel_apres)
+        for key, part in shares.items()
+        if part.partiel
+    )
+    return Echeancier(years, tuple(lines), effet.numero, signed.changements + changes), shares
 
 
 def _index(periodes: tuple[Periode, ...], day: dt.date) -> int:
@@ -157,6 +165,40 @@ def _from_year(
     )
 
 
+def _prorogued_part(signed_end: dt.date, end: dt.date, prorata: str) -> Periode | None:
+    """The part of the signed last exercice that a prorogation adds (a contract that ended
+    mid-year and is prorogued beyond it); None when the prorogation starts a new exercice."""
+    if end <= signed_end or signed_end.month == 12 and signed_end.day == 31:
+        return None
+    return periods(signed_end + ONE_DAY, min(end, dt.date(signed_end.year, 12, 31)), prorata)[0]
+
+
+def _continued(
+    row: FundingRow, signed: Echeancier, periodes: tuple[Periode, ...], rate: Decimal
+) -> FundingRow:
+    """An unchanged line over the exercices a prorogation adds: it continues from its last
+    signed full-year amount, updated at the contract's rate (forfaits at constant value), when
+    the signed amounts are no longer its data's projection (an earlier avenant)."""
+    line = signed.ligne(row_key(row))
+    years = [p.annee for p in periodes]
+    if line is None or not signed.exercices or signed.exercices[-1] not in years:
+        return row
+    last = years.index(signed.exercices[-1])
+    if last == len(years) - 1 or row.annuels[last] == line.annuels[-1]:
+        return row
+    count = len(years) - last
+    if row.nature in ("forfait_soins", "forfait_dependance"):
+        tail = tuple(line.annuels[-1] for _ in range(count - 1))
+    else:
+        tail = project(line.annuels[-1], rate, count)[1:]
+    return replace(
+        row,
+        annuels=row.annuels[: last + 1] + tail,
+        montants=row.montants[: last + 1]
+        + tuple(p.prorate(a) for p, a in zip(periodes[last + 1 :], tail, strict=True)),
+    )
+
+
 def _line(
     signed: Echeancier,
     montants: tuple[Decimal, ...],
@@ -165,16 +207,22 @@ def _line(
     periodes: tuple[Periode, ...],
     day: dt.date,
     new: ContractData,
+    grown: Periode | None = None,
 ) -> tuple[Ligne, Partage | None]:
-    # By year: a renewal (prorogation) adds exercices the signed schedule does not have.
+    # By year: a prorogation adds exercices the signed schedule does not have (their amounts
+    # are the new ones), or lengthens its last one (`grown`: the part it adds).
     old_amounts = tuple(_of(signed, key, p.annee, False) for p in periodes)
     old_annual = tuple(_of(signed, key, p.annee, True) for p in periodes)
     pivot = _index(periodes, day)
     amounts, annual = [], []
     part = None
     for i, p in enumerate(periodes):
-        if i < pivot or (i == pivot and old_annual[i] == annuels[i]):
-            amounts.append(old_amounts[i])
+        if p.annee not in signed.exercices:
+            amounts.append(montants[i])
+            annual.append(annuels[i])
+        elif i < pivot or (i == pivot and old_annual[i] == annuels[i]):
+            extra = grown.prorate(annuels[i]) if grown and grown.annee == p.annee else 0
+            amounts.append(old_amounts[i] + extra)
             annual.append(old_annual[i])
         elif i == pivot:
             part = replace(
@@ -188,7 +236,10 @@ def _line(
             if part.apres is not None:
                 amount += annuels[i] * part.apres.fraction
             amounts.append(_cents(amount))
-            annual.append(_cents(amount / p.fraction) if p.fraction else Decimal(0))
+            # The full-year amount of the exercice is the one in force from the change: the
+            # exercice's amount says how it is shared (a blend would read as « en année
+            # pleine » in the text, and as the amount before a later change that year).
+            annual.append(annuels[i] if part.apres is not None else old_annual[i])
         else:
             amounts.append(montants[i])
             annual.append(annuels[i])

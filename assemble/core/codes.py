@@ -141,6 +141,20 @@ CODES: Mapping[str, Code] = _codes(
         "prorata par mois d'un contrat qui ne commence pas un premier du mois",
         "choisissez contrat.prorata: jours, ou une prise d'effet au premier du mois",
     ),
+    Code(
+        "data.prorogation",
+        E,
+        "prorogation hors des limites de l'article L. 313-11",
+        "contrat.prorogation.jusqu_au : une date postérieure à la fin de la durée du contrat, "
+        "une année après au plus (une sixième année au plus) ; au-delà, un nouveau contrat",
+    ),
+    Code(
+        "data.prorogation-unsigned",
+        E,
+        "prorogation d'un contrat qui n'est pas signé",
+        "un projet de contrat fixe sa durée (contrat.duree_annees, cinq ans au plus) ; retirez "
+        "contrat.prorogation, qui se déclare avec l'avenant prorogeant un contrat signé",
+    ),
     # --- regime (drafts only: see policy.py) ------------------------------------------------
     Code(
         "regime.funder-not-allowed",
@@ -824,6 +838,19 @@ CODES: Mapping[str, Code] = _codes(
     ),
     # --- versions -------------------------------------------------------------------------------
     Code(
+        "lock.clause-unused",
+        E,
+        "clause que le projet n'utilise pas",
+        "`make upgrade C=<id> CLAUSE=<id>` passe à sa dernière version une clause retenue par le "
+        "projet (voir son verrou cpom.lock.json) ; `make upgrade C=<id>` les passe toutes",
+    ),
+    Code(
+        "lock.clause-current",
+        E,
+        "clause déjà à sa dernière version",
+        "rien à mettre à jour : `make status` dit quelles clauses du projet sont en retard",
+    ),
+    Code(
         "lock.invalid",
         E,
         "fichier de verrouillage illisible",
@@ -896,6 +923,28 @@ CODES: Mapping[str, Code] = _codes(
         "une ouverture ou une fermeture prend effet à la date d'effet de l'avenant ou après, "
         "avant la fin du contrat ; au prorata des mois, le premier jour d'un mois (la veille "
         "pour une fermeture)",
+    ),
+    Code(
+        "avenant.prorogation-repeat",
+        E,
+        "seconde prorogation du contrat",
+        "le contrat ne se proroge qu'une fois, dans la limite d'une sixième année (article "
+        "L. 313-11) : gardez contrat.prorogation tel que l'avenant signé l'a fixé, et concluez un "
+        "nouveau contrat",
+    ),
+    Code(
+        "avenant.prorogation-late",
+        E,
+        "avenant de prorogation signé après l'échéance du contrat",
+        "un contrat échu ne se proroge pas : signez l'avenant au plus tard le dernier jour du "
+        "contrat, ou concluez un nouveau contrat",
+    ),
+    Code(
+        "avenant.prorogation-clause",
+        E,
+        "article sur la durée qui ne sait pas énoncer la prorogation",
+        "passez la clause de la durée à sa dernière version pour ce contrat : "
+        "`make upgrade C=<id> CLAUSE=duree`",
     ),
     Code(
         "avenant.effet-unknown",

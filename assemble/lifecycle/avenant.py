@@ -42,6 +42,7 @@ from .consolidation import consolidation_after, signed_acts
 from .echeancier import pending
 from .manifest import MANIFEST, parse_manifest
 from .money import MoneyChanges, money_changes
+from .prorogation import check_prorogation, prorogation_of
 from .stages import (
     Prepared,
     Rendered,
@@ -64,6 +65,7 @@ CONTEXT_NAMES = frozenset(
         "visas_actes",
         "contrat_signe",
         "parties_texte",
+        "prorogation",
         "reference_contrat",
     }
 )
@@ -121,12 +123,16 @@ def precedents(project: Project, contract_id: str) -> list[Precedent]:
 
 
 def prepare_avenant(
-    project: Project, contract_id: str, signed_on: dt.date | None = None
+    project: Project,
+    contract_id: str,
+    signed_on: dt.date | None = None,
+    upgrade: frozenset[str] = frozenset(),
 ) -> AvenantDraft | None:
     """Compose and render the pending avenant in memory; None when nothing has changed.
 
     `signed_on`: the signature date known at archiving, for the consolidated version's table
-    of acts when the avenant file does not give it."""
+    of acts when the avenant file does not give it. `upgrade`: clauses the draft takes at their
+    latest version (`cpom upgrade <id> --clause <clause>`)."""
     number = pending_number(project, contract_id)
     path = avenant_path(project, contract_id, number)
     check_sequence(path.parent, number)
@@ -136,7 +142,7 @@ def prepare_avenant(
         check_retroactivity(avenant, path, avenant.date_signature or signed_on)
     before, before_doc, before_lock = compose_version(project, contract_id, in_force)
     contract_library = load_library(project.clauses)
-    after, after_doc = assemble(project, contract_id, contract_library)
+    after, after_doc = assemble(project, contract_id, contract_library, upgrade=upgrade)
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     found = pending(project, contract_id, after)
@@ -144,6 +150,7 @@ def prepare_avenant(
     if changes.empty and not (avenant and avenant.articles) and not (money and money.groupes):
         return None
     avenant = avenant or load_avenant_file(path)  # says which file to write
+    check_prorogation(avenant, path, before, after, after_doc, avenant.date_signature or signed_on)
     _check_manual(changes, avenant, path)
     _check_closures(changes, path)
     check_consequences(changes, after, path)
@@ -157,6 +164,7 @@ def prepare_avenant(
     context["objectifs_ajout"] = added_objectives(after, avenant)
     context["objet_perimetre"] = perimeter_object(changes)
     context["visas_actes"] = avenant_visas(changes, before.data, after.data, avenant)
+    context["prorogation"] = prorogation_of(before, after)
     composed = compose(library, after, ClauseRenderer(), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
     rendered = render(document, project.templates, project.cache)

@@ -149,11 +149,16 @@ def _check_dates(
         problems.append(Problem(code, message, path, lines.line_of(loc), hint))
 
     effect = avenant.date_effet
-    if not start <= effect <= end:
+    # An avenant takes effect during the contract in force; one that prorogues it, at the
+    # latest on the first day of the prorogation.
+    signed_end = derive(old.data).date_fin
+    prorogued = old.data.contrat.prorogation is None and new.data.contrat.prorogation is not None
+    if not start <= effect <= (signed_end + ONE_DAY if prorogued else end):
         bad(
             "date_effet", None, "avenant.effet-date",
             f"la date d'effet {effect:%d/%m/%Y} est hors de la durée du contrat",
-            "l'avenant prend effet pendant le contrat ; un renouvellement est un nouveau contrat",
+            "l'avenant prend effet pendant le contrat (celui qui le proroge, au plus tard le "
+            "premier jour de la prorogation) ; un renouvellement est un nouveau contrat",
         )  # fmt: skip
     elif by_months and effect.day != 1:
         bad(

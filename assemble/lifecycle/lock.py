@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,11 @@ class Lock:
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
+
+    def unpinned(self, clauses: frozenset[str]) -> Lock:
+        """The lock without its pins on some clauses, which the library then gives at their
+        latest version (a partial upgrade)."""
+        return replace(self, articles=tuple(a for a in self.articles if a.clause not in clauses))
 
     def to_json(self) -> str:
         data = asdict(self)

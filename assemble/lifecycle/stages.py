@@ -77,13 +77,17 @@ def assemble(
     *,
     latest: bool = False,
     retired: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> tuple[LoadedContract, Document]:
     """Load and compose a contract's draft, on its locked clause versions unless `latest`.
 
     A clause the lock names but the library lacks is an error, unless `retired` (a view of
-    the draft as it was, for upgrade), which takes it from the history.
+    the draft as it was, for upgrade), which takes it from the history. `upgrade`: clauses
+    taken at its latest version, the others as locked (a partial upgrade).
     """
-    draft = compose_draft(project, contract_id, library, latest=latest, retired=retired)
+    draft = compose_draft(
+        project, contract_id, library, latest=latest, retired=retired, upgrade=upgrade
+    )
     return draft.contract, read_document(draft.document, project.cache)
 
 
@@ -103,6 +107,7 @@ def compose_draft(
     *,
     latest: bool = False,
     retired: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Draft:
     """What `assemble` does, keeping the effective library (see `assemble`)."""
     library = library or load_library(project.clauses)
@@ -113,6 +118,8 @@ def compose_draft(
         project, contract_id, load_contract(project.contract_folder(contract_id))
     )
     lock = None if latest else draft_lock(project, contract_id)
+    if lock is not None and upgrade:
+        lock = lock.unpinned(upgrade)
     effective = library
     if lock is not None:
         source = None if retired else project.lock_path(contract_id)
@@ -168,11 +175,16 @@ class Prepared:
 
 
 def prepare_draft(
-    project: Project, contract_id: str, library: Library | None = None, *, latest: bool = False
+    project: Project,
+    contract_id: str,
+    library: Library | None = None,
+    *,
+    latest: bool = False,
+    upgrade: frozenset[str] = frozenset(),
 ) -> Prepared:
     """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
     library = library or load_library(project.clauses)
-    contract, doc = assemble(project, contract_id, library, latest=latest)
+    contract, doc = assemble(project, contract_id, library, latest=latest, upgrade=upgrade)
     return prepare_composed(project, contract, doc, library)
 
 
@@ -198,6 +210,21 @@ def prepare_composed(
     return Prepared(contract, rendered, lock, library.clauses, blobs)
 
 
+class _LibraryVersions(dict[str, int]):
+    """`bibliotheque` for a version rebuilt from its lock: the lock's clause versions, and for
+    a clause it does not use (a condition may name one: `bibliotheque["x"] >= 2`), the latest
+    version published in the history, as the library had it when the version was built with
+    a clause that the condition admitted (a partial upgrade)."""
+
+    def __init__(self, versions: dict[str, int], history: History) -> None:
+        super().__init__(versions)
+        self.history = history
+
+    def __missing__(self, clause_id: str) -> int:
+        published = self.history.versions(clause_id)
+        return published[-1] if published else 0
+
+
 def compose_version(
     project: Project, contract_id: str, version: str
 ) -> tuple[LoadedContract, Document, Lock]:
@@ -207,6 +234,9 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
-    composed = compose(library, contract, ClauseRenderer(project.cache))
+    seen = _LibraryVersions({c.id: c.version for c in library.clauses}, history)
+    composed = compose(
+        library, contract, ClauseRenderer(project.cache), extra={"bibliotheque": seen}
+    )
     doc = dataclasses.replace(composed, rendu=lock.rendu)
     return contract, read_document(doc, project.cache), lock
