@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -139,6 +140,9 @@ def test_one_changed_byte_is_reported(project: Project, name: str) -> None:
 def test_archive_is_append_only(project: Project) -> None:
     folder = project.archive / SAMPLE / "v1"
     before = {p: p.read_bytes() for p in folder.iterdir()}
+    # No avenant in progress: the sample's avenant n° 1 carries a hand-written article, which
+    # is a change of its own even when the data equals the signed version's.
+    shutil.rmtree(project.contracts / SAMPLE / "avenants")
     with pytest.raises(CpomError) as caught:
         archive_version(project, SAMPLE, project.root / "CPOM signé.pdf", DATE)
     assert caught.value.problems[0].code == "archive.exists"
