@@ -27,7 +27,6 @@ from .project import Project
 
 FORCED = "reconstruction demandée (--force)"
 NAMED = 3  # reasons named per contract; the others counted
-TASKS_PER_WORKER = 10
 
 
 @dataclass(frozen=True)
@@ -160,11 +159,11 @@ def _started(
         yield (build_one(project, cid, fingerprint) for cid in stale)
         return
     # Workers forked from a server that loaded the build machinery once, never from this
-    # process and its threads; each is replaced after a few contracts, to bound its memory.
+    # process and its threads (a fork beside a running thread may copy a lock it holds, and
+    # hang). No max_tasks_per_child: Python 3.11's pool can hang when it replaces a worker.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["assemble.pipeline"])
-    pool = ProcessPoolExecutor(workers, context, max_tasks_per_child=TASKS_PER_WORKER)
-    with pool:
+    with ProcessPoolExecutor(workers, context) as pool:
         futures = {pool.submit(build_one, project, cid, fingerprint): cid for cid in stale}
         yield _collected(project, futures)
 

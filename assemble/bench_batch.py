@@ -71,7 +71,7 @@ def synthetic_project(source: Project, target: Path, count: int) -> list[str]:
 class PeakMemory:
     """The peak of the summed resident memory of a process and all its descendants, sampled."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
         self.peak_kib = 0
         self._stop = threading.Event()

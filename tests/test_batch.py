@@ -89,6 +89,11 @@ def test_a_batch_rebuilds_only_what_changed_and_says_why(
     assert plan(project, [BOCAGE, CHRS], fingerprint, force=False) == {
         BOCAGE: [f"fichier produit build/{BOCAGE}/{BOCAGE}.pdf modifié"]
     }
+    # The history lost a clause version the lock names (git clean): rebuilt, so republished.
+    (project.root / "history" / "clauses" / "financement-chrs" / "v2.md").unlink()
+    assert plan(project, [CHRS], fingerprint, force=False) == {
+        CHRS: ["historique incomplet : history/clauses/financement-chrs/v2.md absent"]
+    }
 
 
 def _no_op_imports_nothing_heavy(project: Project) -> None:
