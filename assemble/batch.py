@@ -27,6 +27,7 @@ from .project import Project
 
 FORCED = "reconstruction demandée (--force)"
 NAMED = 3  # reasons named per contract; the others counted
+TASKS_PER_WORKER = 6  # contracts a worker builds before it is replaced (memory)
 
 
 @dataclass(frozen=True)
@@ -158,14 +159,25 @@ def _started(
     if workers == 1:
         yield (build_one(project, cid, fingerprint) for cid in stale)
         return
-    # Workers forked from a server that loaded the build machinery once, never from this
-    # process and its threads (a fork beside a running thread may copy a lock it holds, and
-    # hang). No max_tasks_per_child: Python 3.11's pool can hang when it replaces a worker.
+    yield _pooled(project, list(stale), fingerprint, workers)
+
+
+def _pooled(project: Project, ids: list[str], fingerprint: str, workers: int) -> Iterator[Outcome]:
+    """Workers forked from a server that loaded the build machinery once, never from this
+    process and its threads (a fork beside a running thread may copy a lock it holds, and
+    hang). A build leaves caches behind (typst's among them), so a worker serves at most
+    TASKS_PER_WORKER contracts: a fresh pool per slice of the batch, since Python 3.11's
+    `max_tasks_per_child` can hang when it replaces a worker."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["assemble.pipeline"])
-    with ProcessPoolExecutor(workers, context) as pool:
-        futures = {pool.submit(build_one, project, cid, fingerprint): cid for cid in stale}
-        yield _collected(project, futures)
+    size = workers * TASKS_PER_WORKER
+    for start in range(0, len(ids), size):
+        with ProcessPoolExecutor(workers, context) as pool:
+            futures = {
+                pool.submit(build_one, project, cid, fingerprint): cid
+                for cid in ids[start : start + size]
+            }
+            yield from _collected(project, futures)
 
 
 def _collected(project: Project, futures: dict[Future[Outcome], str]) -> Iterator[Outcome]:

@@ -69,7 +69,7 @@ def synthetic_project(source: Project, target: Path, count: int) -> list[str]:
 
 
 class PeakMemory:
-    """The peak of the summed resident memory of a process and all its descendants, sampled."""
+    """The peak of the summed memory (PSS) of a process and all its descendants, sampled."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
@@ -108,12 +108,15 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
+    """The process's proportional share of resident memory (PSS): pages shared by the forked
+    workers count once in the sum, as the machine sees them; RSS when PSS is not readable."""
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
@@ -184,7 +187,7 @@ def run_batch_bench(project: Project, count: int, out: Console) -> None:
         f"≤ {NOOP_GOAL:.0f} s",
     )
     table.add_row(
-        "mémoire maximale du lot (Mio, processus et travailleurs)",
+        "mémoire maximale du lot (Mio, PSS du processus et des travailleurs)",
         f"{cold_mib:.0f}",
         f"{cold_mib / MEMORY_GOAL:.2f} de l'objectif",
         f"≤ {MEMORY_GOAL}",
