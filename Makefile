@@ -12,7 +12,7 @@ C      ?= association-horizons
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
 	@echo "make contract C=<id> VERSION=<v>  reconstruit à l'identique une version enregistrée"
-	@echo "make contracts           construit tous les contrats de contracts/"
+	@echo "make contracts [TOUT=1]  construit les contrats de contracts/ qui ont changé (TOUT=1 : tous)"
 	@echo "make status              versions des clauses par contrat (et build/status.html)"
 	@echo "make upgrade C=<id>      passe un projet aux dernières versions des clauses"
 	@echo "make upgrade C=<id> CLAUSE=<clause>  ne passe que cette clause, ou ces clauses (\"a b\")"
@@ -39,7 +39,7 @@ contract: $(STAMP)
 	$(CPOM) build $(if $(VERSION),--version $(VERSION)) -- $(C)
 
 contracts: $(STAMP)
-	$(CPOM) build --all
+	$(CPOM) build --all $(if $(TOUT),--force)
 
 check: $(STAMP)
 	$(CPOM) check

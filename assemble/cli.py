@@ -41,11 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     project = Project(Path(args.racine).resolve(), cache=Cache.of_user())
     # Each verb's modules are imported when it runs, not for --help or a usage error.
-    from . import commands
     from .console import err
     from .core.reading import unreadable
 
-    command: Callable[[Project, argparse.Namespace], int] = getattr(commands, f"cmd_{args.command}")
+    command: Callable[[Project, argparse.Namespace], int]
+    if args.command == "build" and args.all:  # the batch imports the build only if it builds
+        from .batch import cmd_build_all as command
+    else:
+        from . import commands
+
+        command = getattr(commands, f"cmd_{args.command}")
     try:
         check_arguments(args)
         return command(project, args)
@@ -98,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
         "--version", help="reconstruit à l'identique une version enregistrée (v1, v2…)"
     )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processus")
+    build.add_argument(
+        "--force", action="store_true", help="avec --all : reconstruit aussi les contrats à jour"
+    )
     build.set_defaults(command="build")
 
     check = verbs.add_parser("check", help="valide la bibliothèque et les contrats")
@@ -170,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
     bench = verbs.add_parser("bench", help="compare la construction à la chaîne d'outils nue")
     bench.add_argument("contrat", nargs="?", default=DEFAULT_CONTRACT)
     bench.add_argument("--repetitions", type=_between(1, 50), default=3)
+    bench.add_argument(
+        "--lot", type=_between(0, 1000), default=100, help="contrats du lot mesuré (0 : aucun)"
+    )
     bench.set_defaults(command="bench")
     return parser
 

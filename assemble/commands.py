@@ -45,37 +45,9 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         for path in (outputs.markdown, outputs.docx, outputs.pdf):
             out.print(f"écrit {_shown(project, path)}", markup=False)
         return 0
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from .batch import build_all
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from .pipeline import build_everything
-
-    ids = project.contract_ids()
-    if not ids:
-        raise UsageError.one("usage.contract", "aucun contrat", project.contracts)
-    problems = ProblemCollector()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with (
-        Progress(*columns, console=err.rich, transient=False) as progress,
-        ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(ids)))) as pool,
-    ):
-        task = progress.add_task("Construction des contrats", total=len(ids))
-        futures = {pool.submit(build_everything, project, cid): cid for cid in ids}
-        for future in as_completed(futures):
-            try:
-                for built in future.result():
-                    progress.console.print(f"construit {built}", markup=False)
-            except CpomError as exc:
-                problems.absorb(exc)
-            progress.advance(task)
-    problems.raise_if_any()
-    return 0
+    return build_all(project, args.jobs, args.force)
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
@@ -438,4 +410,8 @@ def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from .bench import run_bench
 
     run_bench(project, args.contrat, args.repetitions, out.rich)
+    if args.lot:
+        from .bench_batch import run_batch_bench
+
+        run_batch_bench(project, args.lot, out.rich)
     return 0

@@ -106,14 +106,17 @@ def build_avenant(
     return draft
 
 
-def build_everything(project: Project, contract_id: str) -> list[str]:
+def build_everything(
+    project: Project, contract_id: str, written: list[Path] | None = None
+) -> list[str]:
     """What `make contracts` does for one contract: the draft, or its pending avenant and the
     consolidated contract it leads to, and the redline since the signed version. Returns what
-    was built, for the progress report."""
-    from .lifecycle.avenant import avenant_path, pending_number
+    was built, for the progress report; adds the files written to `written`."""
+    from .lifecycle.avenant import avenant_folder, avenant_path, pending_number
     from .lifecycle.avenant_checks import check_sequence
 
     built = [contract_id]
+    paths: list[Path] = [project.lock_path(contract_id)]
     signed = project.archived_versions(contract_id)
     pending = (
         avenant_path(project, contract_id, pending_number(project, contract_id)) if signed else None
@@ -122,12 +125,37 @@ def build_everything(project: Project, contract_id: str) -> list[str]:
         check_sequence(pending.parent, pending_number(project, contract_id))
     draft = build_avenant(project, contract_id) if pending and pending.is_file() else None
     if draft is None:
-        build_contract(project, contract_id)
+        paths += build_contract(project, contract_id).paths()
     else:
         built.append(f"{contract_id} avenant n° {draft.number}")
+        folder = avenant_folder(project, contract_id, draft.number)
+        paths += Outputs.of(folder, f"{contract_id}-avenant-{draft.number}").paths()
+        paths += Outputs.of(project.build / contract_id, contract_id).paths()
     if signed:
-        paths, _ = build_redline(project, contract_id, signed[-1], "projet")
-        built.append(f"{contract_id} {paths[0].name}")
+        redline, _ = build_redline(project, contract_id, signed[-1], "projet")
+        built.append(f"{contract_id} {redline[0].name}")
+        paths += redline
+    if written is not None:
+        written += paths
+    return built
+
+
+def build_stamped(project: Project, contract_id: str, fingerprint: str) -> list[str]:
+    """`build_everything`, then the stamp that lets the next batch skip the contract while
+    nothing it read or wrote changes (lifecycle/freshness.py). Inputs are hashed before the
+    build: a file edited meanwhile makes the next batch rebuild, never skip."""
+    from .lifecycle.freshness import Sources, make_stamp, stamp_path
+
+    sources = Sources(project.root)
+    before = sources.inputs(project, contract_id)
+    library = sources.library()
+    written: list[Path] = []
+    built = build_everything(project, contract_id, written)
+    stamp = make_stamp(project, contract_id, fingerprint, before, library, written)
+    write_files(
+        {stamp_path(project, contract_id): stamp.to_json().encode("utf-8")},
+        project.build_scope(contract_id),
+    )
     return built
 
 

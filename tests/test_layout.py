@@ -28,6 +28,8 @@ LAYERS = (
     "pipeline",
     "console",
     "arguments",
+    "batch",
+    "bench_batch",
     "bench",
     "commands",
     "cli",

@@ -1170,6 +1170,13 @@ CODES: Mapping[str, Code] = _codes(
         "typst a échoué",
         "vérifiez templates/contrat.typ ; sinon signalez-le à l'équipe",
     ),
+    Code(
+        "tool.internal",
+        E,
+        "erreur interne de l'outil pendant un lot",
+        "reconstruisez ce contrat seul avec CPOM_DEBUG=1 (CPOM_DEBUG=1 make contract C=<id>) et "
+        "transmettez la sortie à l'équipe",
+    ),
     # --- writing files --------------------------------------------------------------------------
     Code(
         "io.permission",
