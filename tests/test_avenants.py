@@ -230,3 +230,36 @@ def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project)
     ):
         assert expected in text, expected
     assert b"<pdfaid:part>2</pdfaid:part>" in pdf.read_bytes()
+
+
+def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> None:
+    folder = avenant_folder(sample_avenant, SAMPLE, 1)
+    avenant = (folder / f"{SAMPLE}-avenant-1.md").read_text("utf-8").replace(NBSP, " ")
+    assert (
+        "la rédaction des articles 1 (Objet du contrat), 2 (Périmètre du contrat), "
+        "3 bis (Documents contractuels), 8 bis (" in avenant
+    )
+    assert "9 (Dotation globale commune de référence) et 10 bis (" in avenant
+    assert "après l'article 3 du contrat, un article 3 bis ainsi rédigé" in avenant
+    assert "après l'article 10 du contrat, un article 10 bis ainsi rédigé" in avenant
+    assert (
+        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est abrogé"
+        in avenant
+    )
+    assert "renumérotés" not in avenant
+    consolidated = (sample_avenant.build / SAMPLE / f"{SAMPLE}.md").read_text("utf-8")
+    headings = [
+        line.replace(NBSP, " ").split(" – ")[0][3:]
+        for line in consolidated.splitlines()
+        if line.startswith("## Article")
+    ]
+    assert headings[:6] == [
+        "Article 1",
+        "Article 2",
+        "Article 3",
+        "Article 3 bis",
+        "Article 4",
+        "Article 5",
+    ]
+    assert "Article 8 bis" in headings and "Article 10 bis" in headings
+    assert headings[-1] == "Article 21"  # the signed contract had 21 articles

@@ -27,8 +27,11 @@ def compose(
     contract: LoadedContract,
     renderer: ClauseRenderer | None = None,
     extra: Mapping[str, Any] | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> Document:
-    """Assemble one contract (or, with `extra` context, an avenant); report every problem."""
+    """Assemble one contract (or, with `extra` context, an avenant); report every problem.
+    `previous`: the numbering of the version in force, for a version that amends it (see
+    numbering.number)."""
     renderer = renderer or ClauseRenderer()
     context = {
         **base_context(contract),
@@ -46,7 +49,7 @@ def compose(
         except CpomError as exc:
             problems.absorb(exc)
     problems.raise_if_any()
-    numbered = number(library.titres, selected)
+    numbered = number(library.titres, selected, previous)
     refs = reference_table(numbered)
     promises: list[Promise] = []
     references: list[Reference] = []
@@ -232,7 +235,7 @@ def _ref_function(
             label = slots[0].reference
         else:
             # « annexes 4 à 6 »: the plural of the first reference, then the last number.
-            first, last = slots[0].reference, slots[-1].number
+            first, last = slots[0].reference, slots[-1].shown
             label = f"{first.replace(NBSP, f's{NBSP}', 1)} à {last}"
         if promet is not None:
             promises.append(_promise(slots, label, promet, renderer))
@@ -266,7 +269,7 @@ def _annex_range(numbered: tuple[NumberedTitre, ...], references: list[Reference
     first, last = slots[0], slots[-1]
     label = first.reference
     if first is not last:
-        label = f"{first.reference.replace(NBSP, f's{NBSP}', 1)} à {last.number}"
+        label = f"{first.reference.replace(NBSP, f's{NBSP}', 1)} à {last.shown}"
     return _placeholder(references, Reference(tuple(anchor_of(s) for s in slots), label))
 
 

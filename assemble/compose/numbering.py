@@ -1,4 +1,10 @@
-"""Number titres in roman numerals, articles continuously, annexes apart; resolve references."""
+"""Number titres in roman numerals, articles continuously, annexes apart; resolve references.
+
+A version that amends a signed contract (an avenant's consolidated version) never renumbers it:
+each article keeps the number it had in the version in force (`previous`), an inserted one takes
+the number of the article it follows with « bis », « ter »… (« article 3 bis », « annexe 6 bis »),
+and the numbers of removed articles are not reused (see docs/avenants.md).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ class Slot:
     number: int | None
     label: str  # "Article 12", "Annexe 2", ""
     reference: str  # how other clauses cite it: "article 12", "annexe 2"
+    shown: str = ""  # the number as printed: "12", "3 bis" (stable numbering), "" if none
 
 
 @dataclass(frozen=True)
@@ -38,30 +45,44 @@ class NumberedTitre:
     slots: tuple[Slot, ...]
 
 
-def number(titres: Sequence[TitreDef], selected: Sequence[Selected]) -> tuple[NumberedTitre, ...]:
-    """Give each titre and article its number; empty titres are left out."""
+# Latin multiplicative adverbs, as French legislative drafting uses them for inserted articles.
+SUFFIXES = (
+    "bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "nonies", "decies",
+    "undecies", "duodecies", "terdecies", "quaterdecies", "quindecies", "sexdecies",
+    "septdecies", "octodecies", "novodecies", "vicies",
+)  # fmt: skip
+BEFORE_FIRST = "A"  # an article inserted before the first one: « article 1 A »
+
+
+def number(
+    titres: Sequence[TitreDef],
+    selected: Sequence[Selected],
+    previous: Mapping[str, str] | None = None,
+) -> tuple[NumberedTitre, ...]:
+    """Give each titre and article its number; empty titres are left out.
+
+    `previous`: « article:key » or « annexe:key » → number as printed in the version in force
+    (« 3 », « 3 bis »; see `previous_numbers`),
+    for a version that amends it: those articles keep their number, new ones are numbered
+    after the one they follow; without it, articles and annexes are numbered 1, 2, 3…"""
     result = []
-    titre_no = article_no = annex_no = 0
+    titre_no = 0
+    counters = {"article": 0, "annexe": 0}
+    stable = _Stable(previous) if previous is not None else None
     for titre in titres:
         members = [s for s in selected if s.clause.titre == titre.cle]
         if not members:
             continue
         slots = []
         for member in members:
-            if titre.genre == "annexes":
-                annex_no += 1
+            if titre.genre == "annexes" or titre.articles_numerotes:
+                kind = "annexe" if titre.genre == "annexes" else "article"
+                counters[kind] += 1
+                ordinal = counters[kind]
+                shown = str(ordinal) if stable is None else stable.shown(kind, _key(member))
+                word = kind.capitalize()
                 slots.append(
-                    Slot(member, annex_no, f"Annexe{NBSP}{annex_no}", f"annexe{NBSP}{annex_no}")
-                )
-            elif titre.articles_numerotes:
-                article_no += 1
-                slots.append(
-                    Slot(
-                        member,
-                        article_no,
-                        f"Article{NBSP}{article_no}",
-                        f"article{NBSP}{article_no}",
-                    )
+                    Slot(member, ordinal, f"{word}{NBSP}{shown}", f"{kind}{NBSP}{shown}", shown)
                 )
             else:
                 slots.append(Slot(member, None, "", member.clause.intitule))
@@ -72,6 +93,53 @@ def number(titres: Sequence[TitreDef], selected: Sequence[Selected]) -> tuple[Nu
         else:
             result.append(NumberedTitre(titre, None, "", tuple(slots)))
     return tuple(result)
+
+
+def _key(selected: Selected) -> str:
+    """The article key (Article.key): clause id, plus the instance of a repeated clause."""
+    clause_id = selected.clause.id
+    return clause_id if selected.instance is None else f"{clause_id}-{selected.instance}"
+
+
+class _Stable:
+    """Numbers kept from the version in force; new ones after the article they follow."""
+
+    def __init__(self, previous: Mapping[str, str]) -> None:
+        self.previous = previous
+        self.used = set(previous.values())
+        self.last: dict[str, str | None] = {"article": None, "annexe": None}
+
+    def shown(self, kind: str, key: str) -> str:
+        kept = self.previous.get(f"{kind}:{key}")
+        if kept is None:
+            kept = self._inserted(self.last[kind])
+            self.used.add(kept)
+        self.last[kind] = kept
+        return kept
+
+    def _inserted(self, after: str | None) -> str:
+        if after is None:
+            base, start = "1", 0
+            candidates = [f"{base}{NBSP}{chr(ord(BEFORE_FIRST) + i)}" for i in range(26)]
+        else:
+            base, _, suffix = after.partition(NBSP)
+            start = SUFFIXES.index(suffix) + 1 if suffix in SUFFIXES else 0
+            candidates = [f"{base}{NBSP}{s}" for s in SUFFIXES[start:]]
+        for candidate in candidates:
+            if candidate not in self.used:
+                return candidate
+        raise ValueError(f"too many articles inserted after {after}")
+
+
+def previous_numbers(labels: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """`previous` for `number` from a lock's (key, label) pairs: « Article 3 bis » →
+    « article:key » → « 3 bis »; unnumbered blocks are left out."""
+    found = {}
+    for key, label in labels:
+        word, _, shown = label.replace(" ", NBSP).partition(NBSP)
+        if word in ("Article", "Annexe") and shown:
+            found[f"{word.lower()}:{key}"] = shown
+    return found
 
 
 def reference_table(numbered: Sequence[NumberedTitre]) -> Mapping[str, tuple[Slot, ...]]:

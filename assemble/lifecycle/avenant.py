@@ -25,7 +25,7 @@ from ..library.clauses import Clause, load_library
 from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
-from ..text.french import date_fr
+from ..text.french import NBSP, date_fr
 from .avenant_checks import check_retroactivity, check_sequence
 from .avenant_file import AVENANTS as AVENANTS
 from .avenant_file import avenant_path as avenant_path
@@ -284,7 +284,8 @@ def _object(change: ArticleChange) -> str:
     article = change.before or change.after
     if article is None:
         return ""
-    number = article.label.split()[-1] if article.label else ""
+    number = article.label.replace(NBSP, " ").partition(" ")[2] if article.label else ""
+    number = number.replace(" ", NBSP)
     return f"{number} ({article.heading})".strip()
 
 

@@ -105,7 +105,10 @@ class Changes:
 
     @property
     def renumbered(self) -> bool:
-        return any(c.kind != "remplacement" for c in self.articles)
+        """Whether the following articles would move: never, since the numbering of the
+        contract is kept (insertions numbered « bis », removals abrogated); kept for the
+        clauses that still name it (avenant-articles version 1)."""
+        return False
 
 
 def compare(
@@ -245,11 +248,10 @@ _NATURES = {"changed": "remplacement", "added": "insertion", "removed": "suppres
 
 
 def _articles(diffs: tuple[ArticleDiff, ...], part: Part) -> tuple[ArticleChange, ...]:
-    """The changes of one part, as the avenant words them: replacements and insertions in the
-    order of the contract, then removals."""
-    mine = [d for d in diffs if d.part == part]
-    ordered = [d for d in mine if d.kind != "removed"] + [d for d in mine if d.kind == "removed"]
-    return tuple(ArticleChange(_NATURES[d.kind], d.before, d.after, d.previous) for d in ordered)
+    """The changes of one part, as the avenant words them: in the order of the contract, each
+    removed article where it stood (numbers are stable: numbering.number)."""
+    mine = [d for d in diffs if d.part == part and d.kind != "unchanged"]
+    return tuple(ArticleChange(_NATURES[d.kind], d.before, d.after, d.previous) for d in mine)
 
 
 def _manual(old: ContractData, new: ContractData) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..compose.document import Act, Amendment, Consolidation, Document
+from ..compose.numbering import previous_numbers
 from ..contract.schedule import Echeancier
 from ..core import names
 from ..core.errors import CpomError, Problem, UsageError
@@ -59,6 +60,15 @@ class Lock:
 
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
+
+    def numbers(self) -> dict[str, str]:
+        """The numbering of this version, for a version that amends it (numbering.number)."""
+        return previous_numbers(
+            [
+                (a.clause if a.instance is None else f"{a.clause}-{a.instance}", a.article)
+                for a in self.articles
+            ]
+        )
 
     def unpinned(self, clauses: frozenset[str]) -> Lock:
         """The lock without its pins on some clauses, which the library then gives at their

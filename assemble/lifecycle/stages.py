@@ -124,7 +124,9 @@ def compose_draft(
     if lock is not None:
         source = None if retired else project.lock_path(contract_id)
         effective = pinned_library(library, lock, project.history, source)
-    doc = compose(effective, contract, ClauseRenderer(project.cache))
+    doc = compose(
+        effective, contract, ClauseRenderer(project.cache), previous=_in_force(project, contract_id)
+    )
     if not doc.articles():
         raise CpomError.one(
             "contract.no-article",
@@ -135,6 +137,15 @@ def compose_draft(
             "leurs conditions retiennent des articles pour ce contrat",
         )
     return Draft(contract, doc, effective)
+
+
+def _in_force(project: Project, contract_id: str) -> dict[str, str] | None:
+    """The numbering of the version in force of a signed contract, which its draft (the
+    consolidated version of its next avenant) keeps; None for a contract never signed."""
+    archived = project.archived_versions(contract_id)
+    if not archived:
+        return None
+    return version_lock(project, contract_id, archived[-1]).numbers()
 
 
 @dataclass(frozen=True)
@@ -235,8 +246,14 @@ def compose_version(
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
     seen = _LibraryVersions({c.id: c.version for c in library.clauses}, history)
+    # A consolidated version keeps the numbers it was built with (those of its lock).
+    previous = lock.numbers() if lock.consolidation is not None else None
     composed = compose(
-        library, contract, ClauseRenderer(project.cache), extra={"bibliotheque": seen}
+        library,
+        contract,
+        ClauseRenderer(project.cache),
+        extra={"bibliotheque": seen},
+        previous=previous,
     )
     doc = dataclasses.replace(composed, rendu=lock.rendu)
     return contract, read_document(doc, project.cache), lock
