@@ -35,6 +35,7 @@ from .financing import project as project
 from .head_office import FeeShare, SiegeFacts, fee_shares, siege_facts
 from .model import ContractData, Etablissement
 from .model_parties import Autorite, Membre
+from .prorogation import ProrogationFacts
 from .regimes import ORDER, REGIMES, Regime, cover_line, regime_of
 from .schedule import Echeancier, apply
 from .territory import (
@@ -133,15 +134,6 @@ class MemberFacts:
     @property
     def cle(self) -> str:
         return self.membre.cle
-
-
-@dataclass(frozen=True)
-class ProrogationFacts:
-    """The period by which an avenant prorogued the contract beyond its initial term."""
-
-    debut: dt.date
-    fin: dt.date
-    fin_initiale: dt.date
 
 
 @dataclass(frozen=True)

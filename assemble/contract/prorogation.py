@@ -10,6 +10,7 @@ by an avenant signed before its term) is checked on drafts and by the avenant.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ..core.errors import Problem
 from ..core.sources import LineMap
@@ -18,6 +19,15 @@ from .exercices import ONE_DAY, add_years, end_of
 from .model import ContractData
 
 WHERE = ("contrat", "prorogation", "jusqu_au")
+
+
+@dataclass(frozen=True)
+class ProrogationFacts:
+    """The period by which an avenant prorogued the contract beyond its initial term."""
+
+    debut: dt.date
+    fin: dt.date
+    fin_initiale: dt.date
 
 
 def limit_of(initial_end: dt.date) -> dt.date:
