@@ -25,7 +25,7 @@ from ..library.clauses import Clause, load_library
 from ..library.history import History
 from ..project import Project
 from ..render.body import read_document
-from ..text.french import NBSP, date_fr
+from ..text.french import NBSP, date_fr, montant
 from .avenant_checks import check_retroactivity, check_sequence
 from .avenant_file import AVENANTS as AVENANTS
 from .avenant_file import avenant_path as avenant_path
@@ -318,7 +318,8 @@ def describe_changes(changes: Changes) -> list[str]:
         lines.append(f"{kinds[c.kind]} : {e.categorie} « {e.nom} » ({e.finess})")
     if changes.dotations:
         lines.append(
-            f"dotation globale commune : {changes.total_avant} € → {changes.total_apres} €"
+            f"dotation globale commune : {montant(changes.total_avant)}"
+            f" → {montant(changes.total_apres)}"
         )
     verbs = {"remplacement": "remplacé", "insertion": "inséré", "suppression": "supprimé"}
     for change in (*changes.articles, *changes.annexes):
