@@ -319,7 +319,7 @@ def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
     avenant = _avenant_text(made)
     assert "L'article 1 du contrat est remplacé par les dispositions suivantes" in avenant
     assert (
-        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est supprimé"
+        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est abrogé."
     ) in avenant
     consolidated = _docx_text(made.build / SAMPLE / f"{SAMPLE}.docx")
     pages = PdfReader(made.build / SAMPLE / f"{SAMPLE}.pdf").pages
