@@ -235,11 +235,17 @@ def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project)
 def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> None:
     folder = avenant_folder(sample_avenant, SAMPLE, 1)
     avenant = (folder / f"{SAMPLE}-avenant-1.md").read_text("utf-8").replace(NBSP, " ")
+    # The objet names, in the contract's order, what is reworded, inserted and abrogated.
     assert (
-        "la rédaction des articles 1 (Objet du contrat), 2 (Périmètre du contrat), "
-        "3 bis (Documents contractuels), 8 bis (" in avenant
+        "- la rédaction des articles 1 (Objet du contrat) et 2 (Périmètre du contrat) "
+        "du contrat ;\n"
+        "- l'insertion dans le contrat des articles 3 bis (Documents contractuels), 8 bis ("
+    ) in avenant
+    assert ") et 10 bis (État des prévisions de recettes et de dépenses) ;\n" in avenant
+    assert (
+        "- l'abrogation de l'article 9 (Dotation globale commune de référence) du contrat ;"
+        in avenant
     )
-    assert "9 (Dotation globale commune de référence) et 10 bis (" in avenant
     assert "après l'article 3 du contrat, un article 3 bis ainsi rédigé" in avenant
     assert "après l'article 10 du contrat, un article 10 bis ainsi rédigé" in avenant
     assert (
