@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 from pypdf import PdfReader
 
@@ -267,5 +268,21 @@ def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> N
         "Article 4",
         "Article 5",
     ]
-    assert "Article 8 bis" in headings and "Article 10 bis" in headings
+    # The abrogated Article 9 keeps its place and its number, between 8 bis and 10.
+    at = headings.index("Article 9")
+    assert headings[at - 1 : at + 3] == [
+        "Article 8 bis",
+        "Article 9",
+        "Article 10",
+        "Article 10 bis",
+    ]
     assert headings[-1] == "Article 21"  # the signed contract had 21 articles
+    text = consolidated.replace(NBSP, " ")
+    assert (
+        "## Article 9 – Dotation globale commune de référence (abrogé par l’avenant n° 1)"
+        " {#dotation-globale-commune-abroge}\n\n*Abrogé par l’avenant n° 1.*\n"
+    ) in text
+    word = docx.Document(str(sample_avenant.build / SAMPLE / f"{SAMPLE}.docx"))
+    paragraphs = [p.text.replace(NBSP, " ").replace(NNBSP, " ") for p in word.paragraphs]
+    at = paragraphs.index("Abrogé par l’avenant n° 1.")
+    assert paragraphs[at - 1].startswith("Article 9 – Dotation globale commune de référence")

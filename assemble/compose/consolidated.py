@@ -11,9 +11,10 @@ work on the contract's Document, never on this one.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from ..text.french import date_fr
-from .document import Act, Amendment, Article, Consolidation, Document, Titre
+from .document import ABROGATED, Abrogation, Act, Amendment, Article, Consolidation, Document, Titre
 
 ORIGINAL = "sans valeur d’original"
 
@@ -80,6 +81,49 @@ def notice(consolidation: Consolidation) -> str:
     )
 
 
+def abrogated(gone: Abrogation) -> Article:
+    """The place an abrogated article keeps in the consolidated version, under its number."""
+    suffix = "e" if gone.label.startswith("Annexe") else ""
+    note = f"(abrogé{suffix} par l’avenant n° {gone.avenant})"
+    number = gone.label.split()[-1] if not suffix else ""
+    return Article(
+        clause_id=gone.key,
+        instance=ABROGATED,
+        version=0,
+        variant=None,
+        clause_hash="",
+        number=int(number) if number.isdigit() else None,
+        label=gone.label,
+        heading=f"{gone.heading} {note}",
+        body=f"*{'Abrogée' if suffix else 'Abrogé'} par l’avenant n° {gone.avenant}.*\n",
+        source=Path(),
+    )
+
+
+def _with_abrogated(
+    titres: tuple[Titre, ...], abroges: tuple[Abrogation, ...]
+) -> tuple[Titre, ...]:
+    """Each abrogated article put back in its titre, before the article that followed it (or
+    after the one it followed), in the order of the avenants: numbers keep their sequence."""
+    lists = [list(t.articles) for t in titres]
+    for gone in abroges:
+        keys = [t.key for t in titres]
+        articles = lists[keys.index(gone.titre)] if gone.titre in keys else lists[-1]
+        found = {
+            a.clause_id if a.instance == ABROGATED else a.key: i for i, a in enumerate(articles)
+        }
+        if gone.before in found:
+            spot = found[gone.before]
+        elif gone.after in found:
+            spot = found[gone.after] + 1
+        else:
+            spot = 0 if gone.after is None else len(articles)
+        articles.insert(spot, abrogated(gone))
+    return tuple(
+        dataclasses.replace(t, articles=tuple(a)) for t, a in zip(titres, lists, strict=True)
+    )
+
+
 def consolidate(doc: Document, consolidation: Consolidation) -> Document:
     """The contract's Document as a consolidated version; typed again when rendered."""
     amended = consolidation.amendments()
@@ -98,7 +142,7 @@ def consolidate(doc: Document, consolidation: Consolidation) -> Document:
         doc,
         kind="consolide",
         consolidation=consolidation,
-        titres=tuple(titre(t) for t in doc.titres),
+        titres=_with_abrogated(tuple(titre(t) for t in doc.titres), consolidation.abroges),
         api=(),  # read again: the headings changed and the signature page is gone
         meta="{}",
         signatures=(),

@@ -14,6 +14,9 @@ from .ast import Block, Header
 RENDU = 3  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken
 
 
+ABROGATED = "abroge"  # the instance of the place an abrogated article keeps
+
+
 @dataclass(frozen=True)
 class Article:
     """One clause as it reads in this contract."""
@@ -35,6 +38,11 @@ class Article:
     # header (label included) and the body as blocks, cross-references as ast.Ref nodes.
     header: Header | None = None
     blocks: tuple[Block, ...] = ()
+
+    @property
+    def abrogated(self) -> bool:
+        """The place an abrogated article keeps in a consolidated version (no clause)."""
+        return self.instance == ABROGATED
 
     @property
     def key(self) -> str:
@@ -111,6 +119,21 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class Abrogation:
+    """An article (or annex) of the contract an avenant abrogated: the consolidated version
+    keeps its place and its number, marked « (abrogé par l'avenant n° k) »."""
+
+    key: str
+    label: str  # « Article 9 », as the signed contract numbered it
+    heading: str
+    avenant: int
+    titre: str  # the key of its titre
+    # Its neighbours in that titre when it was abrogated (None: it was first, or last).
+    after: str | None
+    before: str | None
+
+
+@dataclass(frozen=True)
 class Consolidation:
     """What makes a contract a consolidated version: the acts it integrates, the date of the
     state it shows (the last avenant's date d'effet) and, per article key, what each avenant
@@ -119,6 +142,7 @@ class Consolidation:
     date: dt.date
     actes: tuple[Act, ...]
     articles: tuple[tuple[str, tuple[Amendment, ...]], ...] = ()
+    abroges: tuple[Abrogation, ...] = ()
 
     @property
     def last(self) -> int:

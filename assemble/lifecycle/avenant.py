@@ -170,7 +170,11 @@ def prepare_avenant(
     rendered = render(document, project.templates, project.cache)
     this_act = Act(number, avenant.date_signature or signed_on, avenant.date_effet)
     consolidation = consolidation_after(
-        before_lock, signed_acts(project, contract_id, before_doc.effective_date), this_act, changes
+        before_lock,
+        signed_acts(project, contract_id, before_doc.effective_date),
+        this_act,
+        changes,
+        before_doc,
     )
     consolidated = prepare_composed(
         project, after, consolidate(after_doc, consolidation), contract_library

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..compose.document import Act, Amendment, Consolidation
+from ..compose.document import Abrogation, Act, Amendment, Article, Consolidation, Document
 from ..core.errors import CpomError, Problem
 from ..project import Project
 from .changes import Changes
@@ -32,13 +32,19 @@ def consolidation_after(
     signed: list[Act],
     pending: Act,
     changes: Changes,
+    contract: Document,
 ) -> Consolidation:
-    """The version in force's consolidation carried one avenant further (`pending`)."""
+    """The version in force's consolidation carried one avenant further (`pending`);
+    `contract`: the contract as in force, where each abrogated article had its place."""
     assert pending.avenant is not None
     amended = in_force.consolidation.amendments() if in_force.consolidation else {}
+    abroges = list(in_force.consolidation.abroges) if in_force.consolidation else []
     for change in (*changes.articles, *changes.annexes):
         if change.kind == "suppression" and change.before is not None:
-            amended.pop(change.before.key, None)
+            gone = change.before
+            amended.pop(gone.key, None)
+            if gone.label:  # a numbered article or an annex keeps its place, marked abrogated
+                abroges.append(_abrogation(gone, contract, pending.avenant))
         elif change.after is not None:
             done = Amendment(pending.avenant, change.kind)
             amended[change.after.key] = (*amended.get(change.after.key, ()), done)
@@ -46,4 +52,17 @@ def consolidation_after(
         date=pending.date_effet,
         actes=(*signed, pending),
         articles=tuple(sorted(amended.items())),
+        abroges=tuple(abroges),
     )
+
+
+def _abrogation(gone: Article, contract: Document, avenant: int) -> Abrogation:
+    """Where the abrogated article stood: its titre and its neighbours there."""
+    for titre in contract.titres:
+        keys = [a.key for a in titre.articles]
+        if gone.key in keys:
+            at = keys.index(gone.key)
+            after = keys[at - 1] if at > 0 else None
+            before = keys[at + 1] if at + 1 < len(keys) else None
+            return Abrogation(gone.key, gone.label, gone.heading, avenant, titre.key, after, before)
+    return Abrogation(gone.key, gone.label, gone.heading, avenant, "", None, None)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..compose.document import Act, Amendment, Consolidation, Document
+from ..compose.document import Abrogation, Act, Amendment, Consolidation, Document
 from ..compose.numbering import previous_numbers
 from ..contract.schedule import Echeancier
 from ..core import names
@@ -128,6 +128,7 @@ class Lock:
 
 
 def consolidation_json(c: Consolidation) -> dict[str, Any]:
+    abroges = {"abroges": [asdict(a) for a in c.abroges]} if c.abroges else {}
     return {
         "date": c.date.isoformat(),
         "actes": [
@@ -139,6 +140,7 @@ def consolidation_json(c: Consolidation) -> dict[str, Any]:
             for a in c.actes
         ],
         "articles": {key: [asdict(a) for a in amendments] for key, amendments in c.articles},
+        **abroges,
     }
 
 
@@ -160,7 +162,19 @@ def consolidation_of(data: dict[str, Any]) -> Consolidation:
         )
         for key, amended in dict(data["articles"]).items()
     )
-    return Consolidation(day(data["date"]), actes, articles)
+    abroges = tuple(
+        Abrogation(
+            str(a["key"]),
+            str(a["label"]),
+            str(a["heading"]),
+            _int_or_none(a["avenant"]) or 0,
+            str(a["titre"]),
+            None if a["after"] is None else str(a["after"]),
+            None if a["before"] is None else str(a["before"]),
+        )
+        for a in data.get("abroges", ())
+    )
+    return Consolidation(day(data["date"]), actes, articles, abroges)
 
 
 def _amendment(data: dict[str, Any]) -> Amendment:
@@ -198,6 +212,7 @@ def make_lock(
             sha256=a.clause_hash,
         )
         for a in doc.articles()
+        if not a.abrogated
     )
     return Lock(
         doc.contract_id,
