@@ -251,7 +251,21 @@ def _articles(diffs: tuple[ArticleDiff, ...], part: Part) -> tuple[ArticleChange
     """The changes of one part, as the avenant words them: in the order of the contract, each
     removed article where it stood (numbers are stable: numbering.number)."""
     mine = [d for d in diffs if d.part == part and d.kind != "unchanged"]
-    return tuple(ArticleChange(_NATURES[d.kind], d.before, d.after, d.previous) for d in mine)
+    changes: list[ArticleChange] = []
+    for at, d in enumerate(mine):
+        previous = d.previous
+        # Articles inserted one after the other: each follows the one inserted before it
+        # (« après l'article 3 bis », not « après l'article 3 » again).
+        prior = mine[at - 1] if at else None
+        follows = prior is not None and prior.kind == "added" and d.kind == "added"
+        if follows and prior is not None and _key(prior.previous) == _key(d.previous):
+            previous = changes[-1].after
+        changes.append(ArticleChange(_NATURES[d.kind], d.before, d.after, previous))
+    return tuple(changes)
+
+
+def _key(article: Article | None) -> str | None:
+    return None if article is None else article.key
 
 
 def _manual(old: ContractData, new: ContractData) -> tuple[str, ...]:
