@@ -231,6 +231,12 @@ def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project)
     ):
         assert expected in text, expected
     assert b"<pdfaid:part>2</pdfaid:part>" in pdf.read_bytes()
+    # The rectified SIREN: an association is « inscrite » au répertoire Sirene, and the
+    # correction of a clerical error holds from the contract's signature.
+    flat = " ".join(text.replace("\u2019", "'").split())
+    assert "Rectification de l'identification de l'organisme gestionnaire" in flat
+    assert "est inscrite au répertoire Sirene sous le numéro 782345672" in flat
+    assert "vaut depuis la signature du contrat" in flat
 
 
 def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> None:
