@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import docx.document
 import pytest
 from docx.text.paragraph import Paragraph
@@ -177,6 +178,37 @@ def scratch_project(tmp_path: Path) -> Callable[..., Project]:
         return copy_project(tmp_path, [contract], locked)
 
     return make
+
+
+def plain(text: str) -> str:
+    """Spaces and apostrophes as a drafter types them, whatever the typography put there."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ").replace("\u2019", "'")
+
+
+def docx_text(path: Path) -> str:
+    """The Word file's paragraphs and table cells (« a | b » per row), as a drafter reads them."""
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return plain("\n".join(parts))
+
+
+def annex_rows(project: Project) -> dict[str, list[str]]:
+    """The sample's financial annex as composed: « section / label » → amounts per exercice."""
+    from assemble.lifecycle.stages import assemble
+
+    body = plain(assemble(project, SAMPLE)[1].article("annexe-financiere").body)
+    rows: dict[str, list[str]] = {}
+    section = ""
+    for line in body.split("\n"):
+        if line.startswith("### "):
+            section = line[4:]
+        elif line.startswith("| ") and "€" in line:
+            cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
+            rows[f"{section} / {cells[0]}"] = cells[1:]
+    return rows
 
 
 def edit(path: Path, old: str, new: str) -> None:

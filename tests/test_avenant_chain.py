@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-import docx
 import pytest
 
 from assemble.archive.store import archive_version
@@ -19,9 +18,12 @@ from assemble.core.errors import CpomError
 from assemble.lifecycle.stages import assemble, compose_version
 from assemble.pipeline import build_avenant
 from assemble.project import Project
-from assemble.text.french import NBSP, NNBSP, montant
+from assemble.text.french import montant
 
 from conftest import LOZERE, SAMPLE, edit, signed_copy
+from conftest import annex_rows as _annex_rows
+from conftest import docx_text as _docx_text
+from conftest import plain as _plain
 
 # What the signed contract (archive v1) gives each year, by establishment and funder.
 SIGNED_TOTALS = {
@@ -45,10 +47,6 @@ def project(tmp_path: Path) -> Project:
     return signed_copy(tmp_path)
 
 
-def _plain(text: str) -> str:
-    return text.replace(NNBSP, " ").replace(NBSP, " ").replace("\u2019", "'")
-
-
 def _avenant(project: Project, number: int, effect: str, extra: str = "") -> None:
     path = project.contracts / SAMPLE / "avenants" / f"avenant-{number}.yaml"
     path.parent.mkdir(exist_ok=True)
@@ -59,30 +57,6 @@ def _avenant(project: Project, number: int, effect: str, extra: str = "") -> Non
 
 def _data(project: Project) -> Path:
     return project.contracts / SAMPLE / "contract.yaml"
-
-
-def _docx_text(path: Path) -> str:
-    """The Word file's paragraphs and table cells, as a drafter reads them."""
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return _plain("\n".join(parts))
-
-
-def _annex_rows(project: Project) -> dict[str, list[str]]:
-    """The consolidated financial annex (annex 6): label → amounts of each exercice."""
-    body = _plain(assemble(project, SAMPLE)[1].article("annexe-financiere").body)
-    rows: dict[str, list[str]] = {}
-    section = ""
-    for line in body.split("\n"):
-        if line.startswith("### "):
-            section = line[4:]
-        elif line.startswith("| ") and "€" in line:
-            cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
-            rows[f"{section} / {cells[0]}"] = cells[1:]
-    return rows
 
 
 def _money(value: str) -> str:

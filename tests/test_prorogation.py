@@ -12,7 +12,6 @@ import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import docx
 import pytest
 from pypdf import PdfReader
 
@@ -27,9 +26,12 @@ from assemble.core.sources import load_yaml
 from assemble.lifecycle.stages import assemble
 from assemble.pipeline import build_avenant, rebuild_version, upgrade_clauses
 from assemble.project import Project
-from assemble.text.french import NBSP, NNBSP, montant
+from assemble.text.french import montant
 
 from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy
+from conftest import annex_rows as _annex_rows
+from conftest import docx_text as _docx_text
+from conftest import plain as _plain
 
 # What archive v1 signed each year, all funders (tests/test_avenant_chain.py).
 SIGNED_TOTALS = [
@@ -46,10 +48,6 @@ MOTIF = "motif: la prorogation du contrat dans l'attente du contrat suivant.\n"
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return signed_copy(tmp_path)
-
-
-def _plain(text: str) -> str:
-    return text.replace(NNBSP, " ").replace(NBSP, " ").replace("\u2019", "'")
 
 
 def _money(value: Decimal) -> str:
@@ -72,29 +70,6 @@ def _prorogue(project: Project, until: str, avenant: str = "", number: int = 1) 
     path = folder / f"avenant-{number}.yaml"
     path.write_text(avenant or MOTIF + "date_effet: 2032-01-01\n", encoding="utf-8")
     return path
-
-
-def _docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return _plain("\n".join(parts))
-
-
-def _annex_rows(project: Project) -> dict[str, list[str]]:
-    """The consolidated financial annex: label → amounts of each exercice."""
-    body = _plain(assemble(project, SAMPLE)[1].article("annexe-financiere").body)
-    rows: dict[str, list[str]] = {}
-    section = ""
-    for line in body.split("\n"):
-        if line.startswith("### "):
-            section = line[4:]
-        elif line.startswith("| ") and "€" in line:
-            cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
-            rows[f"{section} / {cells[0]}"] = cells[1:]
-    return rows
 
 
 def _updated(amount: str, years: int = 1) -> Decimal:
