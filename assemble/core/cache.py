@@ -36,8 +36,7 @@ class Cache:
         """The user's cache folder, as the environment names it."""
         env = os.environ if environ is None else environ
         if "CPOM_CACHE" in env:
-            named = env["CPOM_CACHE"]
-            return cls(None if named.strip().lower() in OFF else Path(named))
+            return cls.named(env)
         base = env.get("XDG_CACHE_HOME") or (
             str(Path(env["HOME"]) / ".cache") if env.get("HOME") else ""
         )
