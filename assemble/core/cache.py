@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ class Cache:
     folder: Path | None
 
     @classmethod
-    def of_user(cls, environ: dict[str, str] | None = None) -> Cache:
+    def of_user(cls, environ: Mapping[str, str] | None = None) -> Cache:
         """The user's cache folder, as the environment names it."""
         env = os.environ if environ is None else environ
         if "CPOM_CACHE" in env:
@@ -43,7 +43,7 @@ class Cache:
         return cls(Path(base) / "cpom" if base else None)
 
     @classmethod
-    def named(cls, environ: dict[str, str] | None = None) -> Cache:
+    def named(cls, environ: Mapping[str, str] | None = None) -> Cache:
         """The folder CPOM_CACHE names, if it names one; else no cache (library callers)."""
         env = os.environ if environ is None else environ
         named = env.get("CPOM_CACHE", "")
