@@ -238,3 +238,29 @@ def _refs(blocks: tuple[ast.Block, ...]) -> list[ast.Ref]:
 
 def _ref_labels(blocks: tuple[ast.Block, ...]) -> list[str]:
     return [ast.plain_text(r.label) for r in _refs(blocks)]
+
+
+def test_a_clause_taking_a_removed_articles_place_is_that_article_changed(
+    sample_avenant: Project,
+) -> None:
+    """In the sample's avenant, the financing article of the new regime stands where the
+    signed Article 9 (dotation globale commune) stood, under its number: one article changed,
+    heading and all — for the avenant, the redline and the upgrade alike."""
+    contract_before, before, _ = compose_version(sample_avenant, SAMPLE, "v1")
+    contract_after, after = assemble(sample_avenant, SAMPLE)
+    diffs = {d.article.label: d for d in changed(diff_documents(before, after))}
+    nine = diffs["Article\u00a09"]
+    assert nine.kind == "changed"
+    assert nine.before is not None and nine.after is not None
+    assert (nine.before.clause_id, nine.after.clause_id) == (
+        "dotation-globale-commune",
+        "financement-handicap",
+    )
+    assert not [d for d in diffs.values() if d.kind == "removed"]
+    changes = compare(contract_before, before, contract_after, after, {})
+    [replaced] = [c for c in changes.articles if c.after and c.after.label == "Article\u00a09"]
+    assert replaced.kind == "remplacement"
+    assert replaced.before is not None and replaced.before.clause_id == "dotation-globale-commune"
+    upgrade = {c.label: c for c in compare_articles(before, after)}
+    assert upgrade["Article\u00a09"].clause == "dotation-globale-commune → financement-handicap"
+    assert (upgrade["Article\u00a09"].before, upgrade["Article\u00a09"].after) == (1, 3)

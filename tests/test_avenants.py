@@ -235,30 +235,39 @@ def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project)
     # correction of a clerical error holds from the contract's signature.
     flat = " ".join(text.replace("\u2019", "'").split())
     assert "Rectification de l'identification de l'organisme gestionnaire" in flat
-    assert "est inscrite au répertoire Sirene sous le numéro 782345672" in flat
+    assert (
+        "le numéro SIREN « 782345671 », porté par erreur, est remplacé par le numéro "
+        "« 782345672 », sous lequel l'Association Horizons est inscrite au répertoire Sirene"
+    ) in flat
     assert "vaut depuis la signature du contrat" in flat
+    # Announced by what it changes, with its article (not by its heading alone).
+    assert (
+        "la rectification d'une erreur matérielle affectant le numéro SIREN de l'organisme "
+        "gestionnaire (article 5 du présent avenant)"
+    ) in flat
 
 
 def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> None:
     folder = avenant_folder(sample_avenant, SAMPLE, 1)
     avenant = (folder / f"{SAMPLE}-avenant-1.md").read_text("utf-8").replace(NBSP, " ")
-    # The objet names, in the contract's order, what is reworded, inserted and abrogated.
+    # The objet names, in the contract's order, what is reworded and inserted; the financing
+    # article of the new regime takes the place of Article 9 (no « 8 bis », no abrogation).
     assert (
-        "- la rédaction des articles 1 (Objet du contrat) et 2 (Périmètre du contrat) "
-        "du contrat ;\n"
-        "- l'insertion dans le contrat des articles 3 bis (Documents contractuels), 8 bis ("
+        "- la rédaction des articles 1 (Objet du contrat), 2 (Périmètre du contrat), 9 (Dotation "
+        "globale commune de référence), 10 (Versement et répartition de la dotation), "
+        "12 (Investissement), 13 (Affectation des résultats), 19 (Révision et modification du "
+        "périmètre) et 20 (Dénonciation) du contrat ;\n"
+        "- l'insertion dans le contrat des articles 3 bis (Documents contractuels), 10 bis ("
     ) in avenant
-    assert ") et 10 bis (État des prévisions de recettes et de dépenses) ;\n" in avenant
-    assert (
-        "- l'abrogation de l'article 9 (Dotation globale commune de référence) du contrat ;"
-        in avenant
-    )
+    assert "20 ter (Effets de l'échéance et de la fin anticipée du contrat) ;\n" in avenant
+    assert "abrog" not in avenant
     assert "après l'article 3 du contrat, un article 3 bis ainsi rédigé" in avenant
     assert "après l'article 10 du contrat, un article 10 bis ainsi rédigé" in avenant
+    assert "après l'article 20 bis du contrat, un article 20 ter ainsi rédigé" in avenant
     assert (
-        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est abrogé"
-        in avenant
-    )
+        "L'article 9 du contrat est remplacé par les dispositions suivantes :\n\n> **Article 9 – "
+        "Dotations des établissements et services relevant de l'article L. 313-12-2**"
+    ) in avenant
     assert "renumérotés" not in avenant
     consolidated = (sample_avenant.build / SAMPLE / f"{SAMPLE}.md").read_text("utf-8")
     headings = [
@@ -274,21 +283,16 @@ def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> N
         "Article 4",
         "Article 5",
     ]
-    # The abrogated Article 9 keeps its place and its number, between 8 bis and 10.
+    # Article 9, rewritten, stays at the head of titre III, between 8 and 10.
     at = headings.index("Article 9")
-    assert headings[at - 1 : at + 3] == [
-        "Article 8 bis",
-        "Article 9",
-        "Article 10",
-        "Article 10 bis",
-    ]
-    assert headings[-1] == "Article 21"  # the signed contract had 21 articles
+    assert headings[at - 1 : at + 3] == ["Article 8", "Article 9", "Article 10", "Article 10 bis"]
     text = consolidated.replace(NBSP, " ")
-    assert (
-        "## Article 9 – Dotation globale commune de référence (abrogé par l’avenant n° 1)"
-        " {#dotation-globale-commune-abroge}\n\n*Abrogé par l’avenant n° 1.*\n"
-    ) in text
+    titre = text.index("# Titre III")
+    assert text.index("## Article 8 ") < titre < text.index("## Article 9 ")
+    assert headings[-4:] == ["Article 20", "Article 20 bis", "Article 20 ter", "Article 21"]
     word = docx.Document(str(sample_avenant.build / SAMPLE / f"{SAMPLE}.docx"))
     paragraphs = [p.text.replace(NBSP, " ").replace(NNBSP, " ") for p in word.paragraphs]
-    at = paragraphs.index("Abrogé par l’avenant n° 1.")
-    assert paragraphs[at - 1].startswith("Article 9 – Dotation globale commune de référence")
+    assert (
+        "Article 9 – Dotations des établissements et services relevant de l’article L. 313-12-2 "
+        "(modifié par l’avenant n° 1)"
+    ) in paragraphs

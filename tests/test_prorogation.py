@@ -284,18 +284,18 @@ def test_partial_upgrade_from_the_command_line(
 
 
 def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
-    """association-horizons passed objet, dotation-globale-commune and annexe-financiere to
-    their current versions: the consolidated contract has no legacy cover line, no « capacités
-    autorisées à la date de signature », and states the prorata of 2027."""
+    """association-horizons passed its regime-dependent clauses to their current versions: the
+    financing article takes the place of Article 9 (replaced, not abrogated), no article still
+    speaks of the « dotation globale commune » it removed, the consolidated contract has no
+    legacy cover line and states the prorata of 2027."""
     made = copy_project(tmp_path, [SAMPLE])
     shutil.copytree(ROOT / "archive" / SAMPLE, made.archive / SAMPLE)
     draft = build_avenant(made, SAMPLE)
     assert draft is not None
     avenant = _avenant_text(made)
     assert "L'article 1 du contrat est remplacé par les dispositions suivantes" in avenant
-    assert (
-        "L'article 9 du contrat, intitulé « Dotation globale commune de référence », est abrogé."
-    ) in avenant
+    assert "L'article 9 du contrat est remplacé par les dispositions suivantes" in avenant
+    assert "est abrogé" not in avenant and "8 bis" not in avenant
     consolidated = _docx_text(made.build / SAMPLE / f"{SAMPLE}.docx")
     pages = PdfReader(made.build / SAMPLE / f"{SAMPLE}.pdf").pages
     pdf = " ".join(_plain("\n".join(page.extract_text() for page in pages)).split())
@@ -303,18 +303,33 @@ def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
         assert "Conclu en application de l'article L. 313-12-2 du code de l'action sociale" in text
         assert "et suivants du code" not in text
         assert "capacités autorisées à la date de signature" not in text
+        assert "dotation globale commune" not in text.lower()  # articles 10, 12, 19, fiche 3.1
+        assert "L. 314-7" not in text.split("Exposé préalable")[1].split("Article 1 ")[0]
     assert "Objet et fondement du contrat (modifié par l'avenant n° 1)" in consolidated
+    assert (
+        "Article 9 – Dotations des établissements et services relevant de l'article "
+        "L. 313-12-2 (modifié par l'avenant n° 1)"
+    ) in consolidated
+    assert "abrogé" not in consolidated
     assert (
         "SAMSAH « Les Passerelles », à la charge de l'Agence régionale de santé Occitanie sur les "
         "crédits d'assurance maladie destinés aux personnes handicapées : nouvelle dotation de "
         "236 400,00 € en année pleine à compter du 1er septembre 2027, au prorata de quatre mois "
         "sur douze (avenant n° 1), soit 78 800,00 €"
     ) in consolidated
-    # « En année pleine », 2027 reads the SAMSAH's full-year dotation, not its prorated part.
+    # Full-year amounts on the basis of 2027; 2027 itself is prorated, as annex 6 fixes it;
+    # the update rule of the replaced article is carried over.
+    flat = " ".join(consolidated.split())
     assert (
-        "Les dotations de référence de l'exercice 2027, en année pleine, sont les suivantes"
-        in consolidated
+        "Les dotations de référence, en année pleine et sur la base de l'exercice 2027, sont "
+        "les suivantes" in flat
     )
+    assert (
+        "Pour l'exercice 2027, au cours duquel un avenant a modifié un financement, les montants "
+        "sont calculés au prorata" in flat
+    )
+    assert "le taux prévisionnel retenu pour établir l'annexe 6 est de 1,2 % par an" in flat
+    assert "ne comprennent la reprise d'aucun résultat comptable antérieur" in flat
     assert (
         "sur les crédits du Département : 1 802 500,00 € (un million huit cent deux mille cinq "
         "cents euros), pour les établissements et services suivants"

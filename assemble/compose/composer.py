@@ -49,7 +49,8 @@ def compose(
         except CpomError as exc:
             problems.absorb(exc)
     problems.raise_if_any()
-    numbered = number(library.titres, selected, previous)
+    titre_of = {c.id: c.titre for c in library.clauses}
+    numbered = number(library.titres, selected, previous, titre_of)
     refs = reference_table(numbered)
     promises: list[Promise] = []
     references: list[Reference] = []

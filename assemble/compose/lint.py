@@ -16,6 +16,7 @@ from ..contract.load import LoadedContract
 from ..core.codes import CODES, lookup
 from ..core.errors import Problem
 from ..library.clauses import Library
+from ..library.terms import load_terms
 from . import lint_references as references
 from . import lint_rules as words
 from .document import Document
@@ -37,18 +38,23 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def lint_contract(contract: LoadedContract, doc: Document, library: Library) -> list[Problem]:
+def lint_contract(
+    contract: LoadedContract, doc: Document, library: Library, *, terms_only: bool = False
+) -> list[Problem]:
     """Every finding of the drafting lint on one composed contract, located, minus the ignored.
+    `terms_only`: only the terms that designate nothing (what an avenant must not leave).
 
     Findings of one rule at one source line (a clause repeated per member, a data value printed
     twice) make one problem that quotes each passage.
     """
     passages = tuple(_passages(doc))
     provenance = Provenance(library, contract)
+    terms = references.orphan_terms(load_terms(library.root))
+    rules = (terms,) if terms_only else (*RULES, terms)
     # The data model refuses an error under `ignorer:`; an error is never dropped here either.
     ignored = {code for code in contract.data.ignorer if code in CODES and lookup(code).silenceable}
     grouped: dict[tuple[str, str, Path | None, int | None], list[Finding]] = {}
-    for rule in RULES:
+    for rule in rules:
         for finding in rule(passages, doc):
             if finding.code in ignored:
                 continue

@@ -8,10 +8,11 @@ exist, a promise « inscrit à l'annexe » that the annex does not keep.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from ..library.terms import Term
 from .document import Document
-from .lint_rules import NBSP, SPACE, Finding, Passage
+from .lint_rules import NBSP, SPACE, Finding, Passage, Rule
 
 # --- defined terms ---------------------------------------------------------------------------
 
@@ -74,6 +75,32 @@ def defined_terms(passages: tuple[Passage, ...], doc: Document) -> Iterator[Find
                 found.start(),
                 found.end(),
             )
+
+
+def orphan_terms(terms: Sequence[Term]) -> Rule:
+    """The rule for the library's defined terms (library/terms.py): a term used in a contract
+    that keeps none of the clauses defining it (« la dotation globale commune » once the
+    article that allocated it is replaced)."""
+
+    def rule(passages: tuple[Passage, ...], doc: Document) -> Iterator[Finding]:
+        kept = {article.clause_id for article in doc.articles()}
+        for term in terms:
+            if term.clauses & kept:
+                continue
+            pattern = term.pattern()
+            defining = ", ".join(sorted(term.clauses))
+            for passage in passages:
+                for found in pattern.finditer(passage.text):
+                    yield Finding(
+                        "lint.terme-orphelin",
+                        f"« {term.term} » ne désigne plus rien : le contrat ne retient aucune "
+                        f"clause qui le définit ({defining})",
+                        passage,
+                        found.start(),
+                        found.end(),
+                    )
+
+    return rule
 
 
 # --- annexes and promises --------------------------------------------------------------------

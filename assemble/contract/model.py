@@ -333,6 +333,12 @@ class ArticleLibre(Strict):
 
     intitule: Texte
     texte: Texte
+    objet: Texte | None = Field(
+        default=None,
+        description="Ce que l'article change, tel que l'article premier de l'avenant l'annonce "
+        "(« la rectification d'une erreur matérielle affectant le numéro SIREN de l'organisme "
+        "gestionnaire ») ; à défaut, son intitulé entre guillemets.",
+    )
 
 
 class AvenantFile(Strict):
@@ -380,6 +386,11 @@ class AvenantFile(Strict):
         default=None,
         description="Quand le périmètre change sans que la répartition des frais de siège "
         "change : pourquoi elle demeure inchangée.",
+    )
+    comite_de_suivi: Date | None = Field(
+        default=None,
+        description="Date de l'avis du comité de suivi sur le projet d'avenant (article "
+        "« Révision » du contrat), visée par l'avenant ; antérieure à sa signature.",
     )
     deliberations: list[Deliberation] = Field(
         default_factory=list,

@@ -579,6 +579,12 @@ CODES: Mapping[str, Code] = _codes(
     ),
     # --- library and clauses --------------------------------------------------------------------
     Code(
+        "library.termes",
+        E,
+        "fichier des termes définis mal formé",
+        "chaque entrée de clauses/termes.yaml donne « terme: » et « clauses: [identifiants] »",
+    ),
+    Code(
         "library.titres",
         E,
         "fichier des titres absent ou invalide",
@@ -780,6 +786,14 @@ CODES: Mapping[str, Code] = _codes(
         "terme employé comme défini (« l'« … » ») mais jamais défini",
         "définissez-le une fois (ci-après « … ») ou retirez les guillemets",
         silenceable=True,
+    ),
+    Code(
+        "lint.terme-orphelin",
+        E,
+        "terme défini par une clause que le contrat ne retient plus",
+        'mettez à jour les clauses qui l\'emploient encore (make upgrade C=<id> CLAUSE="…") '
+        "ou réécrivez la donnée qui l'emploie ; les termes et les clauses qui les définissent "
+        "sont déclarés dans clauses/termes.yaml",
     ),
     Code(
         "lint.annexe-inconnue",

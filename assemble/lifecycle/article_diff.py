@@ -4,7 +4,9 @@ Every consumer reads it: the avenant (`changes.compare`), the redline (its summa
 comments), `cpom upgrade` (`versions.compare_articles`). It works on typed Documents
 (`body.read_document`), never on rendered text:
 
-- articles are matched by key (clause id, and instance for a repeated clause);
+- articles are matched by key (clause id, and instance for a repeated clause), or, for a new
+  clause that took a removed article's place (same number, between the same articles: see
+  compose/numbering.py), by that place: the article is then changed, heading and all;
 - an article is unchanged when its heading and its typed blocks are equal; a cross-reference
   (`ast.Ref`) equals any other to the same articles, and labels and headers are left out, so
   renumbering alone is no change;
@@ -103,6 +105,44 @@ def diff_documents(before: Document, after: Document) -> tuple[ArticleDiff, ...]
     for earlier, earlier_part in old[position:]:
         if earlier.key not in new_keys:
             result.append(ArticleDiff("removed", earlier_part, earlier, None, None, ()))
+    return _successions(result)
+
+
+def _successions(diffs: list[ArticleDiff]) -> tuple[ArticleDiff, ...]:
+    """An added article printed under the number of an article removed at the same place
+    (in the same run of additions and removals, between the same kept articles) is that
+    article rewritten: one change, not two."""
+    successor: dict[int, ArticleDiff] = {}  # id of the added diff → the removed one
+    taken: set[int] = set()
+    run: list[ArticleDiff] = []
+    for diff in [*diffs, None]:
+        if diff is not None and diff.kind in ("added", "removed"):
+            run.append(diff)
+            continue
+        for added in (d for d in run if d.kind == "added" and d.article.label):
+            gone = next(
+                (
+                    d
+                    for d in run
+                    if d.kind == "removed"
+                    and id(d) not in taken
+                    and d.part == added.part
+                    and d.article.label == added.article.label
+                ),
+                None,
+            )
+            if gone is not None:
+                successor[id(added)] = gone
+                taken.add(id(gone))
+        run = []
+    result = []
+    for diff in diffs:
+        if id(diff) in taken:
+            continue
+        gone = successor.get(id(diff))
+        if gone is not None and gone.before is not None and diff.after is not None:
+            diff = diff_articles(gone.before, diff.after, diff.part)
+        result.append(diff)
     return tuple(result)
 
 

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..compose.composer import compose
+from ..compose.composer import LEGACY_BASIS, compose
 from ..compose.consolidated import consolidate
 from ..compose.document import Act, Article, Document
+from ..compose.lint import lint_contract
 from ..compose.templating import ClauseRenderer, Markdown
+from ..contract.facts import derive
 from ..contract.load import LoadedContract
 from ..contract.model import AvenantFile
+from ..contract.regimes import code_visa
 from ..core.errors import CpomError, Problem
 from ..library.clauses import Clause, load_library
 from ..library.history import History
@@ -46,7 +49,7 @@ from .prorogation import check_prorogation, prorogation_of
 from .stages import (
     Prepared,
     Rendered,
-    assemble,
+    compose_draft,
     compose_version,
     prepare_composed,
     render,
@@ -57,6 +60,7 @@ LIBRARY = "clauses-avenant"
 CONTEXT_NAMES = frozenset(
     {
         "avenant",
+        "fondement",
         "changements",
         "financier",
         "objectifs_ajout",
@@ -142,7 +146,12 @@ def prepare_avenant(
         check_retroactivity(avenant, path, avenant.date_signature or signed_on)
     before, before_doc, before_lock = compose_version(project, contract_id, in_force)
     contract_library = load_library(project.clauses)
-    after, after_doc = assemble(project, contract_id, contract_library, upgrade=upgrade)
+    draft = compose_draft(project, contract_id, contract_library, upgrade=upgrade)
+    # An article replaced must not leave the others speaking of what it defined.
+    orphans = lint_contract(draft.contract, draft.document, draft.library, terms_only=True)
+    if orphans:
+        raise CpomError(orphans)
+    after, after_doc = draft.contract, read_document(draft.document, project.cache)
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     found = pending(project, contract_id, after)
@@ -160,13 +169,14 @@ def prepare_avenant(
         raise CpomError(drift)
     acts = precedents(project, contract_id)
     context = _context(number, avenant, changes, acts, before_doc, after_doc)
+    context["fondement"] = _basis(before_doc, after_doc, after)
     context["financier"] = money or _no_money(after)
     context["objectifs_ajout"] = added_objectives(after, avenant)
     context["objet_perimetre"] = perimeter_object(changes)
     context["visas_actes"] = avenant_visas(changes, before.data, after.data, avenant)
     context["prorogation"] = prorogation_of(before, after)
     composed = compose(library, after, ClauseRenderer(), extra=context)
-    document = read_document(_as_avenant(composed, number, avenant, before_doc, acts))
+    document = read_document(_as_avenant(composed, number, avenant, before_doc, after_doc, acts))
     rendered = render(document, project.templates, project.cache)
     this_act = Act(number, avenant.date_signature or signed_on, avenant.date_effet)
     consolidation = consolidation_after(
@@ -249,7 +259,9 @@ def _context(
     after: Document,
 ) -> dict[str, Any]:
     def change(c: ArticleChange) -> dict[str, Any]:
+        article = c.after or c.before
         return {
+            "cle": article.clause_id if article is not None else "",
             "nature": c.kind,
             "avant": _view(c.before),
             "apres": _view(c.after),
@@ -261,7 +273,7 @@ def _context(
         "avenant": {
             **avenant.model_dump(),
             "numero": number,
-            "intitules_libres": [f"« {a.intitule} »" for a in avenant.articles],
+            "intitules_libres": [a.objet or f"« {a.intitule} »" for a in avenant.articles],
         },
         "changements": {
             "etablissements": changes.etablissements,
@@ -293,12 +305,33 @@ def _object(change: ArticleChange) -> str:
     return f"{number} ({article.heading})".strip()
 
 
+def _basis(before: Document, after: Document, contract: LoadedContract) -> dict[str, Any]:
+    """The legal basis as the avenant states it: whether it changes (a contract signed under
+    « articles L. 313-11 et suivants » now concluded under its own regime's article), the
+    cover's sentence, and what the visa of the code cites."""
+    stated = after.base_legale != LEGACY_BASIS
+    keys = [r.cle for r in derive(contract.data).regimes] if stated else []
+    return {
+        "change": before.base_legale != after.base_legale,
+        "texte": after.base_legale[:1].lower() + after.base_legale[1:],
+        "visa": code_visa(keys),
+    }
+
+
 def _as_avenant(
-    doc: Document, number: int, avenant: AvenantFile, contract: Document, acts: list[Precedent]
+    doc: Document,
+    number: int,
+    avenant: AvenantFile,
+    contract: Document,
+    amended: Document,
+    acts: list[Precedent],
 ) -> Document:
+    """The avenant's Document: its cover names the contract it amends and the legal basis of
+    the contract as amended (« Conclu en application de l'article L. 313-12-2 »)."""
     signed = acts[0].date
     return dataclasses.replace(
         doc,
+        base_legale=amended.base_legale,
         kind="avenant",
         avenant_number=number,
         reference=f"{contract.reference} – avenant n° {number}",
@@ -322,15 +355,18 @@ def describe_changes(changes: Changes) -> list[str]:
         lines.append(f"{kinds[c.kind]} : {e.categorie} « {e.nom} » ({e.finess})")
     if changes.dotations:
         lines.append(
-            f"dotation globale commune : {montant(changes.total_avant)}"
+            f"financements, tous financeurs : {montant(changes.total_avant)}"
             f" → {montant(changes.total_apres)}"
         )
-    verbs = {"remplacement": "remplacé", "insertion": "inséré", "suppression": "supprimé"}
+    verbs = {"remplacement": "remplacé", "insertion": "inséré", "suppression": "abrogé"}
     for change in (*changes.articles, *changes.annexes):
         article = change.before or change.after
         if article is not None:
             label = article.label or article.heading
-            lines.append(f"{label} ({article.clause_id}) : {verbs[change.kind]}")
+            clause = article.clause_id
+            if change.after is not None and change.after.clause_id != clause:
+                clause = f"{clause} → {change.after.clause_id}"  # a clause took its place
+            lines.append(f"{label} ({clause}) : {verbs[change.kind]}")
     for change in changes.preambule:
         article = change.before or change.after
         if article is not None:

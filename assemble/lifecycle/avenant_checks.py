@@ -11,7 +11,7 @@ from ..contract.model import AvenantFile, ContractData
 from ..core.errors import CpomError, Problem
 from ..core.limits import DATA_FILE_BYTES
 from ..core.reading import read_text
-from ..core.sources import load_yaml
+from ..core.sources import LineMap, load_yaml
 from ..text.french import date_fr
 from .avenant_file import read_avenant_file
 
@@ -119,6 +119,7 @@ def avenant_file_problems(folder: Path, signed_versions: int, after: ContractDat
     problems += deliberation_problems(
         avenant.deliberations, after, lines, avenant.date_signature, "l'avenant"
     )
+    problems += committee_problems(avenant, pending, lines)
     keys = {o.cle for axe in after.axes for o in axe.objectifs}
     for finess, wanted in avenant.objectifs.items():
         problems += [
@@ -132,3 +133,19 @@ def avenant_file_problems(folder: Path, signed_versions: int, after: ContractDat
             if key not in keys
         ]
     return problems
+
+
+def committee_problems(avenant: AvenantFile, path: Path, lines: LineMap) -> list[Problem]:
+    """The comité de suivi gives its opinion on the draft avenant before it is signed."""
+    signed, review = avenant.date_signature, avenant.comite_de_suivi
+    if signed is None or review is None or review <= signed:
+        return []
+    return [
+        Problem(
+            "data.act-after-signature",
+            f"comite_de_suivi: avis du {date_fr(review)}, postérieur à la signature de "
+            f"l'avenant ({date_fr(signed)}) qu'il doit précéder",
+            path,
+            lines.line_of(("comite_de_suivi",)),
+        )
+    ]

@@ -13,6 +13,7 @@ from ..contract.model import AvenantFile, ContractData
 from ..core.errors import CpomError, Problem
 from ..core.sources import Loc
 from ..text.french import date_fr
+from .avenant_checks import committee_problems
 from .avenant_file import read_avenant_file
 from .changes import Changes
 
@@ -79,6 +80,7 @@ def check_consequences(changes: Changes, after: LoadedContract, path: Path) -> N
     problems += deliberation_problems(
         avenant.deliberations, after.data, lines, avenant.date_signature, "l'avenant"
     )
+    problems += committee_problems(avenant, lines.path, lines)
     for finess, wanted in avenant.objectifs.items():
         for key in wanted:
             if key not in keys:

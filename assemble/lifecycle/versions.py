@@ -43,7 +43,7 @@ class ArticleUpgrade:
     """How one article of a draft changes when it moves to the latest clause versions."""
 
     label: str
-    clause: str
+    clause: str  # « a → b » when clause b took the place of clause a (numbering.py)
     before: int | None  # None: the article is new
     after: int | None  # None: the article disappears
     text_changed: bool
@@ -109,10 +109,13 @@ def compare_articles(before: Document, after: Document) -> list[ArticleUpgrade]:
         if diff.kind == "unchanged" and not diff.version_changed:
             continue
         article = diff.article
+        clause = article.clause_id
+        if diff.before is not None and diff.before.clause_id != clause:
+            clause = f"{diff.before.clause_id} → {clause}"  # a clause took its place
         changes.append(
             ArticleUpgrade(
                 article.label,
-                article.clause_id,
+                clause,
                 diff.before.version if diff.before else None,
                 diff.after.version if diff.after else None,
                 diff.kind != "unchanged",
