@@ -254,7 +254,8 @@ def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> N
     # article of the new regime takes the place of Article 9 (no « 8 bis », no abrogation).
     assert (
         "- la rédaction des articles 1 (Objet du contrat), 2 (Périmètre du contrat), 9 (Dotation "
-        "globale commune de référence), 10 (Versement et répartition de la dotation), "
+        "globale commune de référence), 10 (Versement et répartition de la dotation), 11 (Frais "
+        "de siège social), "
         "12 (Investissement), 13 (Affectation des résultats), 19 (Révision et modification du "
         "périmètre) et 20 (Dénonciation) du contrat ;\n"
         "- l'insertion dans le contrat des articles 3 bis (Documents contractuels), 10 bis ("
@@ -290,6 +291,10 @@ def test_sample_avenant_keeps_the_signed_numbering(sample_avenant: Project) -> N
     titre = text.index("# Titre III")
     assert text.index("## Article 8 ") < titre < text.index("## Article 9 ")
     assert headings[-4:] == ["Article 20", "Article 20 bis", "Article 20 ter", "Article 21"]
+    # The parties' block, rectified by the avenant's hand-written article, says so.
+    parties = text.split("## Entre les soussignés")[1].split("## Visas")[0]
+    assert "782345672" in parties and "782345671" not in parties
+    assert parties.rstrip().endswith("*Rédaction issue de l’avenant n° 1.*")
     word = docx.Document(str(sample_avenant.build / SAMPLE / f"{SAMPLE}.docx"))
     paragraphs = [p.text.replace(NBSP, " ").replace(NNBSP, " ") for p in word.paragraphs]
     assert (

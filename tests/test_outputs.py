@@ -43,8 +43,8 @@ def test_articles_are_headings_numbered_in_order(word: docx.document.Document) -
     headings = [p.text for p in styled(word, "Heading 2")]
     numbered = [h for h in headings if h.startswith("Article")]
     assert numbered[0] == f"Article{NBSP}1 – Objet et fondement du contrat"
-    assert numbered[-1] == f"Article{NBSP}23 – Règlement des litiges"
-    assert [_first_number(h) for h in numbered] == list(range(1, 24))
+    assert numbered[-1] == f"Article{NBSP}25 – Règlement des litiges"
+    assert [_first_number(h) for h in numbered] == list(range(1, 26))
     titres = [p.text for p in styled(word, "Heading 1")]
     assert f"Titre{NBSP}III – Moyens financiers" in titres
     assert titres[-1].startswith(f"Annexe{NBSP}6 – ")
@@ -108,10 +108,21 @@ def test_french_spacing(word_text: str) -> None:
 def test_annex_totals_match_the_data(word: docx.document.Document) -> None:
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "FINESS")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-    amounts = [_euros(r[-1]) for r in rows[:-1]]
-    assert len(amounts) == 7
-    assert sum(amounts) == _euros(rows[-1][-1]) == 11_684_030
-    assert rows[-1][3] == "299 places"
+    assert len(rows) == 8  # seven establishments and services, and the total
+    places = [sum(int(n) for n in re.findall(r"(\d+) places", r[3])) for r in rows[:-1]]
+    assert sum(places) == 299 and rows[-1][3] == "299 places"
+    # Annex 6: one table per funder and envelope, each year's column adds up to its total.
+    money = [
+        t
+        for t in word.tables
+        if [c.text for c in t.rows[0].cells][:3] == ["Établissement ou service", "Nature", "2027"]
+    ]
+    assert len(money) == 3
+    for found in money:
+        cells = [[c.text for c in row.cells] for row in found.rows[1:]]
+        for column in range(2, len(cells[0])):
+            column_sum = sum(_euros(r[column]) for r in cells[:-1])
+            assert round(column_sum, 2) == _euros(cells[-1][column])
 
 
 def _euros(text: str) -> float:

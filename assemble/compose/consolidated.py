@@ -129,8 +129,15 @@ def consolidate(doc: Document, consolidation: Consolidation) -> Document:
     amended = consolidation.amendments()
 
     def article(a: Article) -> Article:
-        if a.key not in amended or not a.label:
+        if a.key not in amended:
             return a
+        if not a.label:
+            # An unnumbered block (the parties, after a rectified identification): a note
+            # closes it, as its heading is no noun to qualify (locks before it record none).
+            by = sorted({x.avenant for x in amended[a.key]})
+            source = f"de {_avenants(by)}" if len(by) == 1 else f"des avenants {numbers(by)}"
+            body = f"{a.body.rstrip()}\n\n*Rédaction issue {source}.*\n"
+            return dataclasses.replace(a, body=body, text=(), header=None, blocks=())
         heading = f"{a.heading} {amendment_note(a.label, amended[a.key])}"
         return dataclasses.replace(a, heading=heading, header=None, blocks=())
 

@@ -19,10 +19,15 @@ from .changes import Changes
 
 
 def added_objectives(after: LoadedContract, avenant: AvenantFile) -> dict[str, list[str]]:
-    """Per added establishment, the objectives that apply to it: « « Intitulé » »."""
-    titles = {o.cle: o.intitule for axe in after.data.axes for o in axe.objectifs}
+    """Per added establishment, the objectives that apply to it, by their number in the
+    contract (axis.objective, as its article and its fiches number them): « 1.1 « Intitulé » »."""
+    titles = {
+        o.cle: f"{axis}.{rank} « {o.intitule} »"
+        for axis, axe in enumerate(after.data.axes, 1)
+        for rank, o in enumerate(axe.objectifs, 1)
+    }
     return {
-        finess: [f"« {titles.get(key, key)} »" for key in keys]
+        finess: [titles.get(key, f"« {key} »") for key in keys]
         for finess, keys in avenant.objectifs.items()
     }
 

@@ -39,7 +39,9 @@ def consolidation_after(
     assert pending.avenant is not None
     amended = in_force.consolidation.amendments() if in_force.consolidation else {}
     abroges = list(in_force.consolidation.abroges) if in_force.consolidation else []
-    for change in (*changes.articles, *changes.annexes):
+    # The preamble's blocks (the parties) change with the data and an article of the avenant
+    # that says so (a rectified SIREN): the consolidated version marks them too.
+    for change in (*changes.articles, *changes.annexes, *changes.preambule):
         if change.kind == "suppression" and change.before is not None:
             gone = change.before
             amended.pop(gone.key, None)
