@@ -146,6 +146,14 @@ def _parser() -> argparse.ArgumentParser:
     redline.add_argument("--pdf", action="store_true", help="aussi un PDF aux changements visibles")
     redline.set_defaults(command="redline")
 
+    review = verbs.add_parser("review", help="ce qu'un Word retourné change, article par article")
+    review.add_argument("contrat")
+    review.add_argument("fichier", type=Path, help="le .docx retourné")
+    review.add_argument(
+        "--appliquer", action="store_true", help="reporte les modifications de données"
+    )
+    review.set_defaults(command="review")
+
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")
     archive.add_argument("--signe", required=True, type=_signed_path, help="le fichier reçu signé")

@@ -25,6 +25,7 @@ LAYERS = (
     "render",
     "lifecycle",
     "archive",
+    "review",
     "pipeline",
     "console",
     "arguments",
