@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[Project, argparse.Namespace], int]
     if args.command == "build" and args.all:  # the batch imports the build only if it builds
         from .batch import cmd_build_all as command
+    elif args.command == "review":
+        from .reviewing import cmd_review as command
     else:
         from . import commands
 

@@ -266,32 +266,6 @@ def cmd_redline(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_review(project: Project, args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from .pipeline import write_review
-    from .review.report import summary
-
-    review, outputs = write_review(
-        project, args.contrat, args.fichier, dt.date.today(), args.appliquer
-    )
-    for line in summary(review, project.root, dt.date.today()):
-        out.print(line, markup=False)
-    for path in outputs.report:
-        out.print(f"écrit {_shown(project, path)}", markup=False)
-    for edit in outputs.edits:
-        out.print(
-            f"contract.yaml : {edit.field} = {edit.new} (vérifiez avec git diff)", markup=False
-        )
-    if args.appliquer and outputs.text:
-        out.print(
-            f"{len(outputs.text)} modification(s) de texte de clause non appliquée(s) : "
-            "voir le rapport (stipulations propres au contrat à adopter).",
-            markup=False,
-        )
-    return 0
-
-
 def cmd_archive(project: Project, args: argparse.Namespace) -> int:
     from .archive.store import archive_version
 

@@ -32,6 +32,7 @@ LAYERS = (
     "batch",
     "bench_batch",
     "bench",
+    "reviewing",
     "commands",
     "cli",
     "__main__",

@@ -9,13 +9,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
 from lxml import etree
 
 from assemble.cli import main
@@ -26,6 +24,8 @@ from assemble.review.apply import Edit, apply_edits
 from assemble.review.returned import paragraphs, read_returned
 from assemble.review.review import Review, review_file
 from assemble.review.values import plain
+
+from conftest import copy_project
 
 CONTRACT = "chrs-gironde"
 AUTHOR = "Préfecture de la Gironde"
@@ -339,3 +339,20 @@ def test_cli_review_and_its_errors(
     broken.write_bytes(returned_file.read_bytes()[:3000])
     assert main([*root, "review", CONTRACT, str(broken)]) == 1
     assert "[review.corrupt]" in capsys.readouterr().err
+    other = tmp_path / "autre.docx"
+    other.write_bytes(_with_reference(returned_file.read_bytes(), "CPOM-AUTRE-2027"))
+    assert main([*root, "review", CONTRACT, str(other)]) == 1
+    message = capsys.readouterr().err
+    assert "[review.other-contract]" in message and "CPOM-AUTRE-2027" in message
+
+
+def _with_reference(data: bytes, reference: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                content = content.replace(b"CPOM-AHI-33-2027-002", reference.encode())
+            target.writestr(info, content)
+    return out.getvalue()

@@ -13,7 +13,7 @@ from ..core.limits import DATA_FILE_BYTES
 from ..core.reading import read_text
 from ..project import Project
 from .apply import Edit, apply_edits
-from .report import markdown, page
+from .report import markdown, page, summary
 from .review import Review
 from .trace import Trace
 
@@ -50,3 +50,20 @@ def review_outputs(project: Project, review: Review, today: dt.date, apply: bool
         changed = apply_edits(source, path, review.contract_id, list(edits))
         files[path] = changed.encode("utf-8")
     return ReviewOutputs(files, report, edits if apply else (), skipped, text)
+
+
+def terminal(review: Review, outputs: ReviewOutputs, root: Path, today: dt.date) -> list[str]:
+    """What the command prints: the summary, the files written, the data changed."""
+    lines = summary(review, root, today)
+    for path in outputs.report:
+        lines.append(f"écrit {path.relative_to(root) if path.is_relative_to(root) else path}")
+    for edit in outputs.edits:
+        lines.append(f"contract.yaml : {edit.field} = {edit.new} (vérifiez avec git diff)")
+    for trace in outputs.skipped:
+        lines.append(f"à reporter à la main : {trace.value.field if trace.value else ''}")
+    if outputs.edits and outputs.text:
+        lines.append(
+            f"{len(outputs.text)} modification(s) du texte des clauses non appliquée(s) : voir "
+            "le rapport (stipulations propres au contrat à adopter)."
+        )
+    return lines
