@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
 # Names given as C=… come after « -- »: C=--all is a (refused) name, never an option.
-.PHONY: contract contracts check status upgrade avenant redline archive index verify list test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade avenant redline review archive index verify list test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -19,6 +19,8 @@ help:
 	@echo "make avenant C=<id>      rédige l'avenant en cours et le contrat consolidé"
 	@echo "make redline C=<id> FROM=<v> TO=<v|projet> [PDF=1] [AUTHOR=nom]"
 	@echo "                         Word avec suivi des modifications entre deux versions"
+	@echo "make review C=<id> FILE=<fichier.docx> [APPLY=1]"
+	@echo "                         ce que change un Word retourné, article par article"
 	@echo "make archive C=<id> SIGNED=<fichier> [DATE=AAAA-MM-JJ] [FORCE=motif] [SCAN=1]"
 	@echo "                         archive la version signée (append-only)"
 	@echo "make index C=<id>        inscrit à l'index les versions archivées avant lui"
@@ -55,6 +57,9 @@ avenant: $(STAMP)
 
 redline: $(STAMP)
 	$(CPOM) redline --de $(FROM) --a $(or $(TO),projet) $(if $(PDF),--pdf) $(if $(AUTHOR),--auteur "$(AUTHOR)") -- $(C)
+
+review: $(STAMP)
+	$(CPOM) review $(if $(APPLY),--appliquer) -- $(C) "$(FILE)"
 
 archive: $(STAMP)
 	$(CPOM) archive --signe "$(SIGNED)" $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force "$(FORCE)") $(if $(SCAN),--scan) -- $(C)

@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[Project, argparse.Namespace], int]
     if args.command == "build" and args.all:  # the batch imports the build only if it builds
         from .batch import cmd_build_all as command
+    elif args.command == "review":
+        from .reviewing import cmd_review as command
     else:
         from . import commands
 
@@ -145,6 +147,14 @@ def _parser() -> argparse.ArgumentParser:
     redline.add_argument("--auteur", help="auteur des modifications (défaut : git user.name)")
     redline.add_argument("--pdf", action="store_true", help="aussi un PDF aux changements visibles")
     redline.set_defaults(command="redline")
+
+    review = verbs.add_parser("review", help="ce qu'un Word retourné change, article par article")
+    review.add_argument("contrat")
+    review.add_argument("fichier", type=Path, help="le .docx retourné")
+    review.add_argument(
+        "--appliquer", action="store_true", help="reporte les modifications de données"
+    )
+    review.set_defaults(command="review")
 
     archive = verbs.add_parser("archive", help="archive la version signée d'un contrat")
     archive.add_argument("contrat")

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the avenant, the redline and the schema are imported by the
     from .lifecycle.partial_upgrade import ClauseUpgrade
     from .lifecycle.redline import Summary
     from .lifecycle.versions import ArticleUpgrade
+    from .review.outputs import ReviewOutputs
+    from .review.review import Review
 
 
 def build_contract(
@@ -216,6 +218,26 @@ def build_redline(
     files, summary = redline_files(project, contract_id, before, after, author, date, pdf)
     write_files(files, project.build_scope(contract_id))
     return list(files), summary
+
+
+def write_review(
+    project: Project, contract_id: str, returned: Path, today: dt.date, apply: bool = False
+) -> tuple[Review, ReviewOutputs]:
+    """Write build/<id>/revue-<date>.md and .html; with `apply`, the data changes in the
+    contract's contract.yaml too (all or nothing)."""
+    from .contract.files import CONTRACT_FILE
+    from .review.outputs import review_outputs
+    from .review.review import review_file
+
+    review = review_file(project, contract_id, returned)
+    outputs = review_outputs(project, review, today, apply)
+    scope = project.build_scope(contract_id)
+    if apply:
+        scope += Scope.file(
+            project.root, "contracts", names.contract_id(contract_id), CONTRACT_FILE
+        )
+    write_files(outputs.files, scope)
+    return review, outputs
 
 
 def write_schema(contracts: Path) -> Path:

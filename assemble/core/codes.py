@@ -68,6 +68,7 @@ FAMILIES: Mapping[str, str] = {
     "render": "Production des documents",
     "tool": "Outils externes (pandoc, typst)",
     "io": "Écriture des fichiers",
+    "review": "Revue d'un document Word retourné",
 }
 
 CODES: Mapping[str, Code] = _codes(
@@ -1217,6 +1218,33 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "écriture impossible",
         "vérifiez le dossier indiqué (droits, place, nom), puis relancez",
+    ),
+    # --- review --------------------------------------------------------------------------------
+    Code(
+        "review.not-docx",
+        E,
+        "le fichier retourné n'est pas un document Word",
+        "donnez le fichier .docx reçu (un .doc ou un PDF s'enregistre d'abord en .docx dans Word)",
+    ),
+    Code(
+        "review.corrupt",
+        E,
+        "document Word endommagé",
+        "demandez à l'expéditeur un nouvel envoi, ou ouvrez-le dans Word et enregistrez-le à "
+        "nouveau",
+    ),
+    Code(
+        "review.other-contract",
+        E,
+        "le document retourné est celui d'un autre contrat",
+        "vérifiez C= : donnez l'identifiant du contrat que porte le document",
+    ),
+    Code(
+        "review.apply-stale",
+        E,
+        "donnée modifiée depuis l'envoi",
+        "la donnée a changé dans contract.yaml depuis la version envoyée : reportez la "
+        "modification à la main, ou revenez à la valeur envoyée et relancez la revue",
     ),
 )
 
