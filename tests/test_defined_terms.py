@@ -136,8 +136,8 @@ def test_the_avenant_visas_cite_the_basis_of_the_amended_contract(sample_avenant
     text = (folder / f"{SAMPLE}-avenant-1.md").read_text("utf-8")
     text = text.replace(NBSP, " ").replace(NNBSP, " ")
     assert (
-        "Vu le code de l'action sociale et des familles, notamment ses articles L. 313-12-2 et "
-        "R. 314-210 et suivants ;"
+        "Vu le code de l'action sociale et des familles, notamment ses articles L. 313-12-2, "
+        "R. 314-43-1 et R. 314-210 et suivants ;"
     ) in text
     assert "L. 313-11" not in text.split("## Exposé")[0]
     assert "Vu l'avis du comité de suivi du contrat en date du 10 juin 2027.\n" in text
@@ -150,6 +150,19 @@ def test_the_avenant_visas_cite_the_basis_of_the_amended_contract(sample_avenant
         "- les moyens financiers alloués par le contrat, à compter du 1er septembre 2027 ;" in text
     )
     assert "la part de l'exercice 2027 qui précède cette date demeure régie par les" in text
+    # Three motifs, listed; the regime's consequences carried into the replaced articles.
+    assert "signé le 15 décembre 2026, pour les motifs suivants : l'intégration au" in text
+    assert "; la rectification d'une erreur matérielle affectant le numéro SIREN" in text
+    flat = " ".join(text.split())
+    assert (
+        "au moins égal au plus faible des taux d'actualisation des dotations arrêtés par les "
+        "autorités de tarification" in flat
+    )
+    assert (
+        "dans la limite des dotations régionales limitatives ou, pour les crédits du "
+        "Département, des crédits inscrits à son budget, et ces établissements" in flat
+    )
+    assert "| quote-part de la dotation globalisée commune | 78 800,00 |" in flat
     # The avenant's cover states the basis of the contract as amended, not the signed one's.
     pdf = PdfReader(folder / f"{SAMPLE}-avenant-1.pdf")
     cover = " ".join(pdf.pages[0].extract_text().replace(NBSP, " ").replace("’", "'").split())
@@ -175,7 +188,7 @@ def test_a_committee_opinion_after_the_signature_is_refused(
     [
         ((), "son article L. 313-11"),
         (("volontaire",), "son article L. 313-11"),
-        (("handicap",), "ses articles L. 313-12-2 et R. 314-210 et suivants"),
+        (("handicap",), "ses articles L. 313-12-2, R. 314-43-1 et R. 314-210 et suivants"),
         (("ehpad",), "le IV ter de son article L. 313-12 et son article R. 314-210 et suivants"),
         (("chrs", "domicile"), "ses articles L. 313-11-1 et L. 313-11-2"),
     ],

@@ -274,14 +274,19 @@ def test_the_state_on_the_cover_names_its_prefet(library: Library) -> None:
 
 
 def test_a_pinned_draft_receives_no_clause_of_a_later_version(library: Library) -> None:
-    """The signed sample's avenant in progress stays on its clause versions: the articles added
-    with version 2 of an anchor clause (bibliotheque) do not enter it, except those of the
-    clauses its partial upgrade moved (objet, dotation-globale-commune)."""
+    """The signed sample's avenant in progress stays on its clause versions, except those its
+    partial upgrade moved: the articles that come with version 2 of an anchor clause
+    (bibliotheque) enter with the upgraded anchor (dénonciation v3 brings résiliation and fin
+    du contrat), and the clauses it did not move keep their signed version though the library
+    has later ones."""
     doc = _doc("association-horizons", library)
-    ids = {a.clause_id for a in doc.articles()}
-    assert not ids & {"resiliation", "fin-du-contrat"}
-    assert {a.version for a in doc.articles() if a.clause_id == "denonciation"} == {1}
-    assert {"documents-contractuels", "eprd", "financement-handicap"} <= ids
+    versions = {a.clause_id: a.version for a in doc.articles()}
+    assert versions["denonciation"] == 3
+    assert {"resiliation", "fin-du-contrat"} <= set(versions)
+    latest = {c.id: c.version for c in library.clauses}
+    for kept in ("duree", "renouvellement", "comite-de-suivi", "parties", "visas"):
+        assert versions[kept] == 1 < latest[kept], kept
+    assert {"documents-contractuels", "eprd", "financement-handicap"} <= set(versions)
 
 
 def test_mid_year_contract_prorates_its_first_and_last_exercices(library: Library) -> None:

@@ -344,7 +344,10 @@ class ArticleLibre(Strict):
 class AvenantFile(Strict):
     """`contracts/<id>/avenants/avenant-<n>.yaml`: what the drafter says about an avenant."""
 
-    motif: Texte = Field(description="Raison de l'avenant, reprise à son article premier.")
+    motif: Texte | list[Texte] = Field(
+        description="Raison de l'avenant, reprise à son article premier ; une liste pour "
+        "plusieurs motifs, chacun un groupe nominal (« l'intégration du SAMSAH … »)."
+    )
     date_effet: Date = Field(description="Date de prise d'effet de l'avenant.")
     date_signature: Date | None = None
     lieu_signature: Texte | None = Field(

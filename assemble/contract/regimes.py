@@ -121,15 +121,18 @@ def cover_line(keys: Iterable[str]) -> str:
 
 def code_visa(keys: Iterable[str]) -> str:
     """What a visa of the code cites for the regimes of a contract, after « Vu le code de
-    l'action sociale et des familles, notamment »: « ses articles L. 313-12-2 et R. 314-210 et
-    suivants » (the EPRD articles when a regime has one), « le IV ter de son article L. 313-12
-    et ses articles … »; « son article L. 313-11 » for a contract that states no regime."""
+    l'action sociale et des familles, notamment »: « ses articles L. 313-12-2, R. 314-43-1 et
+    R. 314-210 et suivants » (the dotation globalisée commune, the EPRD articles when a regime
+    has one), « le IV ter de son article L. 313-12 et … »; « son article L. 313-11 » for a
+    contract that states no regime."""
     wanted = set(keys)
     present = [k for k in ORDER if k in wanted]
     articles = sorted(
         (REGIMES[k].base.removeprefix("article ") for k in present if k != "ehpad"),
         key=_article_key,
     )
+    if "handicap" in present:
+        articles.append("R. 314-43-1")  # the dotation globalisée commune
     if any(REGIMES[k].eprd for k in present):
         articles.append("R. 314-210 et suivants")
     parts = ["le IV ter de son article L. 313-12"] if "ehpad" in present else []
