@@ -61,3 +61,30 @@ def test_percent_and_months() -> None:
 @pytest.mark.parametrize(("n", "roman"), [(1, "I"), (4, "IV"), (5, "V"), (9, "IX"), (14, "XIV")])
 def test_roman(n: int, roman: str) -> None:
     assert romain(n) == roman
+
+
+def test_percentage_with_fixed_decimals() -> None:
+    from assemble.text.french import NBSP, pourcentage
+
+    assert pourcentage(Decimal("24.1"), 2) == f"24,10{NBSP}%"
+    assert pourcentage(100, 2) == f"100,00{NBSP}%"
+    assert pourcentage(Decimal("1.5")) == f"1,5{NBSP}%"  # unchanged without decimals
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [
+        ["68900", "14700", "26500", "65500", "84200", "12000"],  # 100,01 % rounded one by one
+        ["1", "1", "1"],  # 33,33 % three times: one gets the missing cent
+        ["5"],
+    ],
+)
+def test_printed_head_office_shares_add_up_to_one_hundred(amounts: list[str]) -> None:
+    from assemble.contract.head_office import _largest_remainder
+
+    values = [Decimal(a) for a in amounts]
+    total = sum(values)
+    exact = [v * 100 / total for v in values]
+    printed = _largest_remainder(exact)
+    assert sum(printed) == Decimal("100.00")
+    assert all(abs(p - e) < Decimal("0.01") for p, e in zip(printed, exact, strict=True))

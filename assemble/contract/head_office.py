@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..text.french import CENT
 from .exercices import end_of
@@ -18,6 +18,8 @@ class FeeShare:
     etablissement: Etablissement
     montant: Decimal
     part: Decimal  # percent of the total, rounded to two decimals
+    # The same, rounded so that the printed shares add up to 100,00 % (largest remainder).
+    repartie: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,22 @@ def fee_shares(data: ContractData) -> tuple[FeeShare, ...]:
         if e.quote_part_frais_de_siege is not None
     ]
     total = sum((amount for _, amount in shares if amount is not None), Decimal(0))
+    if not total:
+        return ()
+    kept = [(e, amount) for e, amount in shares if amount is not None]
+    exact = [amount * 100 / total for _, amount in kept]
     return tuple(
-        FeeShare(e, amount, (amount * 100 / total).quantize(CENT, rounding=ROUND_HALF_UP))
-        for e, amount in shares
-        if amount is not None and total
+        FeeShare(e, amount, value.quantize(CENT, rounding=ROUND_HALF_UP), printed)
+        for (e, amount), value, printed in zip(kept, exact, _largest_remainder(exact), strict=True)
     )
+
+
+def _largest_remainder(values: list[Decimal]) -> list[Decimal]:
+    """Each value cut to the cent, then the missing cents of the total (100,00) given to the
+    largest remainders: the printed shares add up to 100,00 %."""
+    floors = [v.quantize(CENT, rounding=ROUND_DOWN) for v in values]
+    missing = int((Decimal(100) - sum(floors)) / CENT)
+    order = sorted(range(len(values)), key=lambda i: (values[i] - floors[i], -i), reverse=True)
+    for i in order[:missing]:
+        floors[i] += CENT
+    return floors

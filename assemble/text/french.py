@@ -55,9 +55,13 @@ def nombre_lettres(value: int) -> str:
     return str(num2words(int(value), lang="fr"))
 
 
-def pourcentage(value: Decimal | int | float) -> str:
-    """A rate given in percent (1.5 for 1,5 %): « 1,5 % » with a no-break space."""
-    return f"{nombre(value)}{NBSP}%"
+def pourcentage(value: Decimal | int | float, decimales: int | None = None) -> str:
+    """A rate given in percent (1.5 for 1,5 %): « 1,5 % » with a no-break space; with
+    `decimales`, that many always (« 24,10 % »), for shares printed in a column."""
+    if decimales is None:
+        return f"{nombre(value)}{NBSP}%"
+    shown = format_decimal(value, format="#,##0." + "0" * decimales, locale=LOCALE)
+    return f"{shown}{NBSP}%"
 
 
 def duree_mois(months: int) -> str:
