@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .returned import Paragraph, Place, Returned
 from .values import plain
@@ -31,6 +31,24 @@ class Change:
     @property
     def tracked(self) -> bool:
         return self.author is not None
+
+    def narrowed(self) -> Change:
+        """The same change without the words it removes and puts back alike (« 45 places » →
+        « 48 places » is « 45 » → « 48 »): what a reviewer who selected more than the value
+        changed."""
+        old, new = _TOKEN.findall(self.old), _TOKEN.findall(self.new)
+        head = 0
+        while head < min(len(old), len(new)) and plain(old[head]) == plain(new[head]):
+            head += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - head and plain(old[-1 - tail]) == plain(
+            new[-1 - tail]
+        ):
+            tail += 1
+        start = self.start + sum(len(t) for t in old[:head])
+        kept_old = "".join(old[head : len(old) - tail])
+        kept_new = "".join(new[head : len(new) - tail])
+        return replace(self, old=kept_old, new=kept_new, start=start, end=start + len(kept_old))
 
     @property
     def whole(self) -> bool:

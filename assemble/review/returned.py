@@ -146,8 +146,10 @@ def _placed(root: Element) -> list[tuple[Element, Place]]:
     for element in body:
         if element.tag == w("bookmarkStart"):
             open_marks[element.get(w("id"), "")] = element.get(w("name"), "")
-        elif element.tag == w("bookmarkEnd"):
-            open_marks.pop(element.get(w("id"), ""), None)
+        elif element.tag == w("bookmarkEnd") and open_marks:
+            # Between paragraphs, the bookmarks pandoc puts around each article and title nest,
+            # but their ends carry the id of the bookmark opened before: close the last opened.
+            open_marks.popitem()
         elif element.tag == w("p"):
             for start in element.iter(w("bookmarkStart")):  # a heading may carry its own
                 open_marks.setdefault(start.get(w("id"), ""), start.get(w("name"), ""))
@@ -209,8 +211,16 @@ def _text(paragraph: Element, keep: set[str] | None = None) -> str:
     for node in paragraph.iter(w("t"), w("delText"), *_CHARACTERS):
         if keep is not None and _revision_of(node, paragraph) not in keep:
             continue
-        parts.append(_CHARACTERS.get(node.tag, node.text or ""))
+        parts.append(_character(node))
     return "".join(parts)
+
+
+def _character(node: Element) -> str:
+    """A text node's text; a page or column break is layout, not text (LibreOffice writes the
+    page break before a paragraph as a break at the end of the one before)."""
+    if node.tag == w("br") and node.get(w("type")) in ("page", "column"):
+        return ""
+    return _CHARACTERS.get(node.tag, node.text or "")
 
 
 def _revision_of(node: Element, paragraph: Element) -> str:
@@ -262,7 +272,7 @@ def _run_changes(paragraph: Element, index: int, place: Place) -> list[Revision]
     position = 0  # in the paragraph as received
     pending: dict[str, object] | None = None
     for node in paragraph.iter(w("t"), w("delText"), *_CHARACTERS):
-        text = _CHARACTERS.get(node.tag, node.text or "")
+        text = _character(node)
         tag = _revision_of(node, paragraph)
         if not tag:
             if pending is not None:
@@ -339,6 +349,14 @@ def _row_mark(paragraph: Element) -> Element | None:
     return None
 
 
+def _in_received(paragraph: Element) -> bool:
+    """Whether a paragraph stands in the text as received: neither its row nor its mark was
+    inserted (the numbering `Revision.paragraph` and `Comment.paragraph` count in)."""
+    row = _row_mark(paragraph)
+    mark = _mark(paragraph) if row is None else row
+    return mark is None or str(mark.tag) != w("ins")
+
+
 def _first_of_row(paragraph: Element) -> bool:
     row = _row_of(paragraph)
     return row is not None and next(row.iter(w("p"))) is paragraph
@@ -366,7 +384,7 @@ def _comments(root: Element, notes: Element | None) -> list[Comment]:
     open_ids: set[str] = set()
     index = 0
     for paragraph, place in _placed(root):
-        received = _mark(paragraph) is None or _mark(paragraph).tag != w("ins")  # type: ignore[union-attr]
+        received = _in_received(paragraph)
         for node in paragraph.iter(
             w("commentRangeStart"), w("commentRangeEnd"), w("commentReference"), w("t")
         ):
