@@ -9,6 +9,8 @@ each edit is made through the UNO text API, as typing would make it:
 - {"op": "replace", "paragraph": P, "old": O, "new": N, "tracked": true}: in the paragraph
   whose text starts with P (a table cell's paragraph too), select O and type N;
 - {"op": "delete-paragraph", "paragraph": P}: select the paragraph and its mark, delete;
+- {"op": "insert-paragraph", "paragraph": P, "text": T}: press Enter at the end of the
+  paragraph that starts with P and type T;
 - {"op": "insert-row", "paragraph": P, "cells": [...]}: insert a row below the row of the cell
   whose paragraph starts with P, and type each cell's text;
 - {"op": "comment", "paragraph": P, "anchor": A, "text": T}: a comment on passage A.
@@ -130,6 +132,15 @@ def delete_paragraph(document: Any, edit: dict[str, Any]) -> str:
     return removed
 
 
+def insert_paragraph(document: Any, edit: dict[str, Any]) -> str:
+    paragraph = find(document, edit["paragraph"])
+    text = paragraph.getText()
+    cursor = text.createTextCursorByRange(paragraph.getEnd())
+    text.insertControlCharacter(cursor, 0, False)  # PARAGRAPH_BREAK: Enter at its end
+    text.insertString(cursor, edit["text"], False)
+    return str(edit["text"])
+
+
 def insert_row(document: Any, edit: dict[str, Any]) -> str:
     paragraph = find(document, edit["paragraph"])
     table, cell = paragraph.TextTable, paragraph.Cell
@@ -167,6 +178,8 @@ def edit_file(uno: Any, desktop: Any, spec: dict[str, Any]) -> list[str]:
                 done.append(replace(document, edit))
             elif edit["op"] == "delete-paragraph":
                 done.append(delete_paragraph(document, edit))
+            elif edit["op"] == "insert-paragraph":
+                done.append(insert_paragraph(document, edit))
             elif edit["op"] == "insert-row":
                 done.append(insert_row(document, edit))
             elif edit["op"] == "comment":

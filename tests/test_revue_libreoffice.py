@@ -43,6 +43,18 @@ EDITS: list[dict[str, object]] = [
     },
     {"op": "delete-paragraph", "paragraph": "La désignation d'un administrateur provisoire"},
     {
+        "op": "insert-paragraph",
+        "paragraph": "La dénonciation produit les effets",
+        "text": "Les parties peuvent convenir d'un préavis plus court.",
+    },
+    {
+        "op": "replace",
+        "paragraph": "Le présent contrat peut être révisé",
+        "old": "de l'une des parties",
+        "new": "de l'une ou l'autre des parties",
+        "tracked": False,
+    },
+    {
         "op": "replace",
         "paragraph": "SAVS « Les Chênes du Bocage » (Laval), FINESS",
         "old": "45 places",
@@ -125,7 +137,11 @@ def test_each_change_is_placed_in_its_article(review: Review) -> None:
     assert _by_article(review) == {
         "perimetre": ["modification: 45 places → 48 places"],
         "comite-de-suivi": ["modification: une fois → deux fois"],
-        "denonciation": ["modification: six mois → trois mois"],
+        "denonciation": [
+            "modification: six mois → trois mois",
+            "paragraphe inséré:  → Les parties peuvent convenir d'un préavis plus court.",
+        ],
+        "revision": ["modification:  →  ou l'autre"],
         "resiliation": [
             "paragraphe supprimé: La désignation d'un administrateur provisoire dans les "
             "conditions de l'article L. 313-14-1 du code de l'action sociale et des familles "
@@ -137,8 +153,11 @@ def test_each_change_is_placed_in_its_article(review: Review) -> None:
         ],
         "annexe-financiere": ["modification: 186,40 → 190,00"],
     }
-    assert {t.change.author for t in review.traces} == {AUTHOR}
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]+Z", t.change.date or "") for t in review.traces)
+    tracked = [t for t in review.traces if t.change.tracked]
+    assert {t.change.author for t in tracked} == {AUTHOR}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]+Z", t.change.date or "") for t in tracked)
+    untracked = [t.article for t in review.traces if not t.change.tracked]
+    assert [a.key for a in untracked if a is not None] == ["revision"]
     row = next(t.change.place for t in review.traces if t.change.kind == "ligne insérée")
     assert (row.row, row.column) == (4, 1)  # below the two operations, above the total
 
@@ -159,11 +178,19 @@ def test_data_changes_name_the_field_and_the_new_value(review: Review) -> None:
 
 
 def test_text_changes_name_the_clause_line(review: Review) -> None:
-    expected = {"deux fois": "une fois par an", "trois mois": "préavis", "": "administrateur"}
+    expected = {
+        "deux fois": "une fois par an",
+        "trois mois": "préavis",
+        "": "administrateur",
+        " ou l'autre": "à la demande de l'une des parties",
+    }
     for trace in review.traces:
-        if trace.data or trace.change.kind == "ligne insérée":
+        if trace.data:
             continue
         assert trace.path is not None and trace.line is not None, trace.change
+        assert trace.article is not None and trace.path.stem.endswith(trace.article.clause_id)
+        if trace.change.kind in ("ligne insérée", "paragraphe inséré"):
+            continue  # no text sent there: the article's clause is all there is to name
         source = trace.path.read_text(encoding="utf-8").splitlines()[trace.line - 1]
         assert expected[trace.change.new] in source, (trace.change, source)
 

@@ -62,8 +62,10 @@ def all_changes(returned: Returned, sent: list[Paragraph]) -> list[Change]:
     for revision in returned.revisions:
         received = returned.received
         text = received[revision.paragraph].text if revision.paragraph < len(received) else ""
-        if revision.kind in ("paragraphe inséré", "ligne insérée"):
+        if revision.kind == "ligne insérée":
             start = end = 0
+        elif revision.kind == "paragraphe inséré":  # where its mark splits the one received
+            start = end = revision.start
         elif revision.kind in ("paragraphe supprimé", "ligne supprimée"):
             start, end = 0, len(text)
         else:
