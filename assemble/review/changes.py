@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .returned import Paragraph, Place, Returned
 from .values import plain
@@ -32,6 +32,24 @@ class Change:
     def tracked(self) -> bool:
         return self.author is not None
 
+    def narrowed(self) -> Change:
+        """The same change without the words it removes and puts back alike (« 45 places » →
+        « 48 places » is « 45 » → « 48 »): what a reviewer who selected more than the value
+        changed."""
+        old, new = _TOKEN.findall(self.old), _TOKEN.findall(self.new)
+        head = 0
+        while head < min(len(old), len(new)) and plain(old[head]) == plain(new[head]):
+            head += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - head and plain(old[-1 - tail]) == plain(
+            new[-1 - tail]
+        ):
+            tail += 1
+        start = self.start + sum(len(t) for t in old[:head])
+        kept_old = "".join(old[head : len(old) - tail])
+        kept_new = "".join(new[head : len(new) - tail])
+        return replace(self, old=kept_old, new=kept_new, start=start, end=start + len(kept_old))
+
     @property
     def whole(self) -> bool:
         """A change of a paragraph or a row as a whole, not of words within it."""
@@ -44,8 +62,10 @@ def all_changes(returned: Returned, sent: list[Paragraph]) -> list[Change]:
     for revision in returned.revisions:
         received = returned.received
         text = received[revision.paragraph].text if revision.paragraph < len(received) else ""
-        if revision.kind in ("paragraphe inséré", "ligne insérée"):
+        if revision.kind == "ligne insérée":
             start = end = 0
+        elif revision.kind == "paragraphe inséré":  # where its mark splits the one received
+            start = end = revision.start
         elif revision.kind in ("paragraphe supprimé", "ligne supprimée"):
             start, end = 0, len(text)
         else:

@@ -22,38 +22,30 @@ from lxml import etree
 
 from ..core.errors import CpomError
 from ..render.ooxml import DOCUMENT_PART, Element, accept_all, reject_all, w
+from .wordml import (
+    DELETED,
+    INSERTED,
+    MOVES,
+    TEXT_NODES,
+    Paragraph,
+    Place,
+    character,
+    first_of_row,
+    in_received,
+    mark_of,
+    paragraphs,
+    placed,
+    revision_of,
+    row_cells,
+    row_mark,
+    text_of,
+)
+
+__all__ = ["Comment", "Paragraph", "Place", "Returned", "Revision", "paragraphs", "read_returned"]
 
 COMMENTS_PART = "word/comments.xml"
 CUSTOM_PART = "docProps/custom.xml"
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_INSERTED = {w("ins"), w("moveTo")}
-_DELETED = {w("del"), w("moveFrom")}
-_MOVES = {w("moveTo"), w("moveFrom")}
-_CHARACTERS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011"}
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a paragraph stands: the article (its key, from the bookmark around it) and, in a
-    table, the table's rank in the article and the cell's row and column (from 1)."""
-
-    article: str | None  # the innermost bookmark's name
-    heading: bool = False  # a heading paragraph
-    marks: tuple[str, ...] = ()  # the bookmarks around it, outermost first
-    table: int | None = None
-    row: int | None = None
-    column: int | None = None
-
-    def describe(self) -> str:
-        if self.table is None:
-            return "titre" if self.heading else ""
-        return f"tableau {self.table}, ligne {self.row}, colonne {self.column}"
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    place: Place
 
 
 @dataclass(frozen=True)
@@ -132,69 +124,11 @@ def read_returned(data: bytes, path: Path) -> Returned:
     )
 
 
-def paragraphs(root: Element) -> list[Paragraph]:
-    """Every paragraph of the body in reading order, with its place."""
-    return [Paragraph(_text(p), place) for p, place in _placed(root)]
-
-
-def _placed(root: Element) -> list[tuple[Element, Place]]:
-    body = root.find(w("body"))
-    body = root if body is None else body
-    found: list[tuple[Element, Place]] = []
-    open_marks: dict[str, str] = {}  # bookmark id → name, in the order they opened
-    tables: dict[str | None, int] = {}
-    for element in body:
-        if element.tag == w("bookmarkStart"):
-            open_marks[element.get(w("id"), "")] = element.get(w("name"), "")
-        elif element.tag == w("bookmarkEnd"):
-            open_marks.pop(element.get(w("id"), ""), None)
-        elif element.tag == w("p"):
-            for start in element.iter(w("bookmarkStart")):  # a heading may carry its own
-                open_marks.setdefault(start.get(w("id"), ""), start.get(w("name"), ""))
-            article = _innermost(open_marks)
-            marks = _names(open_marks)
-            found.append((element, Place(article, _is_heading(element), marks)))
-            for end in element.iter(w("bookmarkEnd")):
-                open_marks.pop(end.get(w("id"), ""), None)
-        elif element.tag == w("tbl"):
-            article = _innermost(open_marks)
-            tables[article] = tables.get(article, 0) + 1
-            found += _table(element, _names(open_marks), tables[article])
-    return found
-
-
-def _names(open_marks: dict[str, str]) -> tuple[str, ...]:
-    return tuple(n for n in open_marks.values() if n and not n.startswith("_"))
-
-
-def _innermost(open_marks: dict[str, str]) -> str | None:
-    names = _names(open_marks)
-    return names[-1] if names else None
-
-
-def _table(table: Element, marks: tuple[str, ...], rank: int) -> list[tuple[Element, Place]]:
-    article = marks[-1] if marks else None
-    found: list[tuple[Element, Place]] = []
-    rows = [r for r in table if r.tag == w("tr")]
-    for row_number, row in enumerate(rows, start=1):
-        cells = [c for c in row if c.tag == w("tc")]
-        for column, cell in enumerate(cells, start=1):
-            place = Place(article, False, marks, rank, row_number, column)
-            found += [(p, place) for p in cell.iter(w("p"))]
-    return found
-
-
-def _is_heading(paragraph: Element) -> bool:
-    style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
-    value = "" if style is None else style.get(w("val"), "")
-    return value.lower().startswith(("heading", "titre"))
-
-
 def _moves_as_revisions(root: Element) -> Element:
     """A copy where moved text is deleted at its origin and inserted at its destination, as
     accepting or refusing a move does."""
     result = copy.deepcopy(root)
-    for element in list(result.iter(*_MOVES)):
+    for element in list(result.iter(*MOVES)):
         element.tag = w("ins") if element.tag == w("moveTo") else w("del")
     for element in list(result.iter(w("moveFromRangeStart"), w("moveFromRangeEnd"))):
         element.getparent().remove(element)
@@ -203,99 +137,96 @@ def _moves_as_revisions(root: Element) -> Element:
     return result
 
 
-def _text(paragraph: Element, keep: set[str] | None = None) -> str:
-    """A paragraph's text; `keep`: the revision tags whose text counts (all by default)."""
-    parts: list[str] = []
-    for node in paragraph.iter(w("t"), w("delText"), *_CHARACTERS):
-        if keep is not None and _revision_of(node, paragraph) not in keep:
-            continue
-        parts.append(_CHARACTERS.get(node.tag, node.text or ""))
-    return "".join(parts)
-
-
-def _revision_of(node: Element, paragraph: Element) -> str:
-    """The revision a run's text belongs to: a tag of _INSERTED or _DELETED, or ""."""
-    parent = node.getparent()
-    while parent is not None and parent is not paragraph:
-        if parent.tag in _INSERTED or parent.tag in _DELETED:
-            return str(parent.tag)
-        parent = parent.getparent()
-    return ""
-
-
 def _revisions(root: Element) -> list[Revision]:
     """Each tracked change, placed in the paragraph as received that it affects."""
     found: list[Revision] = []
     index = 0  # paragraphs as received: those whose mark was not inserted
-    for paragraph, place in _placed(root):
-        mark = _mark(paragraph)
-        row_mark = _row_mark(paragraph)
-        if row_mark is not None:
-            if _first_of_row(paragraph):
-                kind = "ligne insérée" if row_mark.tag == w("ins") else "ligne supprimée"
-                text = " | ".join(_text(c) for c in _row_cells(paragraph))
-                old, new = ("", text) if row_mark.tag == w("ins") else (text, "")
-                found.append(_revision(kind, old, new, row_mark, index, 0, place))
-            index += 0 if row_mark.tag == w("ins") else 1
+    joined: list[Element] = []  # paragraphs whose mark was inserted: refused, they join the next
+    for paragraph, place in placed(root):
+        mark = mark_of(paragraph)
+        row = row_mark(paragraph)
+        if row is not None:
+            if first_of_row(paragraph):
+                kind = "ligne insérée" if row.tag == w("ins") else "ligne supprimée"
+                text = " | ".join(text_of(c) for c in row_cells(paragraph))
+                old, new = ("", text) if row.tag == w("ins") else (text, "")
+                found.append(_revision(kind, old, new, row, index, 0, place))
+            index += 0 if row.tag == w("ins") else 1
             continue
         if mark is not None and mark.tag == w("ins"):
-            found.append(
-                _revision("paragraphe inséré", "", _text(paragraph), mark, index, 0, place)
-            )
-            continue  # refused, its text joins the next paragraph: nothing as received
-        if mark is not None and mark.tag == w("del") and not _text(paragraph, {""}).strip():
-            text = _text(paragraph)
+            joined.append(paragraph)
+            continue
+        if mark is not None and mark.tag == w("del") and not text_of(paragraph, {""}).strip():
+            text = text_of(paragraph)
             found.append(_revision("paragraphe supprimé", text, "", mark, index, 0, place))
         else:
-            found += _run_changes(paragraph, index, place)
+            found += _run_changes([*joined, paragraph], index, place)
             if mark is not None:  # its mark alone: joined with the next paragraph
-                at = len(_text(paragraph, {""} | _DELETED))
+                at = len("".join(text_of(p, {""} | DELETED) for p in [*joined, paragraph]))
                 found.append(_revision("paragraphes fusionnés", "¶", "", mark, index, at, place))
+        joined = []
         index += 1
     return found
 
 
-def _run_changes(paragraph: Element, index: int, place: Place) -> list[Revision]:
-    """Runs inserted and deleted in a paragraph, a deletion followed by an insertion being one
-    change (a replacement), as a reader sees it."""
+@dataclass
+class _Pending:
+    """A change being read: the runs deleted and inserted next to each other."""
+
+    start: int
+    mark: Element
+    old: str = ""
+    new: str = ""
+    moved: bool = False
+    breaks: bool = False  # it inserts a paragraph mark
+
+
+def _run_changes(group: list[Element], index: int, place: Place) -> list[Revision]:
+    """Runs inserted and deleted in a paragraph as received — the paragraphs of `group` but the
+    last were inserted by pressing Enter in it —, a deletion followed by an insertion being
+    one change (a replacement), as a reader sees it."""
     found: list[Revision] = []
     position = 0  # in the paragraph as received
-    pending: dict[str, object] | None = None
-    for node in paragraph.iter(w("t"), w("delText"), *_CHARACTERS):
-        text = _CHARACTERS.get(node.tag, node.text or "")
-        tag = _revision_of(node, paragraph)
-        if not tag:
-            if pending is not None:
-                found.append(_flush(pending, index, place))
-                pending = None
-            position += len(text)
-            continue
-        holder = _holder(node, paragraph)
-        if pending is None:
-            pending = {"old": "", "new": "", "start": position, "mark": holder, "moved": False}
-        pending["moved"] = bool(pending["moved"]) or holder.tag in _MOVES
-        if tag in _DELETED:
-            pending["old"] = str(pending["old"]) + text
-            position += len(text)
-        else:
-            pending["new"] = str(pending["new"]) + text
+    pending: _Pending | None = None
+    for paragraph in group:
+        for node in paragraph.iter(*TEXT_NODES):
+            text = character(node)
+            tag = revision_of(node, paragraph)
+            if not tag:
+                if pending is not None:
+                    found.append(_flush(pending, index, place))
+                    pending = None
+                position += len(text)
+                continue
+            holder = _holder(node, paragraph)
+            pending = pending or _Pending(position, holder)
+            pending.moved = pending.moved or holder.tag in MOVES
+            if tag in DELETED:
+                pending.old += text
+                position += len(text)
+            else:
+                pending.new += text
+        mark = mark_of(paragraph)
+        if paragraph is not group[-1] and mark is not None:  # an inserted paragraph mark
+            pending = pending or _Pending(position, mark)
+            pending.new += "\n"
+            pending.breaks = True
     if pending is not None:
         found.append(_flush(pending, index, place))
     return found
 
 
-def _flush(pending: dict[str, object], index: int, place: Place) -> Revision:
-    kind = "déplacement" if pending["moved"] else "modification"
-    mark = pending["mark"]
-    assert isinstance(mark, etree._Element)
-    start = pending["start"]
-    assert isinstance(start, int)
-    return _revision(kind, str(pending["old"]), str(pending["new"]), mark, index, start, place)
+def _flush(pending: _Pending, index: int, place: Place) -> Revision:
+    new = pending.new
+    kind = "déplacement" if pending.moved else "modification"
+    if pending.breaks and not pending.old:
+        kind, new = "paragraphe inséré", new.strip("\n")
+    return _revision(kind, pending.old, new, pending.mark, index, pending.start, place)
 
 
 def _holder(node: Element, paragraph: Element) -> Element:
     parent = node.getparent()
-    while parent is not None and parent.tag not in _INSERTED | _DELETED:
+    while parent is not None and parent.tag not in INSERTED | DELETED:
         parent = parent.getparent()
     return paragraph if parent is None else parent
 
@@ -307,48 +238,6 @@ def _revision(
     return Revision(kind, old, new, author, mark.get(w("date"), ""), index, start, place)
 
 
-def _mark(paragraph: Element) -> Element | None:
-    properties = paragraph.find(f"{w('pPr')}/{w('rPr')}")
-    if properties is None:
-        return None
-    for tag in ("ins", "del"):
-        found = properties.find(w(tag))
-        if found is not None:
-            return found
-    return None
-
-
-def _row_of(paragraph: Element) -> Element | None:
-    parent = paragraph.getparent()
-    while parent is not None and parent.tag != w("tr"):
-        parent = parent.getparent()
-    return parent
-
-
-def _row_mark(paragraph: Element) -> Element | None:
-    row = _row_of(paragraph)
-    if row is None:
-        return None
-    properties = row.find(w("trPr"))
-    if properties is None:
-        return None
-    for tag in ("ins", "del"):
-        found = properties.find(w(tag))
-        if found is not None:
-            return found
-    return None
-
-
-def _first_of_row(paragraph: Element) -> bool:
-    row = _row_of(paragraph)
-    return row is not None and next(row.iter(w("p"))) is paragraph
-
-
-def _row_cells(paragraph: Element) -> list[Element]:
-    row = _row_of(paragraph)
-    return [] if row is None else [c for c in row if c.tag == w("tc")]
-
-
 def _comments(root: Element, notes: Element | None) -> list[Comment]:
     """Each comment with its author, date, text and the passage it is anchored to."""
     if notes is None:
@@ -357,7 +246,7 @@ def _comments(root: Element, notes: Element | None) -> list[Comment]:
         n.get(w("id"), ""): (
             n.get(w("author"), "") or "auteur inconnu",
             n.get(w("date"), ""),
-            "\n".join(_text(p) for p in n.iter(w("p"))).strip(),
+            "\n".join(text_of(p) for p in n.iter(w("p"))).strip(),
         )
         for n in notes.iter(w("comment"))
     }
@@ -365,8 +254,8 @@ def _comments(root: Element, notes: Element | None) -> list[Comment]:
     starts: dict[str, tuple[int, Place]] = {}
     open_ids: set[str] = set()
     index = 0
-    for paragraph, place in _placed(root):
-        received = _mark(paragraph) is None or _mark(paragraph).tag != w("ins")  # type: ignore[union-attr]
+    for paragraph, place in placed(root):
+        received = in_received(paragraph)
         for node in paragraph.iter(
             w("commentRangeStart"), w("commentRangeEnd"), w("commentReference"), w("t")
         ):

@@ -10,6 +10,7 @@ from ..core.limits import SIGNED_FILE_BYTES
 from ..core.reading import read_bytes
 from ..project import Project
 from .changes import all_changes
+from .placing import placed_on
 from .returned import Comment, Paragraph, read_returned
 from .sent import check_reference, sent_version, version_of
 from .trace import Trace, Tracer
@@ -63,6 +64,7 @@ def review_file(project: Project, contract_id: str, path: Path) -> Review:
     version = version_of(project, contract_id, returned)
     sent = sent_version(project, contract_id, version)
     check_reference(returned, sent)
+    returned = placed_on(returned, sent.paragraphs)
     tracer = Tracer(sent.contract, sent.document, sent.library, list(sent.paragraphs))
     traces = tuple(tracer.trace(c) for c in all_changes(returned, list(sent.paragraphs)))
     return Review(

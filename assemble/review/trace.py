@@ -70,6 +70,8 @@ class Tracer:
         if article is None:
             return Trace(change, None)
         found = None if change.whole else self._data_origin(change)
+        if found is None and not change.whole:
+            found = self._data_origin(change.narrowed())
         if found is not None:
             value, printed, new_value = found
             line = self.contract.lines.line_of(value.loc)
