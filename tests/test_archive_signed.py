@@ -99,7 +99,7 @@ def test_an_annex_page_inserted_in_the_middle_is_refused_naming_the_page(
     code, message, hint = _refused(tmp_path, tampered, built)
     assert code == "archive.mismatch"
     assert "page 10 : attendu « " in message and "trouvé « " in message
-    assert "Annexe" in message.split("trouvé « ")[1]
+    assert "Établissement ou service Nature 2027" in message.split("trouvé « ")[1]  # annex 6
     assert 'FORCE="motif"' in hint
 
 

@@ -73,7 +73,7 @@ def test_libreoffice_opens_the_docx(sample_outputs: Outputs, convert: Convert) -
     text = _text(reader)
     assert len(reader.pages) >= 10
     assert "Contrat pluriannuel d’objectifs et de moyens".upper() in text.upper()
-    assert "Article 23 – Règlement des litiges" in text
+    assert "Article 25 – Règlement des litiges" in text
     assert "SIGNATURES DES PARTIES" in text.upper()  # small capitals in the template
     assert f"Page 2 sur {len(reader.pages)}" in text
     assert "CPOM-OCC-2027-014" in text  # the header's field

@@ -122,7 +122,7 @@ def test_changed_clause_scenario(project: Project) -> None:
     assert [(c.clause, c.before, c.after, c.text_changed) for c in changes] == [
         ("litiges", 1, 2, True)
     ]
-    assert changes[0].label == "Article\u00a023"
+    assert changes[0].label == "Article\u00a025"  # 21 signed, 3 bis, 10 bis, 20 bis, 20 ter
     assert read_lock(project.lock_path(SAMPLE)).clause_versions()["litiges"] == 2
     draft = next(
         s for s in collect_status(project, load_library(project.clauses)) if s.version == "projet"
