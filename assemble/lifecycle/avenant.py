@@ -48,6 +48,7 @@ from .stages import (
     Rendered,
     assemble,
     compose_version,
+    contract_library,
     prepare_composed,
     render,
 )
@@ -141,8 +142,8 @@ def prepare_avenant(
     if avenant is not None:
         check_retroactivity(avenant, path, avenant.date_signature or signed_on)
     before, before_doc, before_lock = compose_version(project, contract_id, in_force)
-    contract_library = load_library(project.clauses)
-    after, after_doc = assemble(project, contract_id, contract_library, upgrade=upgrade)
+    own_library = contract_library(project, contract_id)
+    after, after_doc = assemble(project, contract_id, own_library, upgrade=upgrade)
     closures = avenant.fermetures if avenant else {}
     changes = compare(before, before_doc, after, after_doc, closures)
     found = pending(project, contract_id, after)
@@ -177,7 +178,7 @@ def prepare_avenant(
         before_doc,
     )
     consolidated = prepare_composed(
-        project, after, consolidate(after_doc, consolidation), contract_library
+        project, after, consolidate(after_doc, consolidation), own_library
     )
     return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 
