@@ -164,7 +164,7 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .library.clauses import load_library
-    from .lifecycle.versions import STATE_LABELS, clause_usage, collect_status, status_html
+    from .lifecycle.versions import OWN, STATE_LABELS, clause_usage, collect_status, status_html
 
     library = load_library(project.clauses)
     statuses = collect_status(project, library)
@@ -197,8 +197,10 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         cells = []
         for status in statuses:
             use = next((u for u in status.uses if u.clause == clause), None)
-            cells.append("·" if use is None else f"v{use.version}{' ⚠' if use.outdated else ''}")
-        table.add_row(clause, f"v{current[clause]}" if clause in current else "retirée", *cells)
+            cells.append("·" if use is None else f"{use.shown}{' ⚠' if use.outdated else ''}")
+        own = any(u.own and u.clause == clause for s in statuses for u in s.uses)
+        last = f"v{current[clause]}" if clause in current else OWN if own else "retirée"
+        table.add_row(clause, last, *cells)
     out.print(table)
     for status in statuses:
         late = ", ".join(

@@ -679,6 +679,12 @@ CODES: Mapping[str, Code] = _codes(
         "stipulation à écrire pour un article inconnu",
         "nommez une clause de la bibliothèque ou une stipulation existante du contrat",
     ),
+    Code(
+        "stipulation.file-taken",
+        E,
+        "fichier de stipulation déjà pris",
+        "renommez l'autre stipulation : son fichier porte le nom de l'identifiant à écrire",
+    ),
     # --- templates ------------------------------------------------------------------------------
     Code(
         "template.syntax",

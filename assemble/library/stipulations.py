@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import yaml
+
 from ..core.errors import CpomError, Problem, ProblemCollector
 from ..core.names import within
 from ..core.sources import load_yaml, split_front_matter
@@ -164,3 +166,45 @@ def _duplicates(found: list[Clause], library: Library) -> list[Problem]:
         if clause.condition is None:
             places.setdefault(place, clause)
     return problems
+
+
+def stipulation_base(library: Library, own: tuple[Clause, ...], clause_id: str) -> Clause:
+    """What a new text of the article `clause_id` follows: the contract's stipulation of that
+    id, else the library clause it will replace (one article, not one per item)."""
+    base = next((c for c in own if c.id == clause_id), None)
+    base = base or next((c for c in library.clauses if c.id == clause_id), None)
+    if base is not None and base.repeter is None:
+        return base
+    what = "n'est ni une clause de la bibliothèque ni une stipulation de ce contrat"
+    if base is not None:
+        what = "se répète (un article par élément) : une stipulation n'en remplace pas un seul"
+    raise CpomError.one(
+        "stipulation.unknown-clause",
+        f"« {clause_id} » {what}",
+        library.root,
+        hint="nommez l'identifiant (champ id) d'un article unique du contrat",
+    )
+
+
+def stipulation_text(base: Clause, version: int, body: str, motif: str) -> str:
+    """A stipulation file in the library's format: `base`'s id, place and heading (the clause
+    or stipulation it follows), `body` as the article's text. A body that a template would
+    read as code ({{ }}, {% %}) is kept as written."""
+    header = {
+        "id": base.id,
+        "version": version,
+        "motif": " ".join(motif.split()),
+        "titre": base.titre,
+        "ordre": base.ordre,
+        "intitule": base.intitule,
+    }
+    if base.condition is not None and base.contract is not None:
+        header["condition"] = base.condition
+    lines = [
+        yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000, sort_keys=False).strip()
+        for key, value in header.items()
+    ]
+    text = body.strip("\n").replace("\r\n", "\n")
+    if any(mark in text for mark in ("{{", "{%", "{#")):
+        text = "{% raw %}" + text + "{% endraw %}"
+    return "---\n" + "\n".join(lines) + "\n---\n" + text + "\n"
