@@ -348,3 +348,53 @@ def test_write_stipulation_refuses_what_it_cannot_place(project: Project) -> Non
         NOUVEL_ARTICLE
     )
     assert not (project.root / "history" / "contracts").exists()
+
+
+def test_an_avenant_carries_stipulations_and_its_archive_rebuilds(tmp_path: Path) -> None:
+    """On a signed contract, a stipulation that replaces an article gives « l'article k est
+    remplacé », a new one « il est inséré un article k bis » ; archived, the consolidated
+    version rebuilds byte for byte and the archive verifies."""
+    import datetime as dt
+
+    from assemble.archive.store import archive_version
+    from assemble.pipeline import build_avenant
+
+    from conftest import SAMPLE, signed_copy, verify_cli
+
+    project = signed_copy(tmp_path / "depot")
+    avenant = project.contracts / SAMPLE / "avenants" / "avenant-1.yaml"
+    avenant.parent.mkdir(exist_ok=True)
+    avenant.write_text(
+        "motif: la prise en compte des stipulations négociées.\ndate_effet: 2027-09-01\n",
+        encoding="utf-8",
+    )
+    folder = project.stipulations(SAMPLE)
+    folder.mkdir(parents=True)
+    (folder / "litiges.md").write_text(LITIGES.replace("Bordeaux", "Montpellier"), "utf-8")
+    (folder / "astreinte.md").write_text(
+        NOUVEL_ARTICLE.replace("hebergement-urgence", "astreinte")
+        .replace("Places d'hébergement d'urgence", "Astreinte de direction")
+        .split("---\nL'organisme")[0]
+        + "---\nL'association organise une astreinte de direction commune à ses "
+        "établissements.\n",
+        "utf-8",
+    )
+    draft = build_avenant(project, SAMPLE)
+    assert draft is not None
+    text = plain(draft.rendered.markdown)
+    assert "- l'insertion dans le contrat de l'article 8 bis (Astreinte de direction)." in text
+    assert "Il est inséré, après l'article 8 du contrat, un article 8 bis ainsi rédigé :" in text
+    replaced = text.split("L'article 21 du contrat est remplacé par les dispositions suivantes :")
+    assert len(replaced) == 2
+    assert "> **Article 21 – Règlement des litiges**" in replaced[1]
+    assert "tribunal administratif de Montpellier" in replaced[1].split("## Article 3")[0]
+    consolidated = read_lock(project.lock_path(SAMPLE))
+    own = {a.clause: (plain(a.article), a.source) for a in consolidated.articles if a.source}
+    assert own == {"astreinte": ("Article 8 bis", "contrat"), "litiges": ("Article 21", "contrat")}
+    signed = tmp_path / "avenant signé.pdf"
+    signed.write_bytes(draft.rendered.pdf)
+    archive_version(project, SAMPLE, signed, dt.date(2027, 8, 20))
+    shutil.rmtree(folder)  # the history alone rebuilds what was signed
+    _, differ = rebuild_version(project, SAMPLE, "v2")
+    assert differ == []
+    assert verify_cli(project) == (0, "")
