@@ -89,6 +89,9 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
                 problems.absorb(exc)
                 continue
             problems.extend(lint_contract(draft.contract, draft.document, draft.library))
+            own = {c.path for c in draft.library.clauses if c.contract is not None}
+            if own:  # the contract's stipulations, checked as the library's clauses are
+                problems.extend(p for p in check_library(draft.library) if p.path in own)
             problems.extend(
                 avenant_file_problems(
                     project.contracts / contract_id / AVENANTS,

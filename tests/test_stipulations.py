@@ -398,3 +398,22 @@ def test_an_avenant_carries_stipulations_and_its_archive_rebuilds(tmp_path: Path
     _, differ = rebuild_version(project, SAMPLE, "v2")
     assert differ == []
     assert verify_cli(project) == (0, "")
+
+
+def test_check_reads_a_stipulation_as_it_reads_a_library_clause(project: Project) -> None:
+    """A name no contract has, in a variant this contract does not choose, is still found."""
+    _own(
+        project,
+        "litiges.md",
+        LITIGES.replace(
+            "intitule: Règlement des litiges\n",
+            "intitule: Règlement des litiges\nselon: organisme.forme_juridique\n",
+        ).split("---\nLes parties")[0]
+        + "---\n::: variante association\nTexte.\n:::\n\n"
+        "::: variante gcsms\nTexte pour {{ groupement_inconnu }}.\n:::\n",
+    )
+    status, err = _cli(project, "check", CHRS)
+    assert status == 1
+    line = next(row for row in err.split("\n") if "groupement_inconnu" in row)
+    assert line.startswith(f"contracts/{CHRS}/clauses/litiges.md:15: ")
+    assert line.endswith("[template.unknown-name]")
