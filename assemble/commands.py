@@ -55,7 +55,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
 
     Exit 1 if any error; warnings are printed and leave the exit code at 0.
     """
-    from .compose.checks import check_library
+    from .compose.checks import check_library, check_stipulations
     from .compose.lint import lint_contract
     from .contract.schema import check_schema_file
     from .library.clauses import load_library
@@ -89,9 +89,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
                 problems.absorb(exc)
                 continue
             problems.extend(lint_contract(draft.contract, draft.document, draft.library))
-            own = {c.path for c in draft.library.clauses if c.contract is not None}
-            if own:  # the contract's stipulations, checked as the library's clauses are
-                problems.extend(p for p in check_library(draft.library) if p.path in own)
+            problems.extend(check_stipulations(draft.library))
             problems.extend(
                 avenant_file_problems(
                     project.contracts / contract_id / AVENANTS,
