@@ -417,3 +417,47 @@ def test_check_reads_a_stipulation_as_it_reads_a_library_clause(project: Project
     line = next(row for row in err.split("\n") if "groupement_inconnu" in row)
     assert line.startswith(f"contracts/{CHRS}/clauses/litiges.md:15: ")
     assert line.endswith("[template.unknown-name]")
+
+
+def test_the_redline_marks_the_stipulation_as_any_changed_article(project: Project) -> None:
+    """From a recorded version on the library's text to the draft with its stipulations:
+    accepting every change gives the draft, rejecting them the recorded version."""
+    import copy
+
+    from assemble.pipeline import build_redline
+    from assemble.render import ooxml
+
+    name = record_version(project, CHRS)
+    before = ooxml.paragraph_texts(
+        ooxml.read_part(Outputs.of(project.build / CHRS, CHRS).docx.read_bytes())
+    )
+    _own(project, "litiges.md", LITIGES)
+    _own(project, "hebergement-urgence.md", NOUVEL_ARTICLE)
+    after = ooxml.paragraph_texts(ooxml.read_part(build_contract(project, CHRS).docx.read_bytes()))
+    paths, _ = build_redline(project, CHRS, name, "projet")
+    root = ooxml.read_part(paths[0].read_bytes())
+    accepted = ooxml.paragraph_texts(ooxml.accept_all(copy.deepcopy(root)))
+    rejected = ooxml.paragraph_texts(ooxml.reject_all(copy.deepcopy(root)))
+    assert _from_article_1(accepted) == _from_article_1(after)
+    assert _from_article_1(rejected) == _from_article_1(before)
+    inserted = "".join(t.text or "" for t in root.iter(ooxml.w("t")) if _in(t, "ins"))
+    deleted = "".join(t.text or "" for t in root.iter(ooxml.w("delText")))
+    assert "de Bordeaux" in plain(inserted)  # word by word, as for any changed article
+    assert "Places d'hébergement d'urgence" in plain(inserted)
+    assert "territorialement compétent" in plain(deleted)
+
+
+def _in(element: object, tag: str) -> bool:
+    from assemble.render import ooxml
+
+    parent = getattr(element, "getparent", lambda: None)()
+    while parent is not None:
+        if parent.tag == ooxml.w(tag):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _from_article_1(paragraphs: list[str]) -> list[str]:
+    texts = [plain(p) for p in paragraphs]
+    return texts[next(i for i, p in enumerate(texts) if p.startswith("Article 1 –")) :]
