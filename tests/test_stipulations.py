@@ -461,3 +461,24 @@ def _in(element: object, tag: str) -> bool:
 def _from_article_1(paragraphs: list[str]) -> list[str]:
     texts = [plain(p) for p in paragraphs]
     return texts[next(i for i, p in enumerate(texts) if p.startswith("Article 1 –")) :]
+
+
+def test_a_batch_rebuilds_a_contract_whose_stipulation_changed(project: Project) -> None:
+    from assemble.lifecycle.freshness import Sources, stale_reasons, tool_fingerprint
+    from assemble.pipeline import build_stamped
+
+    fingerprint = tool_fingerprint()
+    path = _own(project, "litiges.md", LITIGES)
+    build_stamped(project, CHRS, fingerprint)
+    assert stale_reasons(project, CHRS, fingerprint, Sources(project.root)) == []
+    path.write_text(LITIGES.replace("version: 1", "version: 2"), encoding="utf-8")
+    reasons = stale_reasons(project, CHRS, fingerprint, Sources(project.root))
+    assert reasons == [f"contracts/{CHRS}/clauses/litiges.md modifié"]
+    # The history the lock names must be there too.
+    build_stamped(project, CHRS, fingerprint)
+    published = project.history.clause_path("litiges", 2, CHRS)
+    published.unlink()
+    reasons = stale_reasons(project, CHRS, fingerprint, Sources(project.root))
+    assert reasons == [
+        f"historique incomplet : history/contracts/{CHRS}/clauses/litiges/v2.md absent"
+    ]
