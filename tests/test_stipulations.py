@@ -482,3 +482,17 @@ def test_a_batch_rebuilds_a_contract_whose_stipulation_changed(project: Project)
     assert reasons == [
         f"historique incomplet : history/contracts/{CHRS}/clauses/litiges/v2.md absent"
     ]
+
+
+def test_a_clauses_folder_linked_out_of_the_contract_is_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (elsewhere / "litiges.md").write_text(LITIGES, encoding="utf-8")
+    project.stipulations(CHRS).symlink_to(elsewhere, target_is_directory=True)
+    status, err = _cli(project, "build", CHRS)
+    assert status == 2
+    assert f"contracts/{CHRS}/clauses: lien symbolique vers {elsewhere}" in err
+    assert "[usage.path]" in err
+    assert not (project.build / CHRS).exists()

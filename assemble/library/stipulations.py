@@ -27,6 +27,7 @@ def load_stipulations(folder: Path, contract_id: str, library: Library) -> tuple
     with all the problems found. No folder: no stipulation."""
     if not folder.is_dir():
         return ()
+    within(folder, folder.parent)  # the contract's own folder, not a link to another one
     problems = ProblemCollector()
     found: list[Clause] = []
     for path in sorted(folder.rglob("*.md")):
