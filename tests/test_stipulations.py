@@ -496,3 +496,32 @@ def test_a_clauses_folder_linked_out_of_the_contract_is_refused(
     assert f"contracts/{CHRS}/clauses: lien symbolique vers {elsewhere}" in err
     assert "[usage.path]" in err
     assert not (project.build / CHRS).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("source", '"ailleurs"', "source d'article invalide : « ailleurs »"),
+        ("remplace", '"../../etc"', "version remplacée invalide : « ../../etc »"),
+    ],
+)
+def test_a_lock_naming_an_unknown_source_is_refused(
+    project: Project, field: str, value: str, message: str
+) -> None:
+    _own(project, "litiges.md", LITIGES)
+    build_contract(project, CHRS)
+    lock = project.lock_path(CHRS)
+    text = lock.read_text(encoding="utf-8")
+    lock.write_text(
+        text.replace(
+            '"source": "contrat",\n      "remplace": 1',
+            f'"source": "contrat",\n      "{field}": {value}',
+        )
+        if field == "remplace"
+        else text.replace('"source": "contrat"', f'"source": {value}'),
+        encoding="utf-8",
+    )
+    with pytest.raises(CpomError) as caught:
+        read_lock(lock)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.path, problem.message) == ("lock.invalid", lock, message)
