@@ -223,7 +223,7 @@ def test_a_bad_stipulation_is_located_and_nothing_is_written(project: Project, c
     assert err.split("\n")[err.split("\n").index(first) + 1].startswith("    → ")
     assert not (project.build / CHRS).exists()
     assert project.lock_path(CHRS).read_bytes() == lock
-    assert not (project.root / "history" / "contracts").exists()
+    assert not (project.root / "history" / "contracts" / CHRS).exists()
     assert path.read_text(encoding="utf-8") == text
 
 
@@ -347,7 +347,7 @@ def test_write_stipulation_refuses_what_it_cannot_place(project: Project) -> Non
     assert project.stipulations(CHRS).joinpath("litiges.md").read_text(encoding="utf-8") == (
         NOUVEL_ARTICLE
     )
-    assert not (project.root / "history" / "contracts").exists()
+    assert not (project.root / "history" / "contracts" / CHRS).exists()
 
 
 def test_an_avenant_carries_stipulations_and_its_archive_rebuilds(tmp_path: Path) -> None:
