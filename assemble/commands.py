@@ -55,7 +55,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
 
     Exit 1 if any error; warnings are printed and leave the exit code at 0.
     """
-    from .compose.checks import check_library
+    from .compose.checks import check_library, check_stipulations
     from .compose.lint import lint_contract
     from .contract.schema import check_schema_file
     from .library.clauses import load_library
@@ -89,6 +89,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
                 problems.absorb(exc)
                 continue
             problems.extend(lint_contract(draft.contract, draft.document, draft.library))
+            problems.extend(check_stipulations(draft.library))
             problems.extend(
                 avenant_file_problems(
                     project.contracts / contract_id / AVENANTS,
@@ -164,7 +165,7 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .library.clauses import load_library
-    from .lifecycle.versions import STATE_LABELS, clause_usage, collect_status, status_html
+    from .lifecycle.versions import OWN, STATE_LABELS, clause_usage, collect_status, status_html
 
     library = load_library(project.clauses)
     statuses = collect_status(project, library)
@@ -197,8 +198,10 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         cells = []
         for status in statuses:
             use = next((u for u in status.uses if u.clause == clause), None)
-            cells.append("·" if use is None else f"v{use.version}{' ⚠' if use.outdated else ''}")
-        table.add_row(clause, f"v{current[clause]}" if clause in current else "retirée", *cells)
+            cells.append("·" if use is None else f"{use.shown}{' ⚠' if use.outdated else ''}")
+        own = any(u.own and u.clause == clause for s in statuses for u in s.uses)
+        last = f"v{current[clause]}" if clause in current else OWN if own else "retirée"
+        table.add_row(clause, last, *cells)
     out.print(table)
     for status in statuses:
         late = ", ".join(

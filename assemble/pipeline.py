@@ -246,3 +246,49 @@ def write_schema(contracts: Path) -> Path:
     path = contracts / SCHEMA_FILE
     write_files({path: schema_text().encode("utf-8")}, Scope.file(contracts, SCHEMA_FILE))
     return path
+
+
+def write_stipulation(
+    project: Project, contract_id: str, clause_id: str, body_markdown: str, motif: str
+) -> Path:
+    """Write `body_markdown` as the text of an article proper to one contract: its stipulation
+    (contracts/<id>/clauses/), at its next version when it has one, else a new stipulation that
+    replaces the library clause `clause_id` for this contract. Checked before it is written;
+    returns the file written."""
+    from .core.errors import CpomError
+    from .library.clauses import load_library
+    from .library.stipulations import load_stipulations, stipulation_base, stipulation_text
+
+    clause_id = names.clause_id(clause_id)
+    project.contract_folder(contract_id)  # a contract that exists
+    folder = project.stipulations(contract_id)
+    library = load_library(project.clauses)
+    base = stipulation_base(library, load_stipulations(folder, contract_id, library), clause_id)
+    target = base.path if base.contract else folder / f"{clause_id}.md"
+    if not motif.strip():
+        raise CpomError.one(
+            "clause.motif", "une stipulation écrite depuis un texte accepté dit pourquoi", target
+        )
+    if not base.contract and target.exists():
+        raise CpomError.one(
+            "stipulation.file-taken", f"{target.name} porte une autre stipulation", target, 1
+        )
+    published = project.history.versions(clause_id, contract_id)
+    version = max([*published, base.version if base.contract else 0]) + 1
+    text = stipulation_text(base, version, body_markdown, motif)
+    with private_folder("stipulation") as tmp:  # the folder as it will be, checked first
+        copy = tmp / "clauses"
+        if folder.is_dir():
+            shutil.copytree(folder, copy)
+        checked = copy / target.relative_to(folder)
+        checked.parent.mkdir(parents=True, exist_ok=True)
+        checked.write_text(text, encoding="utf-8")
+        try:
+            load_stipulations(copy, contract_id, library)
+        except CpomError as exc:  # located in the file it would have written
+            raise CpomError(
+                dataclasses.replace(p, path=target) if p.path == checked else p
+                for p in exc.problems
+            ) from None
+    write_files({target: text.encode("utf-8")}, project.stipulations_scope(contract_id))
+    return target

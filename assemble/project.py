@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the history loads the clause model: imported when first use
 DRAFT = "projet"  # the working draft, as a version name
 LOCK_FILE = "cpom.lock.json"
 VERSIONS = "versions"  # contracts/<id>/versions/: the locks of recorded versions
+STIPULATIONS = "clauses"  # contracts/<id>/clauses/: the stipulations proper to a contract
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,14 @@ class Project:
                 hint=f"contrats connus : {known}",
             )
         return folder
+
+    def stipulations(self, contract_id: str) -> Path:
+        """contracts/<id>/clauses/: the stipulations proper to one contract."""
+        return self.contracts / names.contract_id(contract_id) / STIPULATIONS
+
+    def stipulations_scope(self, contract_id: str) -> Scope:
+        """Where a stipulation may be written: the contract's own clauses folder."""
+        return Scope.folder(self.root, "contracts", names.contract_id(contract_id), STIPULATIONS)
 
     def lock_path(self, contract_id: str) -> Path:
         return self.contracts / names.contract_id(contract_id) / LOCK_FILE

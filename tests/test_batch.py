@@ -115,6 +115,8 @@ def test_history_and_titres_are_named_as_the_library_names_them(tmp_path: Path) 
     assert freshness.TITRES_FILE == TITRES_FILE
     clause = freshness.HISTORY_CLAUSE.format(clause="duree", version=3)
     assert tmp_path / clause == history.clause_path("duree", 3)
+    own = freshness.HISTORY_STIPULATION.format(contract="chrs-gironde", clause="duree", version=2)
+    assert tmp_path / own == history.clause_path("duree", 2, "chrs-gironde")
     blob = freshness.HISTORY_BLOB.format(digest="ab" * 32, suffix=".docx")
     assert tmp_path / blob == history.blob_path("ab" * 32, ".docx")
 

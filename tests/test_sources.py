@@ -36,7 +36,9 @@ UNVERIFIED = (
 
 
 def _clause_files() -> list[Path]:
-    return [p for lib in LIBRARIES for p in sorted((ROOT / lib).rglob("*.md"))]
+    """The libraries' clauses, and the stipulations proper to each contract."""
+    own = sorted((ROOT / "contracts").glob("*/clauses/**/*.md"))
+    return [p for lib in LIBRARIES for p in sorted((ROOT / lib).rglob("*.md"))] + own
 
 
 def _citations(text: str) -> set[str]:

@@ -41,6 +41,12 @@ def check_library(
     return problems
 
 
+def check_stipulations(library: Library) -> list[Problem]:
+    """A contract's own stipulations, checked as the library's clauses are (check_library)."""
+    own = {c.path for c in library.clauses if c.contract is not None}
+    return [p for p in check_library(library) if p.path in own] if own else []
+
+
 def _unknown_names(
     clause: Clause, tree: nodes.Template, extra_names: frozenset[str]
 ) -> Iterable[Problem]:

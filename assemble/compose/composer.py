@@ -38,7 +38,7 @@ def compose(
         # Which version of each clause this composition uses: a clause added to the library
         # with a new version of another comes with it (condition on that version), so that
         # a draft pinned to older versions does not receive it.
-        "bibliotheque": {c.id: c.version for c in library.clauses},
+        "bibliotheque": library.library_versions(),
         **(extra or {}),
     }
     problems = ProblemCollector()
@@ -295,7 +295,7 @@ def _titre(numbered: NumberedTitre, articles: tuple[Article, ...]) -> Titre:
 def _states_regimes(library: Library) -> bool:
     """Whether the contract's text names its regimes (Article 1 from version 2 on): the cover
     then names them too; a contract pinned to older clauses keeps the cover it was signed with."""
-    return any(c.id == "objet" and c.version >= 2 for c in library.clauses)
+    return library.library_versions().get("objet", 0) >= 2
 
 
 LEGACY_BASIS = "Articles L. 313-11 et suivants du code de l'action sociale et des familles"

@@ -56,6 +56,7 @@ FAMILIES: Mapping[str, str] = {
     "contract": "Dossier d'un contrat",
     "library": "Bibliothèque de clauses",
     "clause": "Clauses",
+    "stipulation": "Stipulations propres à un contrat",
     "template": "Gabarits des clauses et modèles Word ou PDF",
     "xref": "Renvois entre articles",
     "lint": "Relecture du texte assemblé (make check)",
@@ -664,6 +665,32 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "version antérieure à la version publiée",
         "une version ne recule jamais : passez à la version suivante de la version publiée",
+    ),
+    # --- stipulations proper to one contract (contracts/<id>/clauses/) ---------------------------
+    Code(
+        "stipulation.placement",
+        E,
+        "stipulation sans titre, ordre ou intitulé",
+        "une stipulation donne « titre: », « ordre: » et « intitule: » : ceux de la clause qu'elle "
+        "remplace (même id), ou ceux du nouvel article",
+    ),
+    Code(
+        "stipulation.order",
+        E,
+        "stipulation au même rang qu'un autre article",
+        "donnez un « ordre: » libre dans ce titre, ou reprenez l'id de la clause pour la remplacer",
+    ),
+    Code(
+        "stipulation.unknown-clause",
+        E,
+        "stipulation à écrire pour un article inconnu",
+        "nommez une clause de la bibliothèque ou une stipulation existante du contrat",
+    ),
+    Code(
+        "stipulation.file-taken",
+        E,
+        "fichier de stipulation déjà pris",
+        "renommez l'autre stipulation : son fichier porte le nom de l'identifiant à écrire",
     ),
     # --- templates ------------------------------------------------------------------------------
     Code(

@@ -88,6 +88,8 @@ class Clause:
     path: Path
     hash: str
     header_lines: LineMap
+    # The contract whose own stipulation this is (contracts/<id>/clauses/); None: the library's.
+    contract: str | None = None
 
     @property
     def variants(self) -> tuple[str, ...]:
@@ -109,6 +111,16 @@ class Library:
     root: Path
     titres: tuple[TitreDef, ...]
     clauses: tuple[Clause, ...]
+    # With the stipulations of one contract (library/stipulations.py): that contract, and the
+    # library clause versions its stipulations stand in for (id → version).
+    contract: str | None = None
+    replaced: tuple[tuple[str, int], ...] = ()
+
+    def library_versions(self) -> dict[str, int]:
+        """The version of each library clause this composition sees, a clause replaced by a
+        stipulation included (`bibliotheque[...]` in conditions): never a stipulation's own."""
+        versions = {c.id: c.version for c in self.clauses if c.contract is None}
+        return {**versions, **dict(self.replaced)}
 
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:

@@ -7,6 +7,7 @@ whose text differs from its published version without a new version number is an
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .clauses import Clause, clause_text, load_clause
 
 CLAUSES = "clauses"
 BLOBS = "blobs"
+CONTRACTS = "contracts"  # history/contracts/<id>/clauses/: a contract's own stipulations
 
 
 def sha256(data: bytes) -> str:
@@ -37,28 +39,33 @@ class History:
         """The history only grows: new entries, never a rewritten one."""
         return Scope.append_only(self.root.parent, self.root.name)
 
-    def clause_path(self, clause_id: str, version: int) -> Path:
-        return self.root / CLAUSES / clause_id / f"v{version}.md"
+    def clause_path(self, clause_id: str, version: int, contract: str | None = None) -> Path:
+        """Where a clause version is published; a contract's own stipulation under its
+        contract (`contract`), apart from the library's clause of the same id."""
+        folder = self.root if contract is None else self.root / CONTRACTS / contract
+        return folder / CLAUSES / clause_id / f"v{version}.md"
 
-    def versions(self, clause_id: str) -> list[int]:
-        folder = self.root / CLAUSES / clause_id
+    def versions(self, clause_id: str, contract: str | None = None) -> list[int]:
+        folder = self.clause_path(clause_id, 1, contract).parent
         if not folder.is_dir():
             return []
         return sorted(int(p.stem[1:]) for p in folder.glob("v*.md") if p.stem[1:].isdigit())
 
-    def clause(self, clause_id: str, version: int) -> Clause:
+    def clause(self, clause_id: str, version: int, contract: str | None = None) -> Clause:
         """A published clause version, parsed from the history (errors point at that file)."""
-        path = self.clause_path(clause_id, version)
+        path = self.clause_path(clause_id, version, contract)
         if not path.is_file():
-            raise _missing(path, f"version {version} de la clause « {clause_id} »")
-        return load_clause(path)
+            what = "de la clause" if contract is None else f"de la stipulation de {contract}"
+            raise _missing(path, f"version {version} {what} « {clause_id} »")
+        clause = load_clause(path)
+        return clause if contract is None else dataclasses.replace(clause, contract=contract)
 
     def drift(self, clauses: tuple[Clause, ...]) -> list[Problem]:
         """Clauses whose text changed without a new version, or whose version went backwards."""
         problems = []
         for clause in clauses:
-            published = self.versions(clause.id)
-            path = self.clause_path(clause.id, clause.version)
+            published = self.versions(clause.id, clause.contract)
+            path = self.clause_path(clause.id, clause.version, clause.contract)
             if path.is_file() and sha256(read_bytes(path, TOOL_FILE_BYTES)) != clause.hash:
                 problems.append(
                     Problem(
@@ -91,12 +98,12 @@ class History:
         if problems:
             raise CpomError(problems)
         new = {
-            self.clause_path(c.id, c.version): clause_text(c.path).encode("utf-8")
+            self.clause_path(c.id, c.version, c.contract): clause_text(c.path).encode("utf-8")
             for c in clauses
-            if not self.clause_path(c.id, c.version).is_file()
+            if not self.clause_path(c.id, c.version, c.contract).is_file()
         }
         write_files(new, self.scope)
-        return [c for c in clauses if self.clause_path(c.id, c.version) in new]
+        return [c for c in clauses if self.clause_path(c.id, c.version, c.contract) in new]
 
     def blob_path(self, digest: str, suffix: str) -> Path:
         return self.root / BLOBS / f"{digest}{suffix}"

@@ -51,6 +51,7 @@ from .stages import (
     Rendered,
     compose_draft,
     compose_version,
+    contract_library,
     prepare_composed,
     render,
 )
@@ -145,8 +146,8 @@ def prepare_avenant(
     if avenant is not None:
         check_retroactivity(avenant, path, avenant.date_signature or signed_on)
     before, before_doc, before_lock = compose_version(project, contract_id, in_force)
-    contract_library = load_library(project.clauses)
-    draft = compose_draft(project, contract_id, contract_library, upgrade=upgrade)
+    own_library = contract_library(project, contract_id)
+    draft = compose_draft(project, contract_id, own_library, upgrade=upgrade)
     # An article replaced must not leave the others speaking of what it defined.
     orphans = lint_contract(draft.contract, draft.document, draft.library, terms_only=True)
     if orphans:
@@ -187,7 +188,7 @@ def prepare_avenant(
         before_doc,
     )
     consolidated = prepare_composed(
-        project, after, consolidate(after_doc, consolidation), contract_library
+        project, after, consolidate(after_doc, consolidation), own_library
     )
     return AvenantDraft(number, path, changes, document, rendered, consolidated, library.clauses)
 

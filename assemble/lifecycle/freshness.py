@@ -28,6 +28,7 @@ STAMP = ".construction.json"
 # importing the clause model (pydantic): a test checks that they agree.
 TITRES_FILE = "titres.yaml"
 HISTORY_CLAUSE = "history/clauses/{clause}/v{version}.md"
+HISTORY_STIPULATION = "history/contracts/{contract}/clauses/{clause}/v{version}.md"
 HISTORY_BLOB = "history/blobs/{digest}{suffix}"
 CLAUSES_AVENANT = "clauses-avenant"
 # The distributions whose version changes what a build writes, beside the tool's own code.
@@ -258,7 +259,9 @@ def _lock_mismatch(project: Project, contract_id: str, stamp: Stamp) -> list[str
         lock: dict[str, Any] = json.loads(path.read_bytes())
         outputs = {f"{contract_id}.{kind}": str(d) for kind, d in dict(lock["sorties"]).items()}
         needed = [
-            HISTORY_CLAUSE.format(clause=a["clause"], version=int(a["version"]))
+            (HISTORY_STIPULATION if a.get("source") else HISTORY_CLAUSE).format(
+                contract=contract_id, clause=a["clause"], version=int(a["version"])
+            )
             for a in lock["articles"]
         ]
         blobs = [(lock["donnees"], ".yaml"), (lock["titres"], ".yaml")]

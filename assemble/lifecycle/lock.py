@@ -37,6 +37,20 @@ class LockedArticle:
     version: int
     variante: str | None
     sha256: str
+    # A stipulation proper to the contract (contracts/<id>/clauses/): "contrat", and the
+    # version of the library clause it replaces, if any. Absent from the JSON otherwise.
+    source: str | None = None
+    remplace: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("source", "remplace"):
+            if data[key] is None:
+                del data[key]
+        return data
+
+
+SOURCE_CONTRACT = "contrat"
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,15 @@ class Lock:
     def clause_versions(self) -> dict[str, int]:
         return {a.clause: a.version for a in self.articles}
 
+    def library_versions(self) -> dict[str, int]:
+        """The library clauses the version uses, the one each stipulation replaced included."""
+        versions = {a.clause: a.version for a in self.articles if a.source is None}
+        return versions | {a.clause: a.remplace for a in self.articles if a.remplace is not None}
+
+    def stipulations(self) -> dict[str, int]:
+        """The contract's own stipulations the version uses, by id."""
+        return {a.clause: a.version for a in self.articles if a.source == SOURCE_CONTRACT}
+
     def numbers(self) -> dict[str, str]:
         """The numbering of this version, for a version that amends it (numbering.number)."""
         return previous_numbers(
@@ -77,7 +100,7 @@ class Lock:
 
     def to_json(self) -> str:
         data = asdict(self)
-        data["articles"] = [asdict(a) for a in self.articles]
+        data["articles"] = [a.to_json() for a in self.articles]
         data.pop("consolidation")
         if self.consolidation is not None:
             data["consolidation"] = consolidation_json(self.consolidation)
@@ -125,6 +148,12 @@ class Lock:
             check(article.clause, names.CLAUSE_ID, "identifiant de clause", path)
             if not isinstance(article.version, int) or isinstance(article.version, bool):
                 check(article.version, _NO_NAME, "version de clause", path)
+            if article.source not in (None, SOURCE_CONTRACT):
+                check(str(article.source), _NO_NAME, "source d'article", path)
+            if article.remplace is not None and (
+                not isinstance(article.remplace, int) or isinstance(article.remplace, bool)
+            ):
+                check(str(article.remplace), _NO_NAME, "version remplacée", path)
 
 
 def consolidation_json(c: Consolidation) -> dict[str, Any]:
@@ -201,7 +230,12 @@ def make_lock(
     templates: dict[str, str],
     outputs: dict[str, str],
     echeancier: Echeancier | None = None,
+    library: Library | None = None,
 ) -> Lock:
+    """`library`: the one the document was composed from, which says which articles are the
+    contract's own stipulations."""
+    own = {c.id for c in library.clauses if c.contract is not None} if library else set()
+    replaced = dict(library.replaced) if library else {}
     articles = tuple(
         LockedArticle(
             article=a.label or a.heading,
@@ -210,6 +244,8 @@ def make_lock(
             version=a.version,
             variante=a.variant,
             sha256=a.clause_hash,
+            source=SOURCE_CONTRACT if a.clause_id in own else None,
+            remplace=replaced.get(a.clause_id) if a.clause_id in own else None,
         )
         for a in doc.articles()
         if not a.abrogated
@@ -254,16 +290,27 @@ def pinned_library(
 
     A clause the lock pins but the library no longer has is an error located in the lock
     file `source`; without `source`, it is taken from the history (a view of the past).
+    The contract's own stipulations are never pinned: like its data, they are the drafter's
+    edits of this contract, taken as they are (a stipulation removed gives the library clause
+    back).
     """
-    pinned = lock.clause_versions()
+    pinned = lock.library_versions()
+    own = {c.id for c in library.clauses if c.contract is not None}
+    replaced = {cid: pinned.pop(cid, version) for cid, version in library.replaced}
+    for cid in own:
+        pinned.pop(cid, None)
     clauses: list[Clause] = []
     for clause in library.clauses:
+        if clause.contract is not None:
+            clauses.append(clause)
+            continue
         version = pinned.pop(clause.id, clause.version)
         clauses.append(clause if version == clause.version else history.clause(clause.id, version))
     if pinned and source is not None:
         raise CpomError(_missing_clauses(pinned, library, lock, source))
     clauses += [history.clause(cid, version) for cid, version in pinned.items()]
-    return Library(library.root, library.titres, _ordered(library.titres, clauses))
+    ordered = _ordered(library.titres, clauses)
+    return replace(library, clauses=ordered, replaced=tuple(replaced.items()))
 
 
 def _missing_clauses(
@@ -294,8 +341,15 @@ def source_lines(path: Path) -> list[tuple[int, str]]:
 
 def locked_library(lock: Lock, history: History, titres: tuple[TitreDef, ...]) -> Library:
     """Exactly the clause versions of the lock, from the history: for an exact rebuild."""
-    clauses = [history.clause(cid, version) for cid, version in lock.clause_versions().items()]
-    return Library(history.root, titres, _ordered(titres, clauses))
+    clauses = [
+        history.clause(a.clause, a.version, lock.contrat if a.source else None)
+        for a in {a.clause: a for a in lock.articles}.values()
+    ]
+    replaced = tuple((a.clause, a.remplace) for a in lock.articles if a.remplace is not None)
+    own = lock.contrat if lock.stipulations() else None
+    return Library(
+        history.root, titres, _ordered(titres, clauses), own, tuple(dict(replaced).items())
+    )
 
 
 def _ordered(titres: tuple[TitreDef, ...], clauses: list[Clause]) -> tuple[Clause, ...]:

@@ -20,6 +20,7 @@ from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_bytes
 from ..library.clauses import TITRES_FILE, Clause, Library, load_library, load_titres
 from ..library.history import History, sha256
+from ..library.stipulations import with_stipulations
 from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
@@ -110,7 +111,7 @@ def compose_draft(
     upgrade: frozenset[str] = frozenset(),
 ) -> Draft:
     """What `assemble` does, keeping the effective library (see `assemble`)."""
-    library = library or load_library(project.clauses)
+    library = contract_library(project, contract_id, library)
     drift = project.history.drift(library.clauses)
     if drift:
         raise CpomError(drift)
@@ -137,6 +138,13 @@ def compose_draft(
             "leurs conditions retiennent des articles pour ce contrat",
         )
     return Draft(contract, doc, effective)
+
+
+def contract_library(project: Project, contract_id: str, library: Library | None = None) -> Library:
+    """The library as one contract composes it: with its own stipulations (contracts/<id>/
+    clauses/) in place of the clauses of the same id, and its added articles."""
+    library = library or load_library(project.clauses)
+    return with_stipulations(library, contract_id, project.stipulations(contract_id))
 
 
 def _in_force(project: Project, contract_id: str) -> dict[str, str] | None:
@@ -194,15 +202,22 @@ def prepare_draft(
     upgrade: frozenset[str] = frozenset(),
 ) -> Prepared:
     """Compose and render a draft and make its lock, in memory (see `Prepared.publish`)."""
-    library = library or load_library(project.clauses)
-    contract, doc = assemble(project, contract_id, library, latest=latest, upgrade=upgrade)
-    return prepare_composed(project, contract, doc, library)
+    library = contract_library(project, contract_id, library)
+    draft = compose_draft(project, contract_id, library, latest=latest, upgrade=upgrade)
+    doc = read_document(draft.document, project.cache)
+    return prepare_composed(project, draft.contract, doc, library, draft.library)
 
 
 def prepare_composed(
-    project: Project, contract: LoadedContract, doc: Document, library: Library
+    project: Project,
+    contract: LoadedContract,
+    doc: Document,
+    library: Library,
+    composed_from: Library | None = None,
 ) -> Prepared:
-    """Render a composed draft (a consolidated version, for an avenant) and make its lock."""
+    """Render a composed draft (a consolidated version, for an avenant) and make its lock.
+    `library`: the clauses to publish (the library and the contract's stipulations);
+    `composed_from`: the versions the document was composed from, if pinned."""
     rendered = render(doc, project.templates, project.cache)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
@@ -216,6 +231,7 @@ def prepare_composed(
         {name: blob.digest for name, blob in templates.items()},
         rendered.hashes(),
         own_schedule(contract),
+        composed_from or library,
     )
     blobs = (data, titres, *templates.values())
     return Prepared(contract, rendered, lock, library.clauses, blobs)
@@ -245,7 +261,7 @@ def compose_version(
     titres = load_titres(history.blob(lock.titres, ".yaml"))
     library = locked_library(lock, history, titres)
     contract = recorded_contract(project, contract_id, lock)
-    seen = _LibraryVersions({c.id: c.version for c in library.clauses}, history)
+    seen = _LibraryVersions(library.library_versions(), history)
     # A consolidated version keeps the numbers it was built with (those of its lock).
     previous = lock.numbers() if lock.consolidation is not None else None
     composed = compose(

@@ -8,22 +8,30 @@ from dataclasses import dataclass
 from ..compose.document import Document
 from ..core.errors import CpomError
 from ..library.clauses import Library
+from ..library.stipulations import load_stipulations
 from ..project import Project
 from .article_diff import diff_documents
 from .lock import Lock, draft_lock, version_lock
 
 STATE_LABELS = {"projet": "projet", "enregistre": "enregistrée", "signe": "signée"}
+OWN = "propre au contrat"  # how status names a contract's own stipulation
 
 
 @dataclass(frozen=True)
 class ClauseUse:
     clause: str
     version: int
-    latest: int | None  # None: the clause has left the library
+    latest: int | None  # None: the clause has left the library (or the contract's folder)
+    own: bool = False  # a stipulation proper to the contract; `latest`: its file's version
 
     @property
     def outdated(self) -> bool:
         return self.latest is None or self.version < self.latest
+
+    @property
+    def shown(self) -> str:
+        """« v2 », « v1 (propre au contrat) »."""
+        return f"v{self.version}{f' ({OWN})' if self.own else ''}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def collect_status(project: Project, library: Library) -> list[VersionStatus]:
     latest = {c.id: c.version for c in library.clauses}
     statuses = []
     for contract_id in project.contract_ids():
+        folder = project.stipulations(contract_id)
+        own = {c.id: c.version for c in load_stipulations(folder, contract_id, library)}
         locks: list[Lock] = []
         draft = draft_lock(project, contract_id)
         if draft is not None:
@@ -62,8 +72,11 @@ def collect_status(project: Project, library: Library) -> list[VersionStatus]:
             version_lock(project, contract_id, v) for v in project.recorded_versions(contract_id)
         ]
         for lock in locks:
+            stipulations = lock.stipulations()
             uses = tuple(
-                ClauseUse(clause, version, latest.get(clause))
+                ClauseUse(clause, version, own.get(clause), True)
+                if clause in stipulations
+                else ClauseUse(clause, version, latest.get(clause))
                 for clause, version in lock.clause_versions().items()
             )
             statuses.append(VersionStatus(contract_id, lock.version, lock.statut, uses))
@@ -141,9 +154,12 @@ def status_html(statuses: list[VersionStatus], library: Library) -> str:
                 cells.append('<td class="absent">·</td>')
             elif use.outdated:
                 target = "retirée" if use.latest is None else f"dernière : v{use.latest}"
-                cells.append(f'<td class="outdated" title="{target}">v{use.version}</td>')
+                kind = "outdated own" if use.own else "outdated"
+                cells.append(f'<td class="{kind}" title="{target}">{use.shown}</td>')
             else:
-                cells.append(f"<td>v{use.version}</td>")
+                cells.append(
+                    f'<td class="own">{use.shown}</td>' if use.own else f"<td>v{use.version}</td>"
+                )
         behind = len(status.outdated)
         summary = f"{behind} en retard" if behind else "à jour"
         rows.append(
@@ -151,7 +167,11 @@ def status_html(statuses: list[VersionStatus], library: Library) -> str:
             f"<td>{STATE_LABELS.get(status.statut, status.statut)}</td>"
             f'<td class="{"late" if behind else "ok"}">{summary}</td>{"".join(cells)}</tr>'
         )
-    versions = "".join(f"<td>v{latest[c]}</td>" if c in latest else "<td>—</td>" for c in columns)
+    owned = {u.clause for s in statuses for u in s.uses if u.own}
+    versions = "".join(
+        f"<td>v{latest[c]}</td>" if c in latest else f"<td>{OWN if c in owned else '—'}</td>"
+        for c in columns
+    )
     return _PAGE.format(
         head=head,
         rows="\n".join(rows),
@@ -176,13 +196,15 @@ td.outdated {{ background: #fde2c5; font-weight: bold; }}
 td.late {{ background: #fde2c5; }}
 td.ok {{ background: #dff3e4; }}
 td.absent {{ color: #b0b5c2; }}
+td.own {{ background: #e3e8fb; }}
 tfoot td {{ font-style: italic; }}
 </style>
 </head>
 <body>
 <h1>Versions des clauses par contrat</h1>
 <p>{contracts} contrat(s). Une case orangée signale une clause dont une version plus récente
-existe dans la bibliothèque (ou qui en a été retirée) ; « · » : clause non utilisée.</p>
+existe dans la bibliothèque (ou qui en a été retirée) ; une case bleutée, une stipulation
+propre au contrat (contracts/&lt;id&gt;/clauses/) ; « · » : clause non utilisée.</p>
 <table>
 <thead><tr><th>Contrat</th><th>Version</th><th>Statut</th><th>Clauses</th>{head}</tr></thead>
 <tbody>
