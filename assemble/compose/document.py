@@ -11,7 +11,8 @@ from .ast import Block, Header
 # The rendering profile of new builds. Each lock records the profile its version was built
 # with, and writers honour it, so that a signed version rebuilds byte for byte after the
 # rendering has improved. Raise it whenever a writer's output changes for the same Document.
-RENDU = 3  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken
+RENDU = 4  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken;
+# 4: files say what they are (render/properties.py)
 
 
 ABROGATED = "abroge"  # the instance of the place an abrogated article keeps

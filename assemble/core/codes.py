@@ -68,6 +68,7 @@ FAMILIES: Mapping[str, str] = {
     "render": "Production des documents",
     "tool": "Outils externes (pandoc, typst)",
     "io": "Écriture des fichiers",
+    "identify": "Identification d'un fichier (cpom identify)",
 }
 
 CODES: Mapping[str, Code] = _codes(
@@ -127,6 +128,12 @@ CODES: Mapping[str, Code] = _codes(
         "chemin hors de son dossier",
         "un lien symbolique ou un chemin mène hors du dossier où la commande écrit ; "
         "remplacez le lien par un vrai dossier",
+    ),
+    Code(
+        "usage.file",
+        E,
+        "fichier introuvable",
+        "donnez le chemin d'un fichier existant (FILE=…)",
     ),
     Code(
         "usage.arguments",
@@ -1203,6 +1210,28 @@ CODES: Mapping[str, Code] = _codes(
         E,
         "écriture impossible",
         "vérifiez le dossier indiqué (droits, place, nom), puis relancez",
+    ),
+    # --- identify: what a file is ------------------------------------------------------------
+    Code(
+        "identify.unreadable",
+        E,
+        "fichier illisible",
+        "donnez un fichier .docx ou .pdf produit par l'outil (ou revenu d'une relecture), "
+        "non endommagé",
+    ),
+    Code(
+        "identify.unknown-contract",
+        E,
+        "fichier d'un contrat absent du dépôt",
+        "ce fichier vient d'un autre dépôt, ou son contrat a été renommé : identifiez-le dans "
+        "le dépôt qui l'a produit",
+    ),
+    Code(
+        "identify.unknown",
+        E,
+        "fichier qui ne ressemble à aucune version connue",
+        "construisez les versions du contrat (make contract C=<id>, VERSION=<v>) pour qu'elles "
+        "servent de comparaison, ou vérifiez que le fichier est bien un de ces contrats",
     ),
 )
 
