@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ast import Block, Header
@@ -16,6 +17,41 @@ RENDU = 4  # 2: where lines break (typography.line_breaks); 3: dates typed in cl
 
 
 ABROGATED = "abroge"  # the instance of the place an abrogated article keeps
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What produced a passage of an article: a clause's text (its file, line, id, version
+    and variant) or a value of the contract's data (its YAML path, file and line)."""
+
+    kind: str  # "clause" or "donnee"
+    path: Path
+    line: int | None
+    clause_id: str = ""  # for a clause's text (and the clause a data value was printed by)
+    version: int = 0
+    variant: str | None = None
+    data_path: str = ""  # for a data value: « etablissements[2].capacites[0].places »
+
+    @property
+    def from_data(self) -> bool:
+        return self.kind == "donnee"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.from_data:
+            return f"{self.data_path} ({where})"
+        variant = f", variante « {self.variant} »" if self.variant else ""
+        return f"clause « {self.clause_id} » v{self.version}{variant} ({where})"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of characters [start, end) of an article's heading or body Markdown, and what
+    produced it."""
+
+    start: int
+    end: int
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -39,6 +75,18 @@ class Article:
     # header (label included) and the body as blocks, cross-references as ast.Ref nodes.
     header: Header | None = None
     blocks: tuple[Block, ...] = ()
+    # Where each run of `body` and of `heading` comes from (metadata: never compared).
+    spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+    heading_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+
+    def origin_at(self, offset: int, heading: bool = False) -> Origin | None:
+        """What produced the character at `offset` of the body (or the heading) Markdown."""
+        spans = self.heading_spans if heading else self.spans
+        starts = [s.start for s in spans]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and spans[index].start <= offset < spans[index].end:
+            return spans[index].origin
+        return None
 
     @property
     def abrogated(self) -> bool:
@@ -199,6 +247,19 @@ class Document:
 
     def article_by_key(self) -> dict[str, Article]:
         return {a.key: a for a in self.articles()}
+
+    def spans(self, key: str) -> tuple[Span, ...]:
+        """Where each run of an article's body comes from, by its key (clause id, and
+        instance for a repeated clause): (start, end, origin) over `Article.body`."""
+        return self.article_by_key()[key].spans
+
+    def origin_at(self, number: int | str, offset: int, heading: bool = False) -> Origin | None:
+        """What produced the character at `offset` of the body of the article numbered
+        `number` (« Article 12 » is 12), or of the article of key `number`."""
+        for article in self.articles():
+            if article.number == number or article.key == number:
+                return article.origin_at(offset, heading)
+        raise KeyError(number)
 
     def article(self, clause_id: str) -> Article:
         for article in self.articles():
