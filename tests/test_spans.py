@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -102,6 +103,9 @@ def test_origin_at_by_article_number(draft: Draft) -> None:
     assert document.origin_at(2, len(numbered.body) + 10) is None
     with pytest.raises(KeyError):
         document.origin_at(999, 0)
+    # a body rewritten after composing (quoted in an avenant) no longer answers from the spans
+    rewritten = dataclasses.replace(numbered, body=numbered.body + "Ajout.\n")
+    assert rewritten.origin_at(0) is None and rewritten.traced() == ()
 
 
 class _Party(BaseModel):

@@ -79,9 +79,15 @@ class Article:
     spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
     heading_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
+    def traced(self, heading: bool = False) -> tuple[Span, ...]:
+        """The spans of the body (or the heading), if they still cover it: none for a text
+        rewritten after composing (an article quoted in an avenant, a consolidated heading)."""
+        spans, text = (self.heading_spans, self.heading) if heading else (self.spans, self.body)
+        return spans if spans and spans[-1].end == len(text) else ()
+
     def origin_at(self, offset: int, heading: bool = False) -> Origin | None:
         """What produced the character at `offset` of the body (or the heading) Markdown."""
-        spans = self.heading_spans if heading else self.spans
+        spans = self.traced(heading)
         starts = [s.start for s in spans]
         index = bisect.bisect_right(starts, offset) - 1
         if index >= 0 and spans[index].start <= offset < spans[index].end:
@@ -251,7 +257,7 @@ class Document:
     def spans(self, key: str) -> tuple[Span, ...]:
         """Where each run of an article's body comes from, by its key (clause id, and
         instance for a repeated clause): (start, end, origin) over `Article.body`."""
-        return self.article_by_key()[key].spans
+        return self.article_by_key()[key].traced()
 
     def origin_at(self, number: int | str, offset: int, heading: bool = False) -> Origin | None:
         """What produced the character at `offset` of the body of the article numbered

@@ -227,6 +227,8 @@ def strip_marks(text: str, locs: list[Loc]) -> tuple[str, list[CharOrigin]]:
 
     def emit(segment: str) -> None:
         nonlocal line
+        if not segment:
+            return
         out.append(segment)
         if stack or line is None or not counting:
             here = stack[-1] if stack else (None if line is None else ("ligne", line))
