@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 C      ?= association-horizons
 
 # Names given as C=… come after « -- »: C=--all is a (refused) name, never an option.
-.PHONY: contract contracts check status upgrade avenant redline review archive index verify list test lint typecheck bench clean help
+.PHONY: contract contracts check status upgrade avenant redline review archive index verify list identify test lint typecheck bench clean help
 
 help:
 	@echo "make contract [C=<id>]   construit build/<id>/<id>.md, .docx et .pdf"
@@ -25,6 +25,8 @@ help:
 	@echo "                         archive la version signée (append-only)"
 	@echo "make index C=<id>        inscrit à l'index les versions archivées avant lui"
 	@echo "make verify              vérifie l'intégrité de toute l'archive"
+	@echo "make identify FILE=<fichier>"
+	@echo "                         dit quelle version de quel contrat est un .docx ou un .pdf"
 	@echo "make list                versions signées et version en vigueur de chaque contrat"
 	@echo "make check               valide la bibliothèque et tous les contrats, sans construire"
 	@echo "make test                lance toute la suite de tests"
@@ -66,6 +68,9 @@ archive: $(STAMP)
 
 index: $(STAMP)
 	$(CPOM) index -- $(C)
+
+identify: $(STAMP)
+	$(CPOM) identify -- "$(FILE)"
 
 verify: $(STAMP)
 	$(CPOM) verify

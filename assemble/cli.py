@@ -49,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .batch import cmd_build_all as command
     elif args.command == "review":
         from .reviewing import cmd_review as command
+    elif args.command == "identify":
+        from .reviewing import cmd_identify as command
     else:
         from . import commands
 
@@ -175,6 +177,12 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("contrat")
     index.set_defaults(command="index")
 
+    identify = verbs.add_parser(
+        "identify", help="dit quelle version de quel contrat est un fichier"
+    )
+    identify.add_argument("fichier", type=_file_path, help="un .docx ou un .pdf")
+    identify.set_defaults(command="identify")
+
     listing = verbs.add_parser("list", help="versions signées de chaque contrat")
     listing.set_defaults(command="list")
 
@@ -216,6 +224,13 @@ def _signed_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             "fichier signé non précisé : SIGNED=<le fichier reçu après signature>"
         )
+    return Path(text)
+
+
+def _file_path(text: str) -> Path:
+    """FILE=: a path that names something (make passes an empty one when FILE is unset)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("fichier non précisé : FILE=<un .docx ou un .pdf>")
     return Path(text)
 
 

@@ -66,7 +66,7 @@ def rebuild_version(project: Project, contract_id: str, version: str) -> tuple[O
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)  # fonts/ for the PDF's typeface
             shutil.copyfile(project.history.blob(digest, Path(name).suffix), target)
-        rendered = render(doc, tmp, project.cache)
+        rendered = render(doc, tmp, project.cache, lock.fingerprint())
     write_files(rendered.files(folder, contract_id), scope)
     hashes = rendered.hashes()
     differ = [kind for kind, digest in lock.sorties.items() if hashes.get(kind) != digest]

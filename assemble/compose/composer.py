@@ -17,6 +17,7 @@ from ..core.limits import REPEATED_ARTICLES
 from ..library.clauses import Clause, Library
 from ..text.departements import DEPARTEMENTS
 from ..text.french import NBSP
+from . import spans
 from .document import Article, Document, Party, Promise, Reference, Titre
 from .numbering import NumberedTitre, Selected, Slot, number, reference_table
 from .templating import ClauseRenderer, Markdown, ReferenceError_, Source, le, majuscule
@@ -33,6 +34,7 @@ def compose(
     `previous`: the numbering of the version in force, for a version that amends it (see
     numbering.number)."""
     renderer = renderer or ClauseRenderer()
+    renderer.trace(contract.data)
     context = {
         **base_context(contract),
         # Which version of each clause this composition uses: a clause added to the library
@@ -64,7 +66,7 @@ def compose(
         articles = []
         for slot in titre.slots:
             try:
-                articles.append(_render_article(slot, context, renderer, references))
+                articles.append(_render_article(slot, context, renderer, references, contract))
             except CpomError as exc:
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
@@ -137,22 +139,22 @@ def _variant(clause: Clause, context: Mapping[str, Any], renderer: ClauseRendere
 
 
 def _render_article(
-    slot: Slot, context: Mapping[str, Any], renderer: ClauseRenderer, references: list[Reference]
+    slot: Slot,
+    context: Mapping[str, Any],
+    renderer: ClauseRenderer,
+    references: list[Reference],
+    contract: LoadedContract,
 ) -> Article:
     selected = slot.selected
     clause, variant = selected.clause, selected.variant
     local = {**context, "article": {"numero": slot.number, "libelle": slot.label}}
     if selected.instance is not None:
         local["element"] = selected.item
-    body = renderer.render(
-        f"{clause.id}:{variant or ''}",
-        Source(clause.body_for(variant), clause.path, clause.body_line),
-        local,
-    )
-    heading = renderer.render(
-        f"{clause.id}:intitule",
-        Source(clause.intitule, clause.path, clause.header_lines.line_of(("intitule",))),
-        local,
+    body_source = Source(clause.body_for(variant), clause.path, clause.body_line)
+    body, body_origins = renderer.render_traced(f"{clause.id}:{variant or ''}", body_source, local)
+    heading_line = clause.header_lines.line_of(("intitule",))
+    heading, heading_origins = renderer.render_traced(
+        f"{clause.id}:intitule", Source(clause.intitule, clause.path, heading_line), local
     )
     label = slot.label
     if clause.libelle is not None:
@@ -175,6 +177,14 @@ def _render_article(
         source=clause.path,
         text=text,
         source_line=clause.body_line,
+        spans=spans.spans_of(
+            spans.linked(*spans.tidy(body, body_origins), references)[1],
+            spans.origin_maker(clause, variant, clause.body_line, contract),
+        ),
+        heading_spans=spans.spans_of(
+            spans.linked(*spans.stripped_text(heading, heading_origins), references)[1],
+            spans.origin_maker(clause, variant, heading_line, contract),
+        ),
     )
 
 

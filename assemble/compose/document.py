@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ast import Block, Header
@@ -11,10 +12,46 @@ from .ast import Block, Header
 # The rendering profile of new builds. Each lock records the profile its version was built
 # with, and writers honour it, so that a signed version rebuilds byte for byte after the
 # rendering has improved. Raise it whenever a writer's output changes for the same Document.
-RENDU = 3  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken
+RENDU = 4  # 2: where lines break (typography.line_breaks); 3: dates typed in clauses unbroken;
+# 4: files say what they are (render/properties.py)
 
 
 ABROGATED = "abroge"  # the instance of the place an abrogated article keeps
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What produced a passage of an article: a clause's text (its file, line, id, version
+    and variant) or a value of the contract's data (its YAML path, file and line)."""
+
+    kind: str  # "clause" or "donnee"
+    path: Path
+    line: int | None
+    clause_id: str = ""  # for a clause's text (and the clause a data value was printed by)
+    version: int = 0
+    variant: str | None = None
+    data_path: str = ""  # for a data value: « etablissements[2].capacites[0].places »
+
+    @property
+    def from_data(self) -> bool:
+        return self.kind == "donnee"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.from_data:
+            return f"{self.data_path} ({where})"
+        variant = f", variante « {self.variant} »" if self.variant else ""
+        return f"clause « {self.clause_id} » v{self.version}{variant} ({where})"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of characters [start, end) of an article's heading or body Markdown, and what
+    produced it."""
+
+    start: int
+    end: int
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -38,6 +75,24 @@ class Article:
     # header (label included) and the body as blocks, cross-references as ast.Ref nodes.
     header: Header | None = None
     blocks: tuple[Block, ...] = ()
+    # Where each run of `body` and of `heading` comes from (metadata: never compared).
+    spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+    heading_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+
+    def traced(self, heading: bool = False) -> tuple[Span, ...]:
+        """The spans of the body (or the heading), if they still cover it: none for a text
+        rewritten after composing (an article quoted in an avenant, a consolidated heading)."""
+        spans, text = (self.heading_spans, self.heading) if heading else (self.spans, self.body)
+        return spans if spans and spans[-1].end == len(text) else ()
+
+    def origin_at(self, offset: int, heading: bool = False) -> Origin | None:
+        """What produced the character at `offset` of the body (or the heading) Markdown."""
+        spans = self.traced(heading)
+        starts = [s.start for s in spans]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and spans[index].start <= offset < spans[index].end:
+            return spans[index].origin
+        return None
 
     @property
     def abrogated(self) -> bool:
@@ -198,6 +253,19 @@ class Document:
 
     def article_by_key(self) -> dict[str, Article]:
         return {a.key: a for a in self.articles()}
+
+    def spans(self, key: str) -> tuple[Span, ...]:
+        """Where each run of an article's body comes from, by its key (clause id, and
+        instance for a repeated clause): (start, end, origin) over `Article.body`."""
+        return self.article_by_key()[key].traced()
+
+    def origin_at(self, number: int | str, offset: int, heading: bool = False) -> Origin | None:
+        """What produced the character at `offset` of the body of the article numbered
+        `number` (« Article 12 » is 12), or of the article of key `number`."""
+        for article in self.articles():
+            if article.number == number or article.key == number:
+                return article.origin_at(offset, heading)
+        raise KeyError(number)
 
     def article(self, clause_id: str) -> Article:
         for article in self.articles():

@@ -1,9 +1,11 @@
 """Where a passage of the assembled text comes from: a data value, or a line of a clause.
 
-Rendering does not keep a map from output to template, so a passage is traced back the way a
-drafter would do it by hand: a passage lying inside a data value comes from that value (the
-data file and the value's line); otherwise its literal neighbourhood is looked up in the clause
-text outside the Jinja tags, and the line where it stands is the one that produced it.
+A passage of an article as composed is traced by the spans composing recorded (the data
+value's path and line, or the clause line: see tracing.py). A text that is not the article's
+own Markdown is traced back the way a drafter would do it by hand: a passage lying inside a
+data value comes from that value (the data file and the value's line); otherwise its literal
+neighbourhood is looked up in the clause text outside the Jinja tags, and the line where it
+stands is the one that produced it.
 """
 
 from __future__ import annotations
@@ -75,6 +77,10 @@ class Provenance:
 
     def locate(self, article: Article, part: Part, text: str, start: int, end: int) -> Origin:
         """The data value or the clause line that produced text[start:end]."""
+        own = article.heading if part == "heading" else article.body
+        spanned = article.origin_at(start, part == "heading") if text == own else None
+        if spanned is not None:
+            return Origin(spanned.path, spanned.line, spanned.from_data)
         found = self._data(text, start, end)
         if found is not None:
             return found

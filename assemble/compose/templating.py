@@ -6,10 +6,10 @@ import inspect
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import (
@@ -20,7 +20,6 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
-    Undefined,
     UndefinedError,
     nodes,
 )
@@ -28,67 +27,28 @@ from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 
 from ..core.cache import Cache
+from ..core.composed import Composed
 from ..core.errors import CpomError
 from ..core.limits import DOCUMENT_OUTPUT
-from ..text import french, grammar
-from . import sandbox
+from ..core.safe_yaml import Loc
+from . import sandbox, tracing
+from .filters import FILTERS, NAME_FILTERS, TESTS, FilterError, Markdown, escape_markdown, strict
+from .filters import au as au
+from .filters import du as du
+from .filters import le as le
+from .filters import liste as liste
+from .filters import majuscule as majuscule
 from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
+from .tracing import CharOrigin, TracingSandbox, loc_of, name_loc, traced
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-class Markdown(str):
-    """Text that is already Markdown (helpers' output): printed without escaping."""
+__all__ = ["Markdown", "escape_markdown"]
 
 
 class ReferenceError_(Exception):
     """A cross-reference to an article that this contract does not contain."""
-
-
-class FilterError(Exception):
-    """A helper applied to a value it cannot format (a text given to `montant`…)."""
-
-
-def _strict(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """Make a helper raise the undefined-variable error, or a clear one for a wrong value."""
-
-    def helper(value: Any, *args: Any) -> Any:
-        if isinstance(value, Undefined):
-            value._fail_with_undefined_error()
-        try:
-            return function(value, *args)
-        except grammar.GrammarError as exc:
-            raise FilterError(f"le filtre « {name} » : {exc}") from exc
-        except (
-            TypeError,
-            ValueError,
-            AttributeError,
-            KeyError,
-            ArithmeticError,
-            AssertionError,
-        ) as exc:
-            raise FilterError(
-                f"le filtre « {name} » ne s'applique pas à la valeur « {value} »"
-            ) from exc
-
-    helper.__name__ = name
-    return helper
-
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&])")
-_LINE_START = re.compile(r"^(\s*)([-+:=>])")
-_ORDERED = re.compile(r"^(\s*\d+)([.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """Make a data value print as written: no emphasis, link, heading, template or HTML."""
-    paragraphs = re.split(r"\n\s*\n", text)
-    escaped = []
-    for paragraph in paragraphs:
-        flat = re.sub(r"[ \t]*\n[ \t]*", " ", paragraph)
-        flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
-        flat = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat, count=1)
-        flat = _ORDERED.sub(r"\1\\\2", flat, count=1)
-        escaped.append(flat)
-    return "\n\n".join(escaped)
 
 
 def _finalize(value: Any) -> Any:
@@ -97,110 +57,6 @@ def _finalize(value: Any) -> Any:
     if value is None:
         return ""
     return escape_markdown(str(value))
-
-
-def liste(items: Iterable[Any]) -> str:
-    """« a, b et c »."""
-    values = [str(i) for i in items]
-    if len(values) < 2:
-        return "".join(values)
-    return ", ".join(values[:-1]) + " et " + values[-1]
-
-
-def majuscule(text: str) -> str:
-    """Capitalise the first letter only (Jinja's `capitalize` lowercases the rest)."""
-    return text[:1].upper() + text[1:]
-
-
-def _nom(value: Any) -> grammar.Nom:
-    """A party (organisme, member, authority, département) or a name given as text."""
-    if isinstance(value, str):
-        return grammar.nom(value)
-    name = getattr(value, "raison_sociale", None) or value.nom
-    return grammar.nom(str(name), str(value.article), getattr(value, "genre", None))
-
-
-def le(party: Any) -> str:
-    """« l'Association Horizons », « le Département de l'Hérault », « Le Mans »."""
-    return grammar.le(_nom(party))
-
-
-def du(party: Any) -> str:
-    """« de l'Association », « du Département », « de la Fondation », « des … », « du Mans »."""
-    return grammar.de(_nom(party))
-
-
-def au(party: Any) -> str:
-    """« à l'Association », « au Département », « à la Fondation », « aux … », « au Mans »."""
-    return grammar.a(_nom(party))
-
-
-def accord(party: Any, *forms: str) -> str:
-    """« habilité » agreed with the party: habilitée, habilités, habilitées."""
-    return grammar.accorde(_nom(party), *forms)
-
-
-def verbe(party: Any, singular: str, plural: str | None = None) -> str:
-    """« détient » or « détiennent », after the party's number."""
-    return grammar.conjugue(_nom(party), singular, plural)
-
-
-def il(party: Any) -> str:
-    """« il », « elle », « ils » or « elles » for the party."""
-    return grammar.pronom(_nom(party))
-
-
-def puces(items: Iterable[Any], fin: str = ".") -> Markdown:
-    """A bulleted list: items in lower case, each ending with « ; », the last with « . »."""
-    values = [i if isinstance(i, Markdown) else escape_markdown(str(i)) for i in items]
-    return Markdown("\n".join(f"- {item}" for item in grammar.ponctue(values, fin)))
-
-
-def suivants(items: Iterable[Any]) -> str:
-    """« les établissements suivants », « les services suivants », or « les établissements et
-    services suivants », after what the listed items are (their `service` attribute)."""
-    kinds = {bool(getattr(item, "service", False)) for item in items}
-    if kinds == {True}:
-        return "les services suivants"
-    if kinds == {False}:
-        return "les établissements suivants"
-    return "les établissements et services suivants"
-
-
-def minuscule(text: str) -> str:
-    """After a colon: « Un taux… » becomes « un taux… »; a proper noun or an acronym is kept."""
-    return grammar.minuscule(str(text))
-
-
-FILTERS: Mapping[str, Callable[..., Any]] = {
-    "date": french.date_fr,
-    "montant": french.montant,
-    "montant_lettres": french.montant_lettres,
-    "nombre": french.nombre,
-    "nombre_lettres": french.nombre_lettres,
-    "pourcentage": french.pourcentage,
-    "mois": french.duree_mois,
-    "annees": french.duree_annees,
-    "romain": french.romain,
-    "liste": liste,
-    "majuscule": majuscule,
-    "le": le,
-    "du": du,
-    "au": au,
-    "accord": accord,
-    "verbe": verbe,
-    "il": il,
-    "puces": puces,
-    "minuscule": minuscule,
-    "suivants": suivants,
-}
-
-TESTS: Mapping[str, Callable[[Any], bool]] = {
-    "pluriel": lambda party: _nom(party).pluriel,
-    "singulier": lambda party: not _nom(party).pluriel,
-    "feminin": lambda party: grammar.genre(_nom(party)) == "feminin",
-    "masculin": lambda party: grammar.genre(_nom(party)) == "masculin",
-}
 
 
 @dataclass(frozen=True)
@@ -238,6 +94,7 @@ def _bytecode_cache(env: BoundedSandbox, cache: Cache | None) -> BytecodeCache |
         repr((env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape)),
         Path(__file__).read_bytes(),
         Path(sandbox.__file__).read_bytes(),
+        Path(tracing.__file__).read_bytes(),
     )
     folder = cache.kind(f"jinja-{shaping[:16]}")
     return None if folder is None else _ByText(str(folder))
@@ -261,36 +118,74 @@ def _frame_name(template: str) -> str:
 
 
 class ClauseRenderer:
-    """Renders clause bodies and conditions against contract data."""
+    """Renders clause bodies and conditions against contract data, and says where each
+    character of what it renders comes from (tracing.py)."""
 
     def __init__(self, cache: Cache | None = None) -> None:
         self._loader = _SourceLoader()
         # Characters produced by this renderer, used for one contract: past DOCUMENT_OUTPUT,
         # the text that went over is an error and the renders after it are skipped.
         self.rendered = 0
-        self.env = BoundedSandbox(
+        self.env = TracingSandbox(
             loader=self._loader,
             undefined=StrictUndefined,
-            finalize=_finalize,
+            finalize=self._finalize,
             autoescape=False,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=[tracing.LineMarks],
         )
         self.env.bytecode_cache = _bytecode_cache(self.env, cache)
-        self.env.filters.update({name: _strict(name, f) for name, f in FILTERS.items()})
-        self.env.tests.update({name: _strict(name, f) for name, f in TESTS.items()})
+        self.env.filters.update({name: self._traced(name, f) for name, f in FILTERS.items()})
+        self.env.tests.update({name: strict(name, f) for name, f in TESTS.items()})
+        self._locs: dict[Loc, int] = {}
+
+    def trace(self, data: BaseModel) -> None:
+        """Trace the values read from `data` (a contract's) to their YAML paths."""
+        self.env.paths = tracing.data_paths(data)
+
+    def _finalize(self, value: Any) -> Any:
+        text = _finalize(value)
+        loc = loc_of(value)
+        if loc is not None and text:
+            return tracing.framed(text, loc, self._locs)
+        if isinstance(value, Composed) and value.parts:
+            return tracing.framed_parts(value, text, escape_markdown, self.env.paths, self._locs)
+        return text
+
+    def _traced(self, name: str, function: Any) -> Any:
+        """A filter whose output keeps the path of the data value it formats."""
+        checked = strict(name, function)
+
+        def filter_(value: Any, *args: Any) -> Any:
+            result = checked(value, *args)
+            loc = loc_of(value)
+            if loc is None and name in NAME_FILTERS:
+                loc = name_loc(self.env.paths, value)
+            return result if loc is None else traced(result, loc)
+
+        filter_.__name__ = name
+        return filter_
 
     def render(self, name: str, source: Source, context: Mapping[str, Any]) -> str:
         """Render `source`; any error becomes a CpomError at the file and line responsible."""
+        return self.render_traced(name, source, context)[0]
+
+    def render_traced(
+        self, name: str, source: Source, context: Mapping[str, Any]
+    ) -> tuple[str, list[CharOrigin]]:
+        """`render`, and the origin of each character of the text (see tracing.strip_marks;
+        lines are the template's, 1-based)."""
         self._loader.sources[name] = source
         if self.rendered > DOCUMENT_OUTPUT.value:
-            return ""  # the contract is refused already, at the text that went over the bound
+            return "", []  # the contract is refused already, at the text that went over
         try:
             with budget():
-                text = bounded_output(self.env.get_template(name).generate(context))
+                marked = bounded_output(self.env.get_template(name).generate(context))
         except (Exception, Exhausted) as exc:  # noqa: BLE001 - every failure is reported located
             raise self._located(exc, name, source) from None
+        text, origins = tracing.strip_marks(marked, list(self._locs))
         self.rendered += len(text)
         if self.rendered > DOCUMENT_OUTPUT.value:
             raise CpomError.one(
@@ -300,7 +195,7 @@ class ClauseRenderer:
                 source.path,
                 source.first_line,
             )
-        return text
+        return text, origins
 
     def current_line(self) -> tuple[Path, int] | None:
         """The clause file and line being rendered, for a helper called from a template."""

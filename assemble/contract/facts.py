@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..core.composed import composed, joined
 from ..text.departements import DEPARTEMENTS, Departement
 from .acts import autorisation_visa, deliberation_visa
 from .avenant_prorata import ProrataAvenant, prorata_facts
@@ -58,6 +59,7 @@ __all__ = [
 
 # Establishments for children and adolescents, where young adults may stay under L. 242-4.
 CHILDREN_CATEGORIES = CHILDREN
+_EN = {kind: "" if kind == "places" else f" en {label}" for kind, label in PLACE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -365,9 +367,8 @@ def _establishment(
     rate: Decimal,
     echeancier: Echeancier | None = None,
 ) -> EstablishmentFacts:
-    parts = [
-        f"{c.places} place{'s' if c.places > 1 else ''}"
-        + ("" if c.type == "places" else f" en {PLACE_LABELS[c.type]}")
+    parts: list[str] = [
+        composed([(c, "places"), f" place{'s' if c.places > 1 else ''}", _EN[c.type]])
         for c in etab.capacites
     ]
     if not parts:  # a service at home authorised without places
@@ -386,7 +387,7 @@ def _establishment(
         etablissement=etab,
         places=sum(c.places for c in etab.capacites),
         dotation=dotation,
-        capacites_texte=", ".join(parts),
+        capacites_texte=joined(", ", parts),  # where each capacity's places stand
         financeurs_texte=", ".join(names[f.financeur] for f in etab.financements),
         regime=regime,
         designation=designation,

@@ -70,6 +70,7 @@ FAMILIES: Mapping[str, str] = {
     "tool": "Outils externes (pandoc, typst)",
     "io": "Écriture des fichiers",
     "review": "Revue d'un document Word retourné",
+    "identify": "Identification d'un fichier (cpom identify)",
 }
 
 CODES: Mapping[str, Code] = _codes(
@@ -129,6 +130,12 @@ CODES: Mapping[str, Code] = _codes(
         "chemin hors de son dossier",
         "un lien symbolique ou un chemin mène hors du dossier où la commande écrit ; "
         "remplacez le lien par un vrai dossier",
+    ),
+    Code(
+        "usage.file",
+        E,
+        "fichier introuvable",
+        "donnez le chemin d'un fichier existant (FILE=…)",
     ),
     Code(
         "usage.arguments",
@@ -1272,6 +1279,28 @@ CODES: Mapping[str, Code] = _codes(
         "donnée modifiée depuis l'envoi",
         "la donnée a changé dans contract.yaml depuis la version envoyée : reportez la "
         "modification à la main, ou revenez à la valeur envoyée et relancez la revue",
+    ),
+    # --- identify: what a file is ------------------------------------------------------------
+    Code(
+        "identify.unreadable",
+        E,
+        "fichier illisible",
+        "donnez un fichier .docx ou .pdf produit par l'outil (ou revenu d'une relecture), "
+        "non endommagé",
+    ),
+    Code(
+        "identify.unknown-contract",
+        E,
+        "fichier d'un contrat absent du dépôt",
+        "ce fichier vient d'un autre dépôt, ou son contrat a été renommé : identifiez-le dans "
+        "le dépôt qui l'a produit",
+    ),
+    Code(
+        "identify.unknown",
+        E,
+        "fichier qui ne ressemble à aucune version connue",
+        "construisez les versions du contrat (make contract C=<id>, VERSION=<v>) pour qu'elles "
+        "servent de comparaison, ou vérifiez que le fichier est bien un de ces contrats",
     ),
 )
 

@@ -9,6 +9,7 @@ byte for byte: clause texts by version, data, titres and templates by content ha
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, replace
@@ -97,6 +98,13 @@ class Lock:
         """The lock without its pins on some clauses, which the library then gives at their
         latest version (a partial upgrade)."""
         return replace(self, articles=tuple(a for a in self.articles if a.clause not in clauses))
+
+    def fingerprint(self) -> str:
+        """What the version's files carry to say which lock they were built from: the SHA-256
+        of the lock without what is not known when they are built (their own hashes) or
+        changes when the version is recorded or signed (its name, status, tool version)."""
+        bare = replace(self, version="", statut="", outil="", sorties={})
+        return hashlib.sha256(bare.to_json().encode("utf-8")).hexdigest()
 
     def to_json(self) -> str:
         data = asdict(self)

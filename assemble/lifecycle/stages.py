@@ -27,6 +27,7 @@ from ..render.docx import render_docx
 from ..render.markdown import to_markdown
 from ..render.pandoc import epoch_of as epoch_of
 from ..render.pdf import start_typst, typst_pdf
+from ..render.properties import FileIdentity
 from ..render.template_files import TEMPLATE_FILES, check_templates
 from ..render.typography import french_typography, profile_breaks
 from .echeancier import consolidated, own_schedule, recorded_contract
@@ -57,16 +58,18 @@ class Rendered:
         }
 
 
-def render(doc: Document, templates: Path, cache: Cache | None = None) -> Rendered:
-    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx)."""
+def render(doc: Document, templates: Path, cache: Cache | None = None, lock: str = "") -> Rendered:
+    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx;
+    `lock`: the fingerprint of the version's lock, which the files carry)."""
     check_templates(templates)
     doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    identity = FileIdentity.of(doc, lock)
     # pandoc writes the typst source while the .docx is made: two processes, two cores.
-    with start_typst(doc, ast, templates, epoch, broken=True) as typst_source:
-        docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache)
+    with start_typst(doc, ast, templates, epoch, broken=True, identity=identity) as typst_source:
+        docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache, identity=identity)
         source = typst_source.result().decode("utf-8")
     return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
 
@@ -218,21 +221,28 @@ def prepare_composed(
     """Render a composed draft (a consolidated version, for an avenant) and make its lock.
     `library`: the clauses to publish (the library and the contract's stipulations);
     `composed_from`: the versions the document was composed from, if pinned."""
-    rendered = render(doc, project.templates, project.cache)
     data = Blob.read(contract.path)
     titres = Blob.read(project.clauses / TITRES_FILE)
     templates = {name: Blob.read(project.templates / name) for name in TEMPLATE_FILES}
-    lock = make_lock(
-        doc,
-        DRAFT,
-        "projet",
-        data.digest,
-        titres.digest,
-        {name: blob.digest for name, blob in templates.items()},
-        rendered.hashes(),
-        own_schedule(contract),
-        composed_from or library,
-    )
+
+    def lock_of(outputs: dict[str, str]) -> Lock:
+        digests = {name: blob.digest for name, blob in templates.items()}
+        schedule = own_schedule(contract)
+        return make_lock(
+            doc,
+            DRAFT,
+            "projet",
+            data.digest,
+            titres.digest,
+            digests,
+            outputs,
+            schedule,
+            composed_from or library,
+        )
+
+    # The files carry the lock's fingerprint, which leaves out the files' own hashes.
+    rendered = render(doc, project.templates, project.cache, lock_of({}).fingerprint())
+    lock = lock_of(rendered.hashes())
     blobs = (data, titres, *templates.values())
     return Prepared(contract, rendered, lock, library.clauses, blobs)
 

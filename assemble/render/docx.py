@@ -24,8 +24,9 @@ from ..compose.sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from ..core.cache import Cache, code_identity
 from ..core.errors import ToolError
 from .markdown import SIGNATURES_ID
-from .pandoc import ast_to, without_meta
+from .pandoc import ast_to, with_meta, without_meta
 from .parts import template_context
+from .properties import FileIdentity, identity_meta
 from .template_files import check_word_template
 from .typography import DATES, LINE_BREAKS, SHORT_TABLE_ROWS, line_breaks
 
@@ -53,12 +54,15 @@ def render_docx(
     filtered: bool = False,
     broken: bool = False,
     cache: Cache | None = None,
+    identity: FileIdentity | None = None,
 ) -> bytes:
     """The contract as .docx bytes: cover, body, signature page before the annexes.
 
     `filtered`: the AST already went through `docx_body` (a redline merges two that did);
-    `broken`: through `profile_breaks`; `cache` keeps the cover and signature pages."""
+    `broken`: through `profile_breaks`; `cache` keeps the cover and signature pages;
+    `identity`: what the file says it is, as custom properties (see properties.py)."""
     body_ast = ast if filtered else docx_body(doc, ast, broken=broken)
+    body_ast = with_meta(body_ast, **identity_meta(doc, identity))
     reference = templates / "reference.docx"
     check_word_template(reference, "word/styles.xml")
     body = docx.Document(io.BytesIO(ast_to(body_ast, "docx", epoch, "--reference-doc", reference)))

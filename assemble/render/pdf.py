@@ -14,6 +14,7 @@ from ..core.reading import read_text
 from ..core.temporaries import private_folder
 from .pandoc import Background, start_ast_to, with_meta
 from .parts import template_context
+from .properties import FileIdentity, typst_meta
 from .template_files import FONTS, typst_error
 from .typography import (
     DATES,
@@ -38,7 +39,13 @@ def render_typst(
 
 
 def start_typst(
-    doc: Document, ast: dict[str, Any], templates: Path, epoch: int, *, broken: bool = False
+    doc: Document,
+    ast: dict[str, Any],
+    templates: Path,
+    epoch: int,
+    *,
+    broken: bool = False,
+    identity: FileIdentity | None = None,
 ) -> Background:
     """`render_typst`'s pandoc run, started in the background while the .docx is made."""
     if doc.rendu >= LINE_BREAKS:
@@ -62,6 +69,7 @@ def start_typst(
         **{"qualite-membres": context["qualite_membres"]},
         mention=context["mention"],
         actes=context["actes"],
+        **typst_meta(doc, identity),
     )
     if doc.consolidation is not None:
         _check_mention(templates / TYPST_TEMPLATE)
