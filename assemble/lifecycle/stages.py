@@ -23,6 +23,7 @@ from ..library.history import History, sha256
 from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
+from ..render.kept import keep_rendering, kept_rendering, rendering_key
 from ..render.markdown import to_markdown
 from ..render.pandoc import epoch_of as epoch_of
 from ..render.pdf import start_typst, typst_pdf
@@ -57,9 +58,14 @@ class Rendered:
 
 
 def render(doc: Document, templates: Path, cache: Cache | None = None) -> Rendered:
-    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx)."""
+    """Markdown, Word and PDF of a composed contract, in memory; `cache` keeps the whole
+    rendering by its inputs (render/kept.py) and, on a miss, the cover and signature pages."""
+    doc = read_document(doc, cache)
+    key = rendering_key(doc, templates) if cache is not None and cache.folder else None
+    kept = kept_rendering(cache, key)
+    if kept is not None:
+        return Rendered(doc, *kept)
     check_templates(templates)
-    doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
@@ -67,7 +73,9 @@ def render(doc: Document, templates: Path, cache: Cache | None = None) -> Render
     with start_typst(doc, ast, templates, epoch, broken=True) as typst_source:
         docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache)
         source = typst_source.result().decode("utf-8")
-    return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
+    pdf = typst_pdf(source, templates, epoch)
+    keep_rendering(cache, key, markdown, docx, pdf)
+    return Rendered(doc, markdown, docx, pdf)
 
 
 def assemble(
