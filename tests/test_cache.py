@@ -15,7 +15,7 @@ from assemble.core.errors import CpomError
 from assemble.lifecycle.stages import compose_draft
 from assemble.pipeline import build_contract, build_redline
 from assemble.project import Project
-from assemble.render.docx import _render_template
+from assemble.render.docx import render_template
 from assemble.render.kept import KIND, rendering_key
 from assemble.render.markdown import to_markdown
 
@@ -106,11 +106,11 @@ def test_a_cover_follows_its_values(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     template = ROOT / "templates" / "signatures.docx"
     context = _signature_context()
-    first = "\n".join(p.text for p in _render_template(template, context, cache).paragraphs)
+    first = "\n".join(p.text for p in render_template(template, context, cache).paragraphs)
     assert list((tmp_path / "parties-word").iterdir())
     renamed = {**context, "lieu": "Sète"}
-    second = "\n".join(p.text for p in _render_template(template, renamed, cache).paragraphs)
-    again = "\n".join(p.text for p in _render_template(template, renamed, cache).paragraphs)
+    second = "\n".join(p.text for p in render_template(template, renamed, cache).paragraphs)
+    again = "\n".join(p.text for p in render_template(template, renamed, cache).paragraphs)
     assert "Sète" in second and "Sète" not in first and again == second
 
 

@@ -36,6 +36,7 @@ from ..render.pdf import render_pdf, visible_changes
 from ..render.typography import UNBREAKABLE, french_typography
 from .article_diff import changed, diff_documents
 from .redline_blocks import SectionChange, merge_body
+from .redline_cover import track_cover
 from .redline_settle import is_marker
 from .redline_words import Marks
 
@@ -93,6 +94,7 @@ class Redline:
     stamp: ooxml.Stamp  # the reviser and the TO version's date, on every revision
     templates: dict[str, str] | None  # the TO version's recorded templates
     changes: tuple[SectionChange, ...] = ()  # each article and annex changed, added, removed
+    previous: Document | None = None  # the FROM version, whose cover the redline marks
 
 
 def loaded_version(
@@ -207,7 +209,15 @@ def make_redline(
     blocks = _commented(blocks, changes, old, new, summary, stamp)
     merged = {**new_ast, "blocks": blocks}
     return Redline(
-        new.document, merged, summary, old.name, new.name, stamp, new.templates, tuple(changes)
+        new.document,
+        merged,
+        summary,
+        old.name,
+        new.name,
+        stamp,
+        new.templates,
+        tuple(changes),
+        old.document,
     )
 
 
@@ -288,7 +298,11 @@ def render_redline(project: Project, redline: Redline) -> bytes:
         docx = render_docx(
             redline.document, redline.ast, templates, epoch, filtered=True, cache=project.cache
         )
-    root = ooxml.read_part(docx)
+        root = ooxml.read_part(docx)
+        if redline.previous is not None:
+            track_cover(
+                root, redline.previous, redline.document, templates, redline.stamp, project.cache
+            )
     ooxml.apply_markers(root, redline.stamp)
     ooxml.renumber_revisions(root)
     return ooxml.replace_part(docx, root)

@@ -70,8 +70,8 @@ def render_docx(
         _tables_together(body)
         _space_after_tables(body)
     context = template_context(doc)
-    cover = _render_template(templates / "couverture.docx", context, cache)
-    signatures = _render_template(templates / "signatures.docx", context, cache)
+    cover = render_template(templates / "couverture.docx", context, cache)
+    signatures = render_template(templates / "signatures.docx", context, cache)
     _table_text_style(body)
     composer = Composer(body)
     if doc.consolidation is None:
@@ -89,7 +89,7 @@ def render_docx(
     return normalize_zip(out.getvalue(), doc.timestamp)
 
 
-def _render_template(
+def render_template(
     path: Path, context: dict[str, Any], cache: Cache | None = None
 ) -> docx.document.Document:
     """A Word template rendered with the document's values; kept in `cache` by the template,

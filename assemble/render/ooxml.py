@@ -128,7 +128,7 @@ def mark_paragraph(paragraph: Element, kind: Kind, stamp: Stamp) -> None:
     if run_properties.find(w(kind)) is None:
         # CT_ParaRPr: ins, del, moveFrom, moveTo come first, in that order.
         index = 1 if kind == DELETED and run_properties.find(w(INSERTED)) is not None else 0
-        run_properties.insert(index, _revision(kind, stamp))
+        run_properties.insert(index, revision(kind, stamp))
 
 
 def mark_row(row: Element, kind: Kind, stamp: Stamp) -> None:
@@ -138,12 +138,12 @@ def mark_row(row: Element, kind: Kind, stamp: Stamp) -> None:
         # CT_TrPr: the revision marks follow every row property but trPrChange.
         change = properties.find(w("trPrChange"))
         if change is not None:
-            change.addprevious(_revision(kind, stamp))
+            change.addprevious(revision(kind, stamp))
         else:
-            properties.append(_revision(kind, stamp))
+            properties.append(revision(kind, stamp))
 
 
-def _revision(kind: Kind, stamp: Stamp) -> Element:
+def revision(kind: Kind, stamp: Stamp) -> Element:
     mark = etree.Element(w(kind))
     mark.set(w("id"), "0")  # renumber_revisions gives each its own
     mark.set(w("author"), stamp.author)
