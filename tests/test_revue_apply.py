@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from test_revue import AUTHOR, edit_docx, tracked_replace, untracked_replace
 
 from assemble.cli import main
 from assemble.library.clauses import load_clause
-from assemble.pipeline import build_contract, write_review
+from assemble.pipeline import build_contract, record_version, write_review
 from assemble.project import Project
 from assemble.render.ooxml import Element, w
 from assemble.review.outputs import ReviewOutputs
@@ -252,3 +253,81 @@ def test_the_terminal_names_what_was_written_and_what_is_left(applied: Applied) 
     )
     left = [line for line in lines if line.startswith("à reprendre à la main")]
     assert len(left) == 1 and "40-denonciation.md:" in left[0] and "articles 22 et 23" in left[0]
+
+
+COMITE_OWN = """---
+id: comite-de-suivi
+version: 1
+titre: suivi
+ordre: 20
+intitule: Comité de suivi
+---
+Le comité de suivi réunit {{ autorites | length }} autorités et l'organisme gestionnaire.
+
+Le comité de suivi se réunit au moins une fois par an, à l'occasion du dialogue de gestion.
+"""
+
+
+def _comite_round(tmp_path: Path) -> tuple[Project, Path, Path]:
+    """A contract whose comité article is already its own stipulation, built and returned
+    with « une fois » → « deux fois »."""
+    project = copy_project(tmp_path / "projet", [CONTRACT])
+    own = _own(project, "comite-de-suivi")
+    own.parent.mkdir()
+    own.write_text(COMITE_OWN, encoding="utf-8")
+    outputs = build_contract(project, CONTRACT)
+    returned = tmp_path / "retour.docx"
+
+    def edits(root: Element, notes: Element) -> None:
+        tracked_replace(root, "Le comité de suivi se réunit", "une fois", "deux fois", 901)
+
+    returned.write_bytes(edit_docx(outputs.docx.read_bytes(), edits))
+    return project, own, returned
+
+
+def test_a_stipulation_changes_to_its_next_version(tmp_path: Path) -> None:
+    project, own, returned = _comite_round(tmp_path)
+    _, outputs = write_review(project, CONTRACT, returned, TODAY, apply=True)
+    assert outputs.stipulations == (own,)
+    clause = load_clause(own)
+    assert clause.version == 2 and clause.motif is not None
+    assert clause.body == COMITE_OWN.split("---\n", 2)[2].replace("une fois", "deux fois")
+
+
+def _as_version(data: bytes, version: str) -> bytes:
+    """The file as if built from a recorded version: its cpom-version property says so."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                content = re.sub(
+                    rb'(name="cpom-version"><vt:lpwstr>)[^<]*',
+                    rb"\g<1>" + version.encode(),
+                    content,
+                )
+                assert version.encode() in content
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_a_stipulation_changed_since_the_version_sent_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A returned file of a recorded version (v1) whose stipulation has moved on since: the
+    review reads it against v1, and writing v1's text edited would undo the newer version."""
+    project, own, returned = _comite_round(tmp_path)
+    assert record_version(project, CONTRACT) == "v1"
+    returned.write_bytes(_as_version(returned.read_bytes(), "v1"))
+    changed = COMITE_OWN.replace("version: 1", "version: 2\nmotif: réunion semestrielle")
+    own.write_text(changed.replace("au moins une fois par an", "chaque semestre"), "utf-8")
+    data = project.contracts / CONTRACT / "contract.yaml"
+    before = data.read_bytes()
+    root = ["--racine", str(project.root)]
+    assert main([*root, "review", CONTRACT, str(returned), "--appliquer"]) == 1
+    message = capsys.readouterr().err
+    assert "[review.stipulation-stale]" in message and "comite-de-suivi.md:" in message
+    assert data.read_bytes() == before  # nothing written: neither the data nor the report
+    assert own.read_text("utf-8").startswith(changed[:40])
+    assert not list((project.build / CONTRACT).glob("revue-*"))
