@@ -193,8 +193,8 @@ def _edit(article: Article, clause: Clause, trace: Trace) -> _Edit:
     at = _literal(source, markdown, start, end, clause.body_line, lines)
     if at is None:
         raise _Refused(
-            "les mots modifiés ne sont pas écrits tels quels dans la clause (expression, "
-            "boucle ou variante) : à reporter à la main",
+            "les mots modifiés ne sont pas écrits tels quels dans la clause : une expression, "
+            "une boucle ou une variante les produit",
             first,
         )
     return _Edit(at, at + (end - start), _written(change.new))
