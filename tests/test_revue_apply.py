@@ -17,7 +17,13 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_revue import AUTHOR, edit_docx, tracked_replace, untracked_replace
+from test_revue import (
+    AUTHOR,
+    edit_docx,
+    tracked_delete_paragraph,
+    tracked_replace,
+    untracked_replace,
+)
 
 from assemble.cli import main
 from assemble.library.clauses import load_clause
@@ -41,8 +47,8 @@ STRADDLING = (
 
 
 def text_edits(root: Element, notes: Element) -> None:
-    """Clause text changed in three articles (two tracked, one without tracking), and one
-    change straddling a cross-reference."""
+    """Clause text changed in four articles (words, tracked and not, and a paragraph deleted),
+    and one change straddling a cross-reference."""
     tracked_replace(root, "Le comité de suivi se réunit au moins", "une fois", "deux fois", 901)
     tracked_replace(root, "Pour les exercices suivants, la dotation", "évolue", "progresse", 921)
     untracked_replace(
@@ -52,6 +58,7 @@ def text_edits(root: Element, notes: Element) -> None:
         "dans le strict respect",
     )
     tracked_replace(root, *STRADDLING, 911)
+    tracked_delete_paragraph(root, "La désignation d'un administrateur provisoire", 961)
 
 
 def authority_edits(root: Element, notes: Element) -> None:
@@ -62,7 +69,13 @@ def authority_edits(root: Element, notes: Element) -> None:
 
 
 def accept_all(root: Element, notes: Element) -> None:
-    """Every tracked change accepted, as Word's « Accepter toutes les modifications »."""
+    """Every tracked change accepted, as Word's « Accepter toutes les modifications »: a
+    paragraph whose mark is deleted (all its runs deleted too, here) goes."""
+    for mark in list(root.iter(w("del"))):
+        properties = mark.getparent()
+        if properties.tag == w("rPr") and properties.getparent().tag == w("pPr"):
+            paragraph = properties.getparent().getparent()
+            paragraph.getparent().remove(paragraph)
     for deleted in list(root.iter(w("del"))):
         deleted.getparent().remove(deleted)
     for inserted in list(root.iter(w("ins"))):
@@ -116,7 +129,12 @@ def _own(project: Project, clause_id: str) -> Path:
 
 def test_text_changes_become_stipulations_of_the_clause_template(applied: Applied) -> None:
     written = {p.name for p in applied.outputs.stipulations}
-    assert written == {"comite-de-suivi.md", "financement-chrs.md", "engagements.md"}
+    assert written == {
+        "comite-de-suivi.md",
+        "financement-chrs.md",
+        "engagements.md",
+        "resiliation.md",
+    }
     assert not _own(applied.project, "denonciation").exists()
     library = applied.project.root / "clauses"
     for name, folder, old, new in (
@@ -139,6 +157,13 @@ def test_text_changes_become_stipulations_of_the_clause_template(applied: Applie
             if name == "comite-de-suivi"
             else "Modification faite sans suivi dans le fichier retourné (revue du 3 décembre 2026)"
         )
+
+
+def test_a_deleted_paragraph_is_its_line_removed(applied: Applied) -> None:
+    clause = load_clause(applied.project.root / "clauses/06-titre-V-duree/45-resiliation.md")
+    own = load_clause(_own(applied.project, "resiliation"))
+    line = next(x for x in clause.body.split("\n") if "administrateur provisoire" in x)
+    assert own.body == clause.body.replace(line + "\n", "", 1)
 
 
 def test_a_change_in_one_branch_of_a_condition_stays_in_that_branch(applied: Applied) -> None:
@@ -202,7 +227,13 @@ def test_the_rebuild_reads_as_the_returned_text_with_its_changes_accepted(
     returned = _articles(review, list(review.returned))
     sent = _articles(review, list(review.sent))
     changed = {k for k in returned if returned[k] != sent.get(k)}
-    assert changed == {"comite-de-suivi", "financement-chrs", "engagements", "denonciation"}
+    assert changed == {
+        "comite-de-suivi",
+        "financement-chrs",
+        "engagements",
+        "resiliation",
+        "denonciation",
+    }
     assert rebuilt == {**returned, "denonciation": sent["denonciation"]}
     assert any("au moins deux fois par an" in p for p in rebuilt["comite-de-suivi"])
 
@@ -213,6 +244,9 @@ def test_with_data_changes_each_accepted_paragraph_is_rebuilt(applied: Applied) 
     for trace in review.traces:
         change = trace.change
         if trace.article is None or trace.article.clause_id == "denonciation":
+            continue
+        if change.kind == "paragraphe supprimé":
+            assert plain(change.text) not in rebuilt[trace.article.key]
             continue
         accepted = plain(change.text[: change.start] + change.new + change.text[change.end :])
         assert accepted in rebuilt[trace.article.key], (accepted, rebuilt[trace.article.key])
@@ -238,7 +272,7 @@ def test_status_shows_the_stipulations_as_proper_to_the_contract(applied: Applie
         code = main(["--racine", str(applied.project.root), "status"])
     assert code == 0, err.getvalue()
     rows = {line.split("│")[1].strip(): line for line in out.getvalue().split("\n") if "│" in line}
-    for clause_id in ("comite-de-suivi", "financement-chrs", "engagements"):
+    for clause_id in ("comite-de-suivi", "financement-chrs", "engagements", "resiliation"):
         assert "v1 (propre au contrat)" in rows[clause_id], rows[clause_id]
     assert "propre au contrat" not in rows["denonciation"]
 

@@ -4,10 +4,11 @@ contract-specific stipulation that `--appliquer` writes (docs/revue.md).
 A change is made where the words it touches were written: the composer's spans give the clause
 line of each character of the article (compose/spans.py), and the words removed, with the words
 around them, must stand literally on those lines of the clause's source — outside every Jinja tag
-and within the variant block the contract uses — exactly once. The data bindings (`{{ … }}`),
-conditions and loops are kept as they are. A change that straddles an expression, a loop or a
-variant boundary is not guessed: it is left to the drafter with the clause's file and line, and
-nothing is written for its article (all or nothing per article).
+and within the variant block the contract uses — exactly once; a paragraph deleted whole goes
+with its own line. The data bindings (`{{ … }}`), conditions and loops are kept as they are. A
+change that straddles an expression, a loop or a variant boundary is not guessed: it is left to
+the drafter with the clause's file and line, and nothing is written for its article (all or
+nothing per article).
 """
 
 from __future__ import annotations
@@ -168,19 +169,21 @@ def _edit(article: Article, clause: Clause, trace: Trace) -> _Edit:
     change = trace.change
     if clause.repeter is not None:
         raise _Refused("article répété (un par élément) : une stipulation n'en remplace pas un")
-    if change.whole:
-        raise _Refused(f"{change.kind} : à reporter dans la clause à la main")
     if change.place.heading or change.place.table is not None:
         raise _Refused("intitulé ou tableau : à reporter dans la clause à la main")
-    change = change.narrowed()
+    deleted = change.kind == "paragraphe supprimé"
+    if change.whole and not deleted:
+        raise _Refused(f"{change.kind} : à reporter dans la clause à la main")
+    change = change if deleted else change.narrowed()
     markdown = article.body
-    spans = article.traced()
-    if not spans:
+    if not article.traced():
         raise _Refused("le texte de cet article n'a pas de provenance")
     found = in_markdown(markdown, change.text, change.start, change.end)
     if found is None:
         raise _Refused("passage introuvable dans le texte composé de l'article")
     start, end = found
+    if deleted and not _whole_paragraph(markdown, start, end):
+        raise _Refused("paragraphe écrit avec d'autres dans la clause : à supprimer à la main")
     around = range(max(start - 1, 0), min(end + 1, len(markdown))) if start == end else None
     origins = [article.origin_at(i) for i in (around or range(start, end))]
     if any(o is None or o.from_data for o in origins):
@@ -197,7 +200,17 @@ def _edit(article: Article, clause: Clause, trace: Trace) -> _Edit:
             "une boucle ou une variante les produit",
             first,
         )
+    if deleted:
+        if not _whole_paragraph(clause.body, at, at + (end - start)):
+            raise _Refused("paragraphe écrit avec d'autres dans la clause : à supprimer à la main")
+        return _Edit(at, at + (end - start) + 1, "")  # its line, newline included
     return _Edit(at, at + (end - start), _written(change.new))
+
+
+def _whole_paragraph(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is lines of their own, beginning after a blank line."""
+    before = start == 0 or text[max(start - 2, 0) : start] == "\n\n"
+    return before and text[end : end + 1] in ("", "\n") and "\n\n" not in text[start:end]
 
 
 def _searchable(clause: Clause, variant: str | None) -> str:
