@@ -302,9 +302,9 @@ Le comité de suivi se réunit au moins une fois par an, à l'occasion du dialog
 """
 
 
-def _comite_round(tmp_path: Path) -> tuple[Project, Path, Path]:
+def _comite_round(tmp_path: Path, new: str = "deux fois") -> tuple[Project, Path, Path]:
     """A contract whose comité article is already its own stipulation, built and returned
-    with « une fois » → « deux fois »."""
+    with « une fois » → `new`."""
     project = copy_project(tmp_path / "projet", [CONTRACT])
     own = _own(project, "comite-de-suivi")
     own.parent.mkdir()
@@ -313,7 +313,7 @@ def _comite_round(tmp_path: Path) -> tuple[Project, Path, Path]:
     returned = tmp_path / "retour.docx"
 
     def edits(root: Element, notes: Element) -> None:
-        tracked_replace(root, "Le comité de suivi se réunit", "une fois", "deux fois", 901)
+        tracked_replace(root, "Le comité de suivi se réunit", "une fois", new, 901)
 
     returned.write_bytes(edit_docx(outputs.docx.read_bytes(), edits))
     return project, own, returned
@@ -365,3 +365,16 @@ def test_a_stipulation_changed_since_the_version_sent_is_refused(
     assert data.read_bytes() == before  # nothing written: neither the data nor the report
     assert own.read_text("utf-8").startswith(changed[:40])
     assert not list((project.build / CONTRACT).glob("revue-*"))
+
+
+def test_words_that_a_template_would_read_as_code_are_left_to_the_drafter(tmp_path: Path) -> None:
+    project, own, returned = _comite_round(
+        tmp_path, "{% for x in autorites %}deux{% endfor %} fois"
+    )
+    before = own.read_bytes()
+    _, outputs = write_review(project, CONTRACT, returned, TODAY, apply=True)
+    assert outputs.stipulations == ()
+    assert [m.why for m in outputs.manual] == [
+        "le texte proposé contient des accolades : à reporter à la main"
+    ]
+    assert own.read_bytes() == before

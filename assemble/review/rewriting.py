@@ -204,6 +204,8 @@ def _edit(article: Article, clause: Clause, trace: Trace) -> _Edit:
         if not _whole_paragraph(clause.body, at, at + (end - start)):
             raise _Refused("paragraphe écrit avec d'autres dans la clause : à supprimer à la main")
         return _Edit(at, at + (end - start) + 1, "")  # its line, newline included
+    if any(brace in change.new for brace in "{}"):  # never template code from a returned file
+        raise _Refused("le texte proposé contient des accolades : à reporter à la main", first)
     return _Edit(at, at + (end - start), _written(change.new))
 
 
@@ -265,7 +267,7 @@ def _occurrences(text: str, pattern: str) -> list[int]:
 
 def _written(new: str) -> str:
     """Words typed in Word as clause source: typographic spaces and apostrophes as typed (the
-    typography filter puts them back), Markdown and Jinja characters escaped."""
+    typography filter puts them back), Markdown characters escaped (braces are refused before)."""
     text = plain(new)
     inner = text.strip()
     if not inner:
