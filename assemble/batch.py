@@ -11,10 +11,11 @@ from __future__ import annotations
 import multiprocessing
 from argparse import Namespace
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from rich.console import Console
@@ -27,7 +28,7 @@ from .project import Project
 
 FORCED = "reconstruction demandée (--force)"
 NAMED = 3  # reasons named per contract; the others counted
-TASKS_PER_WORKER = 6  # contracts a worker builds before it is replaced (memory)
+TASKS_PER_WORKER = 3  # contracts a worker builds before it is replaced (memory)
 
 
 @dataclass(frozen=True)
@@ -164,30 +165,65 @@ def _started(
 
 def _pooled(project: Project, ids: list[str], fingerprint: str, workers: int) -> Iterator[Outcome]:
     """Workers forked from a server that loaded the build machinery once, never from this
-        process and its threads (a fork beside a running thread may copy a lock it holds, and
-        hang). Each build leaves memory behind (about 17 MiB a contract, measured in one process
-    over five builds; caches not yet traced), so a worker serves at most
-        TASKS_PER_WORKER contracts: a fresh pool per slice of the batch, since Python 3.11's
-        `max_tasks_per_child` can hang when it replaces a worker."""
+    process and its threads (a fork beside a running thread may copy a lock it holds, and
+    hang). typst keeps what it computed for each document it compiled (about 12 MiB a
+    contract, in its own memory, which it offers no way to release), so a worker serves at
+    most TASKS_PER_WORKER contracts, then is replaced. Each worker is a lane of its own (a
+    pool of one process) fed one contract at a time: a lane replaced never makes the others
+    wait, and Python 3.11's `max_tasks_per_child`, which can hang, is not used."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["assemble.pipeline"])
-    size = workers * TASKS_PER_WORKER
-    for start in range(0, len(ids), size):
-        with ProcessPoolExecutor(workers, context) as pool:
-            futures = {
-                pool.submit(build_one, project, cid, fingerprint): cid
-                for cid in ids[start : start + size]
-            }
-            yield from _collected(project, futures)
+    waiting = iter(ids)
+    lanes = [_Lane(context) for _ in range(workers)]
+    running: dict[Future[Outcome], tuple[_Lane, str]] = {}
+
+    def feed(lane: _Lane) -> None:
+        cid = next(waiting, None)
+        if cid is not None:
+            running[lane.submit(project, cid, fingerprint)] = (lane, cid)
+
+    try:
+        for lane in lanes:
+            feed(lane)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                lane, cid = running.pop(future)
+                yield _outcome(project, future, cid)
+                if future.exception() is not None:  # its process died: a new one serves
+                    lane.close()
+                feed(lane)
+    finally:
+        for lane in lanes:
+            lane.close()
 
 
-def _collected(project: Project, futures: dict[Future[Outcome], str]) -> Iterator[Outcome]:
-    for future in as_completed(futures):
-        try:
-            yield future.result()
-        except BrokenProcessPool:  # a worker killed (memory, signal): its contract failed
-            cid = futures[future]
-            yield Outcome(cid, problems=(_internal(project, cid, "processus arrêté"),))
+class _Lane:
+    """One worker process at a time, replaced after TASKS_PER_WORKER contracts."""
+
+    def __init__(self, context: BaseContext) -> None:
+        self.context = context
+        self.pool: ProcessPoolExecutor | None = None
+        self.served = 0
+
+    def submit(self, project: Project, cid: str, fingerprint: str) -> Future[Outcome]:
+        if self.pool is None or self.served >= TASKS_PER_WORKER:
+            self.close()
+            self.pool = ProcessPoolExecutor(1, self.context)
+        self.served += 1
+        return self.pool.submit(build_one, project, cid, fingerprint)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool, self.served = None, 0
+
+
+def _outcome(project: Project, future: Future[Outcome], cid: str) -> Outcome:
+    try:
+        return future.result()
+    except BrokenProcessPool:  # a worker killed (memory, signal): its contract failed
+        return Outcome(cid, problems=(_internal(project, cid, "processus arrêté"),))
 
 
 def cmd_build_all(project: Project, args: Namespace) -> int:

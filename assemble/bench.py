@@ -24,6 +24,7 @@ from rich.table import Table
 from .core.temporaries import private_folder
 from .lifecycle.redline_verdicts import verdicts
 from .project import Project
+from .render.kept import KIND
 from .render.pdf import TYPST_TEMPLATE, font_folders
 
 # Goals of issue 16, each a ratio to a reference measured in the same run.
@@ -193,8 +194,9 @@ def run_bench(project: Project, contract_id: str, repetitions: int, out: Console
         _print_rows(rows, repetitions, out)
         _print_stages(scratch, contract_id, repetitions, out)
     out.print(
-        "cache chaud : les lectures de pandoc, les clauses compilées, la page de garde et les "
-        "versions enregistrées déjà calculées pour les mêmes entrées (docs/architecture.md) ; "
+        "cache chaud : les lectures de pandoc, les clauses compilées, la page de garde, les "
+        "versions enregistrées et le rendu entier (Markdown, Word, PDF) déjà calculés pour les "
+        "mêmes entrées (docs/architecture.md) ; rendu refait : le même cache sans les rendus ; "
         "sans cache : CPOM_CACHE=non, tout est recalculé.",
         markup=False,
     )
@@ -216,8 +218,14 @@ def _build_rows(scratch: Project, contract_id: str, repetitions: int, tmp: Path)
     bare = bare_toolchain(scratch, scratch.build / contract_id / f"{contract_id}.md", tmp)
     rows: list[Row] = []
     peaks: list[tuple[Run, Run]] = []
-    for label, env in (("cache chaud", warm), ("sans cache", cold)):
-        ours, theirs = alternate(_runner([build], env), _runner(bare, warm), repetitions)
+    kept = tmp / "cache" / KIND
+    runners = (
+        ("cache chaud : rendu copié", _runner([build], warm)),
+        ("cache chaud, rendu refait", _runner([build], warm, forget=kept)),
+        ("sans cache", _runner([build], cold)),
+    )
+    for label, runner in runners:
+        ours, theirs = alternate(runner, _runner(bare, warm), repetitions)
         peaks.append((ours, theirs))
         name = f"cpom build {contract_id} ({label}) / chaîne nue"
         rows.append(Row(name, ours.seconds, theirs.seconds, "s", BUILD_RATIO))
@@ -231,8 +239,17 @@ def _build_rows(scratch: Project, contract_id: str, repetitions: int, tmp: Path)
     return rows
 
 
-def _runner(commands: Sequence[Command], env: dict[str, str]) -> Callable[[], Run]:
-    return lambda: run_processes(commands, env)
+def _runner(
+    commands: Sequence[Command], env: dict[str, str], forget: Path | None = None
+) -> Callable[[], Run]:
+    """The commands as whole processes; `forget`: a folder of the cache emptied before."""
+
+    def run() -> Run:
+        if forget is not None:
+            shutil.rmtree(forget, ignore_errors=True)
+        return run_processes(commands, env)
+
+    return run
 
 
 def _print_rows(rows: list[Row], repetitions: int, out: Console) -> None:

@@ -11,6 +11,7 @@ changes files takes a PRIVATE copy: `repository` (of built_repository, as the cu
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -24,6 +25,7 @@ import docx.document
 import pytest
 from docx.text.paragraph import Paragraph
 
+from assemble.core.cache import Cache
 from assemble.library.clauses import Library, load_library
 from assemble.lifecycle.lock import read_lock
 from assemble.pipeline import build_contract
@@ -390,6 +392,12 @@ def sample_avenant(tmp_path_factory: pytest.TempPathFactory) -> Project:
         assert build_avenant(project, SAMPLE) is not None
 
     return Project(shared_folder(tmp_path_factory, "avenant-en-cours", make))
+
+
+def uncached(project: Project) -> Project:
+    """The same repository with no cache: for the tests of reproducibility, whose two
+    renderings must both be computed (the run's cache would make the second a copy)."""
+    return dataclasses.replace(project, cache=Cache(None))
 
 
 def copy_repository(project: Project, target: Path) -> Project:

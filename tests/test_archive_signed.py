@@ -8,6 +8,7 @@ is not a PDF is refused; a scan is declared (SCAN=1) and recorded.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import struct
 import subprocess
@@ -313,3 +314,44 @@ def test_make_archive_passes_scan_to_the_cli() -> None:
         check=True,
     )
     assert '--signe "scan.png"' in dry.stdout and "--scan" in dry.stdout
+
+
+@pytest.mark.parametrize(
+    ("signed", "why"),
+    [
+        (b"%PDF-1.7\n" + b"\0" * 64, "sa structure est abîmée ou illisible"),
+        (b"GIF89a", "ce n'est pas un PDF"),
+        (None, "il est protégé par un mot de passe"),
+    ],
+)
+def test_a_signed_file_that_cannot_be_opened_is_refused_before_anything_is_rendered(
+    tmp_path: Path, built: bytes, monkeypatch: pytest.MonkeyPatch, signed: bytes | None, why: str
+) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from assemble.archive import store
+    from assemble.lifecycle import stages
+
+    if signed is None:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(built)))
+        writer.encrypt("secret", algorithm="AES-256")
+        out = io.BytesIO()
+        writer.write(out)
+        signed = out.getvalue()
+    project = copy_project(tmp_path / "depot", [SAMPLE])
+    path = project.root / "CPOM signé.pdf"
+    path.write_bytes(signed)
+
+    def rendered(*args: object, **kwargs: object) -> None:
+        raise AssertionError("composé et rendu avant de lire le fichier signé")
+
+    monkeypatch.setattr(stages, "render", rendered)
+    monkeypatch.setattr(stages, "compose", rendered)
+    with pytest.raises(CpomError) as caught:
+        store.archive_version(project, SAMPLE, path, dt.date(2026, 12, 15))
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path) == ("signature.unreadable", path)
+    assert problem.message.startswith("le fichier signé n'est pas un PDF lisible : " + why)
+    assert not project.archive.exists()

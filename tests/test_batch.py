@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from assemble import batch
 from assemble.batch import plan
 from assemble.bench_batch import synthetic_project
 from assemble.cli import main
@@ -160,3 +163,37 @@ def test_the_generator_makes_distinct_valid_contracts(
     refused = subprocess.run(script, capture_output=True, text=True, cwd=ROOT, check=False)
     assert refused.returncode == 2 and "hors du dossier contracts/" in refused.stderr
     assert not (ROOT / "contracts" / "lot").exists()
+
+
+def test_each_worker_builds_a_few_contracts_then_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typst's memory grows with each document a process compiles: a worker is replaced
+    after TASKS_PER_WORKER contracts, and every contract still has its outcome."""
+    project = copy_project(tmp_path, [BOCAGE])
+    ids = [f"casse-{n}" for n in range(5)]
+    for cid in ids:  # contracts that fail fast, in the worker, with a located problem
+        (project.contracts / cid).mkdir()
+        (project.contracts / cid / "contract.yaml").write_text("organisme: [\n", "utf-8")
+    served: list[list[str]] = []  # per worker process started: the contracts it was given
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.given: list[str] = []
+            served.append(self.given)
+
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            self.given.append(args[2])  # build_one(project, contract_id, fingerprint)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)
+    outcomes = list(batch._pooled(project, ids, "empreinte", 2))
+    assert sorted(o.contract_id for o in outcomes) == ids
+    for outcome in outcomes:
+        (problem,) = outcome.problems
+        assert problem.path == project.contracts / outcome.contract_id / "contract.yaml"
+        assert problem.line == 2
+    assert sorted(c for given in served for c in given) == ids
+    assert len(served) >= 3 and all(len(given) <= 2 for given in served)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from assemble.bench import Row, alternate, drafter_env, run_processes
+from assemble.bench import Row, _runner, alternate, drafter_env, run_processes
 from assemble.lifecycle import avenant, manifest, redline
 
 
@@ -69,3 +70,17 @@ def test_the_redlines_names_of_files_are_those_of_their_modules() -> None:
     # redline.py names them without importing the modules (and pydantic) for a cached draft.
     assert redline.MANIFEST == manifest.MANIFEST
     assert redline.AVENANT_CLAUSES == avenant.LIBRARY
+
+
+def test_a_rendering_to_redo_is_forgotten_before_each_run(tmp_path: Path) -> None:
+    """The row « rendu refait » empties the kept renderings before each build it times, so
+    that it never measures a copy."""
+    kept = tmp_path / "cache" / "rendus"
+    probe = f"import pathlib, sys; sys.exit(pathlib.Path({str(kept)!r}).exists())"
+    for _ in range(2):
+        kept.mkdir(parents=True, exist_ok=True)
+        (kept / "entrée").write_bytes(b"rendu")
+        _runner([[sys.executable, "-c", probe]], {}, forget=kept)()  # exit 1 would raise
+    kept.mkdir(parents=True)
+    with pytest.raises(subprocess.CalledProcessError):
+        _runner([[sys.executable, "-c", probe]], {})()

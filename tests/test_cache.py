@@ -16,6 +16,7 @@ from assemble.lifecycle.stages import compose_draft
 from assemble.pipeline import build_contract, build_redline
 from assemble.project import Project
 from assemble.render.docx import _render_template
+from assemble.render.kept import KIND, rendering_key
 from assemble.render.markdown import to_markdown
 
 from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy
@@ -119,3 +120,52 @@ def _signature_context() -> dict[str, object]:
 
     project = Project(ROOT)
     return template_context(read_document(compose_draft(project, "gcsms-estuaire").document))
+
+
+def test_a_rendering_is_kept_whole_and_follows_each_of_its_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assemble.lifecycle import stages
+
+    project = dataclasses.replace(
+        copy_project(tmp_path / "depot", ["chrs-gironde"]), cache=Cache(tmp_path / "cache")
+    )
+    doc = stages.assemble(project, "chrs-gironde")[1]
+    first = stages.render(doc, project.templates, project.cache)
+    entries = tmp_path / "cache" / KIND
+
+    def not_rendered(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("rendu de nouveau")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(stages, "typst_pdf", not_rendered)
+        again = stages.render(doc, project.templates, project.cache)  # a copy
+        assert (again.markdown, again.docx, again.pdf) == (first.markdown, first.docx, first.pdf)
+        (entry,) = entries.iterdir()
+        damaged = bytearray(entry.read_bytes())
+        damaged[len(damaged) // 2] ^= 1
+        entry.write_bytes(bytes(damaged))
+        with pytest.raises(AssertionError, match="rendu de nouveau"):
+            stages.render(doc, project.templates, project.cache)  # a damaged entry is not used
+    repaired = stages.render(doc, project.templates, project.cache)
+    assert (repaired.docx, repaired.pdf) == (first.docx, first.pdf)
+
+    # Another copy of the repository renders the same Document under the same name...
+    elsewhere = copy_project(tmp_path / "ailleurs", ["chrs-gironde"])
+    other = stages.assemble(elsewhere, "chrs-gironde")[1]
+    assert other.articles()[0].source != doc.articles()[0].source
+    assert rendering_key(other, elsewhere.templates) == rendering_key(doc, project.templates)
+    # ...and a changed word, a changed template or a font added to the PDF's folder do not.
+    edit(elsewhere.contracts / "chrs-gironde" / "contract.yaml", "Bordeaux", "Bègles")
+    changed = stages.assemble(elsewhere, "chrs-gironde")[1]
+    assert rendering_key(changed, project.templates) != rendering_key(doc, project.templates)
+    names = {rendering_key(doc, project.templates)}
+    with (project.templates / "contrat.typ").open("a", encoding="utf-8") as typ:
+        typ.write("\n// relu\n")
+    names.add(rendering_key(doc, project.templates))
+    (project.templates / "fonts" / "Autre.ttf").write_bytes(b"\0\1\0\0")
+    names.add(rendering_key(doc, project.templates))
+    assert None not in names and len(names) == 3
+    kept = stages.render(doc, project.templates, project.cache)
+    assert kept.pdf == first.pdf  # a comment in the layout prints nothing, but is rendered
+    assert len(list(entries.iterdir())) == 2

@@ -23,7 +23,7 @@ from assemble.lifecycle.lock import read_lock
 from assemble.pipeline import build_avenant, build_everything, rebuild_version
 from assemble.project import LOCK_FILE, Project
 
-from conftest import SAMPLE, copy_repository, edit, signed_copy
+from conftest import SAMPLE, copy_repository, edit, signed_copy, uncached
 
 MENTION_1 = (
     "Version consolidée au 1er septembre 2027 intégrant l’avenant n° 1 — sans valeur d’original"
@@ -163,7 +163,7 @@ def test_archived_consolidated_markdown_and_lock_say_what_it_is(two_versions: Pr
 def test_archived_consolidated_version_rebuilds_identically(
     two_versions: Project, tmp_path: Path
 ) -> None:
-    project = copy_repository(two_versions, tmp_path / "depot")
+    project = uncached(copy_repository(two_versions, tmp_path / "depot"))
     outputs, differ = rebuild_version(project, SAMPLE, "v2")
     assert differ == []
     assert (

@@ -28,7 +28,7 @@ from assemble.pipeline import build_avenant, rebuild_version, upgrade_clauses
 from assemble.project import Project
 from assemble.text.french import montant
 
-from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy
+from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy, uncached
 from conftest import annex_rows as _annex_rows
 from conftest import docx_text as _docx_text
 from conftest import plain as _plain
@@ -335,7 +335,7 @@ def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
         "cents euros), pour les établissements et services suivants"
     ) in consolidated
     # The signed v1 still rebuilds as archived (its lock keeps the legacy clauses).
-    _, differ = rebuild_version(made, SAMPLE, "v1")
+    _, differ = rebuild_version(uncached(made), SAMPLE, "v1")
     assert differ == []
 
 

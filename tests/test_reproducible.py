@@ -12,7 +12,7 @@ from assemble.library.clauses import Library
 from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
 
-from conftest import SAMPLE, copy_project, edit
+from conftest import SAMPLE, copy_project, edit, uncached
 
 HOSTILE = "Association *Étoile* _Nord_ #1 <Cie> [x](y) {{ nom }} & Co"
 
@@ -20,7 +20,7 @@ HOSTILE = "Association *Étoile* _Nord_ #1 <Cie> [x](y) {{ nom }} & Co"
 def test_rebuild_is_byte_identical(
     tmp_path: Path, library: Library, sample_outputs: Outputs
 ) -> None:
-    again = build_contract(copy_project(tmp_path, [SAMPLE]), SAMPLE, library)
+    again = build_contract(uncached(copy_project(tmp_path, [SAMPLE])), SAMPLE, library)
     for first, second in zip(
         (sample_outputs.markdown, sample_outputs.docx, sample_outputs.pdf),
         (again.markdown, again.docx, again.pdf),

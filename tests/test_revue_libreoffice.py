@@ -168,7 +168,10 @@ def test_data_changes_name_the_field_and_the_new_value(review: Review) -> None:
     assert set(data) == {
         "etablissements[1].capacites[0].places",
         "etablissements[0].financements[0].prix_de_journee.tarif",
+        "options.denonciation.preavis_mois",  # « six mois » printed from the data, in words
     }
+    notice = data["options.denonciation.preavis_mois"]
+    assert notice.new_value == 3 and notice.line == 110
     places = data["etablissements[1].capacites[0].places"]
     assert places.new_value == 48 and places.line == 79
     tarif = data["etablissements[0].financements[0].prix_de_journee.tarif"]
@@ -181,7 +184,6 @@ def test_data_changes_name_the_field_and_the_new_value(review: Review) -> None:
 def test_text_changes_name_the_clause_line(review: Review) -> None:
     expected = {
         "deux fois": "une fois par an",
-        "trois mois": "préavis",
         "": "administrateur",
         " ou l'autre": "à la demande de l'une des parties",
     }
@@ -231,6 +233,7 @@ def test_apply_then_rebuild_gives_the_returned_text(
             "        prix_de_journee: {tarif: 190.00, journees: 14235}",
         ),
         ("      - {type: places, places: 45}", "      - {type: places, places: 48}"),
+        ("    preavis_mois: 6", "    preavis_mois: 3"),
     ]
     rebuilt = paragraphs(read_part(build_contract(project, CONTRACT).docx.read_bytes()))
     returned = read_returned(returned_file.read_bytes(), returned_file)

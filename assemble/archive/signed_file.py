@@ -20,7 +20,7 @@ from ..core.limits import SIGNED_EXTRA_PAGES, SIGNED_FILE_BYTES
 from ..core.reading import read_bytes, unreadable
 from ..lifecycle.manifest import AddedPage, SignatureRecord, SignedFile, TextVerification
 from .signatures import UnreadableSignatures, read_signatures, refusals
-from .signed_text import Comparison, UnreadablePdf, compare, pdf_pages, read_pages
+from .signed_text import Comparison, UnreadablePdf, compare, open_pdf, pdf_pages, read_pages
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -95,11 +95,7 @@ def check_signed(
     try:
         pages = read_pages(data, len(built) + SIGNED_EXTRA_PAGES.value)
     except UnreadablePdf as exc:
-        raise CpomError.one(
-            "signature.unreadable",
-            f"le fichier signé n'est pas un PDF lisible : {exc}",
-            path,
-        ) from None
+        raise _unreadable_pdf(path, exc) from None
     if not any(pages):
         raise CpomError.one(
             "signature.no-text",
@@ -114,6 +110,24 @@ def check_signed(
     if not findings:
         return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _conforme(comparison), signatures)
     return SignedCheck(f"{SIGNED_STEM}.pdf", "pdf", _forced(path, findings, force), signatures)
+
+
+def check_openable(path: Path, data: bytes, *, scan: bool = False) -> None:
+    """Refuse at once a signed PDF that cannot be opened (not a PDF, protected by a password),
+    before the version it is compared with is composed and rendered; `check_signed` reads
+    it whole afterwards. A declared scan may be an image: it is checked there."""
+    if scan:
+        return
+    try:
+        open_pdf(data)
+    except UnreadablePdf as exc:
+        raise _unreadable_pdf(path, exc) from None
+
+
+def _unreadable_pdf(path: Path, exc: UnreadablePdf) -> CpomError:
+    return CpomError.one(
+        "signature.unreadable", f"le fichier signé n'est pas un PDF lisible : {exc}", path
+    )
 
 
 def _is_pdf(data: bytes) -> bool:

@@ -164,18 +164,30 @@ def pdf_pages(data: bytes) -> list[Words] | None:
         return None
 
 
-def read_pages(data: bytes, max_pages: int | None = None, *, text: bool = True) -> list[Words]:
-    """Each page's words (empty lists when `text` is False); UnreadablePdf says why not.
-
-    `max_pages` refuses a PDF with more pages before extracting any text: a page tree can
-    claim millions of pages in a few kilobytes.
-    """
+def open_pdf(data: bytes) -> PdfReader:
+    """A reader of the PDF, its pages not yet read; UnreadablePdf if it is not a PDF, is
+    protected by a password or its structure cannot be read."""
     if b"%PDF-" not in data[:1024]:
         raise UnreadablePdf("ce n'est pas un PDF (il ne commence pas par « %PDF- »)")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadablePdf("il est protégé par un mot de passe")
+    except UnreadablePdf:
+        raise
+    except Exception:  # noqa: BLE001 - hostile or broken input: pypdf raises many kinds
+        raise UnreadablePdf("sa structure est abîmée ou illisible") from None
+    return reader
+
+
+def read_pages(data: bytes, max_pages: int | None = None, *, text: bool = True) -> list[Words]:
+    """Each page's words (empty lists when `text` is False); UnreadablePdf says why not.
+
+    `max_pages` refuses a PDF with more pages before extracting any text: a page tree can
+    claim millions of pages in a few kilobytes.
+    """
+    try:
+        reader = open_pdf(data)
         count = len(reader.pages)
         if max_pages is not None and count > max_pages:
             raise UnreadablePdf(f"il a {count} pages, au-delà des {max_pages} attendues au plus")

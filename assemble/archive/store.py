@@ -30,7 +30,7 @@ from ..project import LOCK_FILE, Project
 from .dates import Printed, check_stated, reconcile
 from .index import INDEX, entry_for, line_bytes
 from .signatures import TRUST_FOLDER, load_trust_roots
-from .signed_file import SignedCheck, check_signed, read_signed
+from .signed_file import SignedCheck, check_openable, check_signed, read_signed
 from .staging import (
     check_archive_targets,
     failed_at,
@@ -66,6 +66,7 @@ def archive_version(
 ) -> Archived:
     """Archive the current draft as the next signed version; refuse rather than overwrite."""
     signed_data = read_signed(signed)
+    check_openable(signed, signed_data, scan=scan)  # before anything is rendered
     cleaned = tuple(remove_stale(project.archive))
     _refuse_damaged(project, contract_id)
     avenant = _pending_avenant(project, contract_id, date)

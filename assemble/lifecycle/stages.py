@@ -24,6 +24,7 @@ from ..library.stipulations import with_stipulations
 from ..project import DRAFT, Project
 from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
+from ..render.kept import keep_rendering, kept_rendering, rendering_key
 from ..render.markdown import to_markdown
 from ..render.pandoc import epoch_of as epoch_of
 from ..render.pdf import start_typst, typst_pdf
@@ -59,10 +60,15 @@ class Rendered:
 
 
 def render(doc: Document, templates: Path, cache: Cache | None = None, lock: str = "") -> Rendered:
-    """Markdown, Word and PDF of a composed contract, in memory (`cache`: see render_docx;
-    `lock`: the fingerprint of the version's lock, which the files carry)."""
+    """Markdown, Word and PDF of a composed contract, in memory; `cache` keeps the whole
+    rendering by its inputs (render/kept.py) and, on a miss, the cover and signature pages;
+    `lock`: the fingerprint of the version's lock, which the files carry."""
+    doc = read_document(doc, cache)
+    key = rendering_key(doc, templates, lock) if cache is not None and cache.folder else None
+    kept = kept_rendering(cache, key)
+    if kept is not None:
+        return Rendered(doc, *kept)
     check_templates(templates)
-    doc = read_document(doc)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
     ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
@@ -71,7 +77,9 @@ def render(doc: Document, templates: Path, cache: Cache | None = None, lock: str
     with start_typst(doc, ast, templates, epoch, broken=True, identity=identity) as typst_source:
         docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache, identity=identity)
         source = typst_source.result().decode("utf-8")
-    return Rendered(doc, markdown, docx, typst_pdf(source, templates, epoch))
+    pdf = typst_pdf(source, templates, epoch)
+    keep_rendering(cache, key, markdown, docx, pdf)
+    return Rendered(doc, markdown, docx, pdf)
 
 
 def assemble(

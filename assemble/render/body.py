@@ -135,6 +135,8 @@ def _typed(article: Article, header: Any, body: list[Any]) -> Article:
 def _mark_references(node: Any, references: list[Reference]) -> Any:
     """The body's JSON with the links `ref(…)` made tagged as references (read as ast.Ref):
     the links to each reference's first target, in the order the text has them."""
+    if not references:  # every one found: the rest is read as it is
+        return node
     if isinstance(node, list):
         return [_mark_references(item, references) for item in node]
     if not isinstance(node, dict):

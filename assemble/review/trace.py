@@ -78,7 +78,30 @@ class Tracer:
             path = self.contract.lines.path
             return Trace(change, article, path, line, value, new_value, printed)
         clause_path, clause_line = self._clause_origin(article, change)
+        if clause_path == self.contract.lines.path and clause_line is not None:
+            # The spans name a data value: the words that differ lie in its printed form.
+            spanned = self._spanned_value(change.narrowed(), clause_line)
+            if spanned is not None:
+                value, printed, new_value = spanned
+                return Trace(change, article, clause_path, clause_line, value, new_value, printed)
         return Trace(change, article, clause_path, clause_line)
+
+    def _spanned_value(self, change: Change, line: int) -> tuple[Value, str, Any] | None:
+        """The value at the data line the provenance gives, printed in any of its forms
+        (« six » for a notice of 6 months): its new printed form and new value."""
+        text = plain(change.text)
+        for value in scalars(self.contract.raw):
+            if self.contract.lines.line_of(value.loc) != line:
+                continue
+            for form in value.forms(words=True):
+                at = _occurrence(text, form, change.start, change.end)
+                if at is None:
+                    continue
+                printed = form[: change.start - at] + change.new + form[change.end - at :]
+                new_value = read_back(value, printed, form)
+                if new_value is not None:
+                    return value, printed, new_value
+        return None
 
     def _article(self, change: Change) -> Article | None:
         for name in reversed(change.place.marks):

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..core.sources import Loc
-from ..text.french import date_fr, montant, nombre
+from ..text.french import date_fr, montant, nombre, nombre_lettres
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2019": "'", "\u2011": "-"})
 _MONTHS = [
@@ -34,6 +34,16 @@ _MONTHS = [
     "décembre",
 ]
 _DATE = re.compile(r"^(\d{1,2})(?:er)? (\w+) (\d{4})$")
+# Small whole numbers are printed in words in running text (« préavis de six mois »,
+# « cinq ans »): read back through the same spelling.
+WORDS_UP_TO = 100
+_WORDS: dict[str, int] = {}
+
+
+def _in_words(text: str) -> int | None:
+    if not _WORDS:
+        _WORDS.update({nombre_lettres(n): n for n in range(WORDS_UP_TO + 1)})
+    return _WORDS.get(text)
 
 
 def plain(text: str) -> str:
@@ -57,8 +67,10 @@ class Value:
             text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
         return text
 
-    def forms(self) -> list[str]:
-        """How the value may be printed, longest first, in `plain` typography."""
+    def forms(self, words: bool = False) -> list[str]:
+        """How the value may be printed, longest first, in `plain` typography; `words`: a
+        small whole number in words too (« six »), when the provenance already says that the
+        passage printed this value (in words it would match too many others)."""
         value = self.value
         found: list[str] = []
         if isinstance(value, dt.date):
@@ -68,7 +80,8 @@ class Value:
         elif isinstance(value, float | Decimal):
             found = [montant(value), montant(value, symbole=False), nombre(value)]
         elif isinstance(value, int):
-            found = [nombre(value), str(value)]
+            spelled = [nombre_lettres(value)] if words and 0 <= value <= WORDS_UP_TO else []
+            found = [nombre(value), str(value), *spelled]
         elif isinstance(value, str) and len(value.strip()) > 1:
             found = [" ".join(value.split())]
         return sorted(dict.fromkeys(plain(f) for f in found if f), key=len, reverse=True)
@@ -100,7 +113,7 @@ def read_back(old: Value, printed: str, form: str) -> Any:
         try:
             parsed = Decimal(number)
         except InvalidOperation:
-            return None
+            return _in_words(text) if isinstance(value, int) else None
         if isinstance(value, int) and parsed == parsed.to_integral_value():
             return int(parsed)
         return parsed
