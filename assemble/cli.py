@@ -154,7 +154,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("contrat")
     review.add_argument("fichier", type=Path, help="le .docx retourné")
     review.add_argument(
-        "--appliquer", action="store_true", help="reporte les modifications de données"
+        "--appliquer",
+        action="store_true",
+        help="reporte les données dans contract.yaml et le texte en stipulations du contrat",
     )
     review.set_defaults(command="review")
 

@@ -18,7 +18,7 @@ from .core.temporaries import clean_stale_temporaries, private_folder
 from .project import DRAFT, Outputs, Project
 
 if TYPE_CHECKING:  # the avenant, the redline and the schema are imported by their commands
-    from .library.clauses import Library
+    from .library.clauses import Clause, Library
     from .lifecycle.avenant import AvenantDraft
     from .lifecycle.partial_upgrade import ClauseUpgrade
     from .lifecycle.redline import Summary
@@ -236,8 +236,38 @@ def write_review(
         scope += Scope.file(
             project.root, "contracts", names.contract_id(contract_id), CONTRACT_FILE
         )
+        scope += project.stipulations_scope(contract_id)
+        outputs = _with_stipulations(project, review, outputs, today)
     write_files(outputs.files, scope)
     return review, outputs
+
+
+def _with_stipulations(
+    project: Project, review: Review, outputs: ReviewOutputs, today: dt.date
+) -> ReviewOutputs:
+    """The review's outputs with a stipulation for each article whose text changes could all
+    be made in its clause's source; the others left to the drafter."""
+    from .review.rewriting import rewrites
+
+    if review.library is None or not outputs.text:
+        return outputs
+    done, manual = rewrites(review, review.library, today)
+    files = dict(outputs.files)
+    written = []
+    for rewrite in done:
+        path, text = stipulation_file(
+            project,
+            review.contract_id,
+            rewrite.clause_id,
+            rewrite.body,
+            rewrite.motif,
+            rewrite.source,
+        )
+        files[path] = text.encode("utf-8")
+        written.append(path)
+    return dataclasses.replace(
+        outputs, files=files, stipulations=tuple(written), manual=tuple(manual)
+    )
 
 
 def write_schema(contracts: Path) -> Path:
@@ -255,6 +285,22 @@ def write_stipulation(
     (contracts/<id>/clauses/), at its next version when it has one, else a new stipulation that
     replaces the library clause `clause_id` for this contract. Checked before it is written;
     returns the file written."""
+    target, text = stipulation_file(project, contract_id, clause_id, body_markdown, motif)
+    write_files({target: text.encode("utf-8")}, project.stipulations_scope(contract_id))
+    return target
+
+
+def stipulation_file(
+    project: Project,
+    contract_id: str,
+    clause_id: str,
+    body_markdown: str,
+    motif: str,
+    source: Clause | None = None,
+) -> tuple[Path, str]:
+    """The file `write_stipulation` writes and its text, checked, nothing written. With
+    `source` (the clause a reviewed version used), `body_markdown` is that clause's template
+    edited, kept live; a stipulation changed since that version is refused."""
     from .core.errors import CpomError
     from .library.clauses import load_library
     from .library.stipulations import load_stipulations, stipulation_base, stipulation_text
@@ -273,9 +319,25 @@ def write_stipulation(
         raise CpomError.one(
             "stipulation.file-taken", f"{target.name} porte une autre stipulation", target, 1
         )
+    if (
+        source is not None
+        and base.contract
+        and (base.version, base.body)
+        != (
+            source.version,
+            source.body,
+        )
+    ):
+        raise CpomError.one(
+            "review.stipulation-stale",
+            f"la stipulation « {clause_id} » est en version {base.version} ; la version "
+            f"relue avait {f'sa version {source.version}' if source.contract else 'la clause'}",
+            target,
+            base.header_lines.line_of(("version",)),
+        )
     published = project.history.versions(clause_id, contract_id)
     version = max([*published, base.version if base.contract else 0]) + 1
-    text = stipulation_text(base, version, body_markdown, motif)
+    text = stipulation_text(base, version, body_markdown, motif, source)
     with private_folder("stipulation") as tmp:  # the folder as it will be, checked first
         copy = tmp / "clauses"
         if folder.is_dir():
@@ -290,5 +352,4 @@ def write_stipulation(
                 dataclasses.replace(p, path=target) if p.path == checked else p
                 for p in exc.problems
             ) from None
-    write_files({target: text.encode("utf-8")}, project.stipulations_scope(contract_id))
-    return target
+    return target, text

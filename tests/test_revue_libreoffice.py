@@ -4,7 +4,8 @@ three articles, a paragraph deleted, a number of places changed in an article, a
 changed in an annex table, a table row inserted, two comments — and saved as .docx as
 LibreOffice writes it (its own runs, bookmarks, page breaks and revision marks). The review
 places each change in its article, table cell or data field with its author; the data changes
-applied and the contract rebuilt, its text is the returned one with those changes accepted."""
+and the changes of literal clause text applied (contract.yaml, stipulations) and the contract
+rebuilt, its text is the returned one with those changes accepted."""
 
 from __future__ import annotations
 
@@ -215,7 +216,15 @@ def test_apply_then_rebuild_gives_the_returned_text(
     project = copy_project(tmp_path, [CONTRACT])
     data = project.contracts / CONTRACT / "contract.yaml"
     before = data.read_text(encoding="utf-8").splitlines()
-    review, _ = write_review(project, CONTRACT, returned_file, TODAY, apply=True)
+    review, outputs = write_review(project, CONTRACT, returned_file, TODAY, apply=True)
+    # The words changed in the comité and révision articles and the paragraph deleted in the
+    # résiliation are literal clause text: each becomes a stipulation. The dénonciation's
+    # « six mois » is printed from the data by a filter, a paragraph is inserted there, a row
+    # in the investments annex: those articles are left to the drafter.
+    written = {p.stem for p in outputs.stipulations}
+    assert written == {"comite-de-suivi", "revision", "resiliation"}
+    left = {m.trace.article.clause_id for m in outputs.manual if m.trace.article}
+    assert left == {"denonciation", "annexe-investissements"}
     after = data.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [
@@ -228,11 +237,15 @@ def test_apply_then_rebuild_gives_the_returned_text(
     ]
     rebuilt = paragraphs(read_part(build_contract(project, CONTRACT).docx.read_bytes()))
     returned = read_returned(returned_file.read_bytes(), returned_file)
-    # The returned text with the data changes accepted and the others refused…
+    # The returned text with the changes applied accepted and the others refused…
     expected = _texts(list(review.sent))
-    for trace in review.data_changes():
+    applied = [t for t in review.traces if t.article and t.article.clause_id in written]
+    for trace in [*review.data_changes(), *applied]:
         change = trace.change
         at = expected.index(plain(change.text))
+        if change.kind == "paragraphe supprimé":
+            del expected[at]
+            continue
         expected[at] = plain(change.text[: change.start] + change.new + change.text[change.end :])
         assert expected[at] in _texts(list(returned.returned))  # as LibreOffice saved it
     # … is the rebuilt text, but for the totals and amounts computed from the changed values.

@@ -1280,6 +1280,13 @@ CODES: Mapping[str, Code] = _codes(
         "la donnée a changé dans contract.yaml depuis la version envoyée : reportez la "
         "modification à la main, ou revenez à la valeur envoyée et relancez la revue",
     ),
+    Code(
+        "review.stipulation-stale",
+        E,
+        "stipulation modifiée depuis l'envoi",
+        "la stipulation propre au contrat a changé depuis la version relue : reportez les "
+        "modifications du texte à la main dans le fichier indiqué",
+    ),
     # --- identify: what a file is ------------------------------------------------------------
     Code(
         "identify.unreadable",

@@ -187,11 +187,15 @@ def stipulation_base(library: Library, own: tuple[Clause, ...], clause_id: str) 
     )
 
 
-def stipulation_text(base: Clause, version: int, body: str, motif: str) -> str:
+def stipulation_text(
+    base: Clause, version: int, body: str, motif: str, source: Clause | None = None
+) -> str:
     """A stipulation file in the library's format: `base`'s id, place and heading (the clause
     or stipulation it follows), `body` as the article's text. A body that a template would
-    read as code ({{ }}, {% %}) is kept as written."""
-    header = {
+    read as code ({{ }}, {% %}) is kept as written; unless it is `source`'s body edited (a
+    template whose data bindings, conditions and variants stay live), whose choice of variant
+    it then keeps."""
+    header: dict[str, object] = {
         "id": base.id,
         "version": version,
         "motif": " ".join(motif.split()),
@@ -201,11 +205,13 @@ def stipulation_text(base: Clause, version: int, body: str, motif: str) -> str:
     }
     if base.condition is not None and base.contract is not None:
         header["condition"] = base.condition
+    if source is not None and source.selon is not None:
+        header["selon"] = source.selon
     lines = [
         yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000, sort_keys=False).strip()
         for key, value in header.items()
     ]
     text = body.strip("\n").replace("\r\n", "\n")
-    if any(mark in text for mark in ("{{", "{%", "{#")):
+    if source is None and any(mark in text for mark in ("{{", "{%", "{#")):
         text = "{% raw %}" + text + "{% endraw %}"
     return "---\n" + "\n".join(lines) + "\n---\n" + text + "\n"

@@ -1,6 +1,6 @@
 """What a review writes: its report in build/<id>/, and with --appliquer the data changes in
-contract.yaml (text changes are listed: contract-specific stipulations are written by their
-own writer)."""
+contract.yaml (the changes of clause text become contract-specific stipulations, written with
+them by pipeline.write_review: review/rewriting.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..project import Project
 from .apply import Edit, apply_edits
 from .report import markdown, page, summary
 from .review import Review
+from .rewriting import Manual
 from .trace import Trace
 
 
@@ -25,6 +26,8 @@ class ReviewOutputs:
     edits: tuple[Edit, ...]  # data changes written to contract.yaml (with --appliquer)
     skipped: tuple[Trace, ...]  # data changes that do not read as a value: by hand
     text: tuple[Trace, ...]  # changes of clause text: stipulations to adopt
+    stipulations: tuple[Path, ...] = ()  # with --appliquer: the stipulations written
+    manual: tuple[Manual, ...] = ()  # with --appliquer: text changes left to the drafter
 
 
 def review_outputs(project: Project, review: Review, today: dt.date, apply: bool) -> ReviewOutputs:
@@ -61,7 +64,14 @@ def terminal(review: Review, outputs: ReviewOutputs, root: Path, today: dt.date)
         lines.append(f"contract.yaml : {edit.field} = {edit.new} (vérifiez avec git diff)")
     for trace in outputs.skipped:
         lines.append(f"à reporter à la main : {trace.value.field if trace.value else ''}")
-    if outputs.edits and outputs.text:
+    for path in outputs.stipulations:
+        where = path.relative_to(root) if path.is_relative_to(root) else path
+        lines.append(f"stipulation propre au contrat : {where} (vérifiez avec git diff)")
+    for manual in outputs.manual:
+        change = manual.trace.change
+        what = f"« {change.old} » → « {change.new} »" if change.old or change.new else change.kind
+        lines.append(f"à reprendre à la main : {manual.where(root)} : {what} ({manual.why})")
+    if outputs.edits and outputs.text and not (outputs.stipulations or outputs.manual):
         lines.append(
             f"{len(outputs.text)} modification(s) du texte des clauses non appliquée(s) : voir "
             "le rapport (stipulations propres au contrat à adopter)."

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..compose.document import Article, Document
 from ..core.limits import SIGNED_FILE_BYTES
 from ..core.reading import read_bytes
+from ..library.clauses import Library
 from ..project import Project
 from .changes import all_changes
 from .placing import placed_on
@@ -28,6 +29,7 @@ class Review:
     comments: tuple[Comment, ...]
     sent: tuple[Paragraph, ...]
     returned: tuple[Paragraph, ...]  # every change accepted
+    library: Library | None = None  # the clauses the version sent was composed from
 
     def articles(self) -> list[tuple[Article, list[Trace], list[Comment]]]:
         """The articles a change or a comment touches, in the contract's order."""
@@ -76,4 +78,5 @@ def review_file(project: Project, contract_id: str, path: Path) -> Review:
         returned.comments,
         sent.paragraphs,
         returned.returned,
+        sent.library,
     )

@@ -140,7 +140,7 @@ class Tracer:
         if article.abrogated:
             return None, None
         markdown = article.heading if part == "heading" else article.body
-        where = _in_markdown(markdown, change.text, change.start, change.end)
+        where = in_markdown(markdown, change.text, change.start, change.end)
         if where is None:
             return self.provenance.source_line(article, part)
         origin = self.provenance.locate(article, part, markdown, *where)
@@ -166,7 +166,7 @@ def _bounded(text: str, start: int, stop: int) -> bool:
     return not (before.isalnum() or after.isalnum() or decimals)
 
 
-def _in_markdown(markdown: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+def in_markdown(markdown: str, text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span of the Markdown that printed text[start:end], found by the words around it."""
     source = plain(markdown)
     printed = plain(text)
