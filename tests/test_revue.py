@@ -213,7 +213,7 @@ def review(built: Project, returned_file: Path) -> Review:
 # --- the review -------------------------------------------------------------------------------
 
 
-def _by_article(review: Review) -> dict[str, list[str]]:
+def by_article(review: Review) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for trace in review.traces:
         key = trace.article.key if trace.article is not None else "non placée"
@@ -224,7 +224,7 @@ def _by_article(review: Review) -> dict[str, list[str]]:
 
 
 def test_each_change_is_placed_in_its_article(review: Review) -> None:
-    assert _by_article(review) == {
+    assert by_article(review) == {
         "perimetre": ["modification: 64 → 66"],
         "financement-chrs": ["modification: évolue → progresse"],
         "comite-de-suivi": ["modification: une fois → deux fois"],
@@ -347,12 +347,19 @@ def test_cli_review_and_its_errors(
 
 
 def _with_reference(data: bytes, reference: str) -> bytes:
+    return with_properties(
+        data, lambda xml: xml.replace(b"CPOM-AHI-33-2027-002", reference.encode())
+    )
+
+
+def with_properties(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The .docx with its custom properties (docProps/custom.xml) rewritten by `change`."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/custom.xml":
-                content = content.replace(b"CPOM-AHI-33-2027-002", reference.encode())
+                content = change(content)
             target.writestr(info, content)
     return out.getvalue()

@@ -23,6 +23,7 @@ from test_revue import (
     tracked_delete_paragraph,
     tracked_replace,
     untracked_replace,
+    with_properties,
 )
 
 from assemble.cli import main
@@ -330,20 +331,14 @@ def test_a_stipulation_changes_to_its_next_version(tmp_path: Path) -> None:
 
 def _as_version(data: bytes, version: str) -> bytes:
     """The file as if built from a recorded version: its cpom-version property says so."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/custom.xml":
-                content = re.sub(
-                    rb'(name="cpom-version"><vt:lpwstr>)[^<]*',
-                    rb"\g<1>" + version.encode(),
-                    content,
-                )
-                assert version.encode() in content
-            target.writestr(info, content)
-    return out.getvalue()
+
+    def change(content: bytes) -> bytes:
+        pattern = rb'(name="cpom-version"><vt:lpwstr>)[^<]*'
+        content = re.sub(pattern, rb"\g<1>" + version.encode(), content)
+        assert version.encode() in content
+        return content
+
+    return with_properties(data, change)
 
 
 def test_a_stipulation_changed_since_the_version_sent_is_refused(

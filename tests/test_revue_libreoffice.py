@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_revue import by_article
 
 from assemble.pipeline import build_contract, write_review
 from assemble.project import Project
@@ -119,23 +120,13 @@ def review(built: Project, returned_file: Path) -> Review:
     return review_file(built, CONTRACT, returned_file)
 
 
-def _by_article(review: Review) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for trace in review.traces:
-        key = trace.article.key if trace.article is not None else "non placée"
-        found.setdefault(key, []).append(
-            f"{trace.change.kind}: {plain(trace.change.old)} → {plain(trace.change.new)}"
-        )
-    return found
-
-
 def test_the_file_is_libreoffice_s_own(returned_file: Path) -> None:
     app = read_part(returned_file.read_bytes(), "docProps/app.xml")
     assert "LibreOffice" in "".join(app.itertext())
 
 
 def test_each_change_is_placed_in_its_article(review: Review) -> None:
-    assert _by_article(review) == {
+    assert by_article(review) == {
         "perimetre": ["modification: 45 places → 48 places"],
         "comite-de-suivi": ["modification: une fois → deux fois"],
         "denonciation": [

@@ -19,10 +19,9 @@ from ..compose.consolidated import consolidate
 from ..compose.document import Act, Article, Document
 from ..compose.lint import lint_contract
 from ..compose.templating import ClauseRenderer, Markdown
-from ..contract.facts import derive
 from ..contract.load import LoadedContract
 from ..contract.model import AvenantFile
-from ..contract.regimes import code_visa
+from ..contract.regimes import code_visa, regime_of
 from ..core.errors import CpomError, Problem
 from ..library.clauses import Clause, load_library
 from ..library.history import History
@@ -311,7 +310,9 @@ def _basis(before: Document, after: Document, contract: LoadedContract) -> dict[
     « articles L. 313-11 et suivants » now concluded under its own regime's article), the
     cover's sentence, and what the visa of the code cites."""
     stated = after.base_legale != LEGACY_BASIS
-    keys = [r.cle for r in derive(contract.data).regimes] if stated else []
+    data = contract.data
+    types = {a.cle: a.type for a in data.autorites}
+    keys = {regime_of(e, types) for e in data.etablissements} if stated else set()
     return {
         "change": before.base_legale != after.base_legale,
         "texte": after.base_legale[:1].lower() + after.base_legale[1:],

@@ -128,7 +128,11 @@ def revision_of(node: Element, paragraph: Element) -> str:
 
 
 def mark_of(paragraph: Element) -> Element | None:
-    properties = paragraph.find(f"{w('pPr')}/{w('rPr')}")
+    return _revision_in(paragraph.find(f"{w('pPr')}/{w('rPr')}"))
+
+
+def _revision_in(properties: Element | None) -> Element | None:
+    """The insertion or deletion mark among a paragraph's or a row's properties."""
     if properties is None:
         return None
     for tag in ("ins", "del"):
@@ -147,16 +151,7 @@ def _row_of(paragraph: Element) -> Element | None:
 
 def row_mark(paragraph: Element) -> Element | None:
     row = _row_of(paragraph)
-    if row is None:
-        return None
-    properties = row.find(w("trPr"))
-    if properties is None:
-        return None
-    for tag in ("ins", "del"):
-        found = properties.find(w(tag))
-        if found is not None:
-            return found
-    return None
+    return None if row is None else _revision_in(row.find(w("trPr")))
 
 
 def in_received(paragraph: Element) -> bool:
