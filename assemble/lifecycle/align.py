@@ -135,9 +135,18 @@ def is_word(token: str) -> bool:
 def word_similarity(old: Sequence[str], new: Sequence[str]) -> float:
     """How much two texts share, from 0 to 1: the Dice coefficient of their words (as
     multisets), signs and spaces aside."""
-    a = Counter(fold(t) for t in old if is_word(t))
-    b = Counter(fold(t) for t in new if is_word(t))
-    total = sum(a.values()) + sum(b.values())
+    return bag_similarity(word_bag(old), word_bag(new))
+
+
+def word_bag(tokens: Sequence[str]) -> Counter[str]:
+    """The words of a text as a multiset, as `word_similarity` counts them: an item aligned
+    against many others computes it once."""
+    return Counter(fold(t) for t in tokens if is_word(t))
+
+
+def bag_similarity(a: Counter[str], b: Counter[str]) -> float:
+    """`word_similarity` of two texts given by their `word_bag`s."""
+    total = a.total() + b.total()
     if total == 0:
         return 1.0
-    return 2 * sum((a & b).values()) / total
+    return 2 * (a & b).total() / total

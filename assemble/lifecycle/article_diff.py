@@ -18,6 +18,8 @@ comments), `cpom upgrade` (`versions.compare_articles`). It works on typed Docum
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,7 +27,7 @@ from typing import Literal
 from ..compose import ast
 from ..compose.document import Article, Document
 from ..render.body import read_document
-from .align import SIMILAR, SIMILAR_ROW, Op, align, fold, is_word, tokens, word_similarity
+from .align import SIMILAR, SIMILAR_ROW, Op, align, bag_similarity, fold, is_word, tokens, word_bag
 
 Kind = Literal["unchanged", "changed", "added", "removed"]
 Part = Literal["preambule", "articles", "annexes"]  # unnumbered blocks, numbered articles, annexes
@@ -39,6 +41,10 @@ class Unit:
     shape: str  # units of different shapes are never one unit changed
     text: str
     label: str = ""  # a row's first cell: rows with the same label are the same row
+
+    @functools.cached_property
+    def bag(self) -> Counter[str]:
+        return word_bag(tokens(self.text))
 
 
 @dataclass(frozen=True)
@@ -201,7 +207,7 @@ def _similarity(old: Unit, new: Unit) -> float:
         return 0.0
     if old.label and old.label == new.label:
         return 1.0
-    score = word_similarity(tokens(old.text), tokens(new.text))
+    score = bag_similarity(old.bag, new.bag)
     # A row of a few values may share half of them with another establishment's.
     return score if not old.shape.startswith("Row") or score >= SIMILAR_ROW else 0.0
 

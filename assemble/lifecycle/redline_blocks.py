@@ -11,7 +11,9 @@ which `ooxml.apply_markers` turns into a paragraph-mark or row revision after pa
 
 from __future__ import annotations
 
+import functools
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +22,7 @@ from ..render import pandoc_nodes as pn
 from ..render.ooxml import DELETED, INSERTED, Kind
 from ..render.pandoc_nodes import Node
 from ..render.typography import KEEP_TOGETHER, KEEP_WITH_NEXT
-from .align import SIMILAR, SIMILAR_ROW, align, word_similarity
+from .align import SIMILAR, SIMILAR_ROW, align, bag_similarity, word_bag
 from .redline_settle import settle
 from .redline_words import Marks, diff_inlines, inline_key, inline_tokens
 
@@ -123,13 +125,17 @@ class _Item:
     words: list[str]
     label: str = ""  # a row's first cell: rows with the same label are the same row
 
+    @functools.cached_property
+    def bag(self) -> Counter[str]:
+        return word_bag(self.words)
+
 
 def _similarity(old: _Item, new: _Item) -> float:
     if old.shape != new.shape:
         return 0.0
     if old.label and old.label == new.label:
         return 1.0
-    return word_similarity(old.words, new.words)
+    return bag_similarity(old.bag, new.bag)
 
 
 def diff_blocks(
