@@ -13,6 +13,7 @@ for instance those of the authorities the parties' signing platforms use. Nothin
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Sequence
@@ -92,10 +93,20 @@ def load_trust_roots(folder: Path) -> list[x509.Certificate]:
 def read_signatures(
     data: bytes, trust_roots: Sequence[x509.Certificate] = ()
 ) -> tuple[SignatureRecord, ...]:
-    """Validate every signature of a PDF; raise UnreadableSignatures if pyHanko cannot read it."""
+    """Validate every signature of a PDF; raise UnreadableSignatures if pyHanko cannot read it.
+
+    The same bytes against the same roots are validated once per process: a verification
+    that looks for one change after another reads the unchanged signed files again."""
+    return _validated(data, tuple(root.dump() for root in trust_roots))
+
+
+@functools.lru_cache(maxsize=8)
+def _validated(data: bytes, roots: tuple[bytes, ...]) -> tuple[SignatureRecord, ...]:
+    from asn1crypto import x509
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     _quiet()
+    trust_roots = [x509.Certificate.load(der) for der in roots]
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = reader.embedded_signatures
