@@ -79,6 +79,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def office_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LibreOffice user folder for this worker's whole run: LibreOffice sets one up at its
+    first start (a second or more), and the tests of one worker never run two offices at once.
+    Each xdist worker has its own base temporary folder, hence its own profile."""
+    return tmp_path_factory.getbasetemp() / "profil-libreoffice"
+
+
+@pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 

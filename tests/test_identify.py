@@ -84,13 +84,15 @@ def test_rebuilt_version_keeps_its_properties(archived_once: Project, tmp_path: 
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice absent : aller-retour sauté")
-def test_lost_properties_found_by_text(archived_once: Project, tmp_path: Path) -> None:
+def test_lost_properties_found_by_text(
+    archived_once: Project, tmp_path: Path, office_profile: Path
+) -> None:
     """LibreOffice keeps the properties through an ODT round trip; a file stripped of them
     (Word's document inspector) is still found, by its text."""
     assert SOFFICE is not None
     source = tmp_path / "retour.docx"
     shutil.copyfile(_outputs(archived_once).docx, source)
-    base = [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless"]
+    base = [SOFFICE, f"-env:UserInstallation={office_profile.as_uri()}", "--headless"]
     odt = [*base, "--convert-to", "odt", "--outdir", str(tmp_path / "odt"), str(source)]
     subprocess.run(odt, check=True, capture_output=True, timeout=300)
     back = [*base, "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "docx")]

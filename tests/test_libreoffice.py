@@ -34,6 +34,7 @@ def converted(
     all_outputs: dict[str, Outputs],
     sample_avenant: Project,
     tmp_path_factory: pytest.TempPathFactory,
+    office_profile: Path,
 ) -> dict[str, Path]:
     """Every .docx these tests open, converted to PDF by one LibreOffice run (each start costs
     seconds); files of the same content are converted once. Keyed by the content's hash."""
@@ -47,8 +48,7 @@ def converted(
         if digest not in inputs:
             inputs[digest] = folder / f"{digest}.docx"
             shutil.copyfile(source, inputs[digest])
-    profile = folder / "profile"
-    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless"]
+    command = [SOFFICE, f"-env:UserInstallation={office_profile.as_uri()}", "--headless"]
     command += ["--convert-to", "pdf", "--outdir", str(folder), *map(str, inputs.values())]
     subprocess.run(command, check=True, capture_output=True, timeout=600)
     return {digest: path.with_suffix(".pdf") for digest, path in inputs.items()}

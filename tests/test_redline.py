@@ -316,7 +316,9 @@ def test_reject_all_gives_the_old_version(scenarios: Scenarios, name: str) -> No
 
 
 @pytest.fixture(scope="module")
-def office_results(scenarios: Scenarios, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def office_results(
+    scenarios: Scenarios, tmp_path_factory: pytest.TempPathFactory, office_profile: Path
+) -> Path:
     """Every scenario's redline accepted and rejected by LibreOffice, and the versions as
     LibreOffice reads and saves them, in one office session."""
     found = office()
@@ -331,7 +333,7 @@ def office_results(scenarios: Scenarios, tmp_path_factory: pytest.TempPathFactor
             Job(built.redline, "accept", out / f"{name}-accepted.docx"),
             Job(built.redline, "reject", out / f"{name}-rejected.docx"),
         ]
-    run_jobs(jobs)
+    run_jobs(jobs, office_profile)
     return out
 
 

@@ -91,7 +91,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="module")
-def returned_file(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def returned_file(
+    built: Project, tmp_path_factory: pytest.TempPathFactory, office_profile: Path
+) -> Path:
     """The built .docx edited by one LibreOffice run, every edit of this module in it."""
     found = office()
     if isinstance(found, str):
@@ -106,7 +108,7 @@ def returned_file(built: Project, tmp_path_factory: pytest.TempPathFactory) -> P
         "edits": EDITS,
     }
     (folder / "edits.json").write_text(json.dumps(spec), encoding="utf-8")
-    command = [python, str(EDITOR), soffice, (folder / "profile").as_uri()]
+    command = [python, str(EDITOR), soffice, office_profile.as_uri()]
     done = subprocess.run(
         [*command, str(folder / "edits.json")], capture_output=True, text=True, timeout=300
     )
