@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +49,16 @@ class Consolidation:
 def recorded_contract(project: Project, contract_id: str, lock: Lock) -> LoadedContract:
     """A recorded version's data, validated as it was (no policy rule of later drafts)."""
     path = project.history.blob(lock.donnees, ".yaml")
+    return with_schedule(_validated_blob(contract_id, path), lock, project)
+
+
+@functools.lru_cache(maxsize=16)
+def _validated_blob(contract_id: str, path: Path) -> LoadedContract:
+    """A history blob read and validated once per process: its name is its content's hash,
+    and an avenant's draft reads the version in force several times (nobody changes a
+    LoadedContract once made)."""
     raw, lines = load_yaml(read_text(path, TOOL_FILE_BYTES), path)
-    return with_schedule(validate_contract(contract_id, raw, lines), lock, project)
+    return validate_contract(contract_id, raw, lines)
 
 
 def with_schedule(contract: LoadedContract, lock: Lock, project: Project) -> LoadedContract:
