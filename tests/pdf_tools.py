@@ -163,6 +163,28 @@ def sign(pdf: bytes, signer: signers.SimpleSigner, field: str) -> bytes:
     return output.getvalue()
 
 
+def raw_pdf(*objects: bytes) -> bytes:
+    """A PDF written by hand, object 1 its catalogue, with a correct cross-reference table:
+    what a hostile or careless hand can make, beyond what a PDF library would write."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def encrypted(pdf: bytes, user_password: str, owner_password: str = "propriétaire") -> bytes:
+    """`pdf` encrypted (AES-256); an empty user password opens it without asking."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password, owner_password, algorithm="AES-256")
+    return _written(writer)
+
+
 def _written(writer: PdfWriter) -> bytes:
     output = io.BytesIO()
     writer.write(output)
