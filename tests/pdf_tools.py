@@ -38,6 +38,21 @@ def font_names(reader: PdfReader) -> set[str]:
     return fonts
 
 
+def soft_hyphen_fonts(reader: PdfReader) -> set[str]:
+    """The fonts whose text layer maps a glyph to a soft hyphen (U+00AD): a search for a word
+    hyphenated with one finds nothing. Read in the fonts' ToUnicode maps, since pdfium and
+    poppler show a soft hyphen as a hyphen."""
+    fonts: set[str] = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        for font in resources.get("/Font", DictionaryObject()).get_object().values():
+            font = font.get_object()
+            if "/ToUnicode" in font and b"<00ad>" in font["/ToUnicode"].get_data().lower():
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
 def insert_page(pdf: bytes, source: bytes, source_page: int, at: int) -> bytes:
     """`pdf` with page `source_page` of `source` inserted before its page `at` (0-based)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
