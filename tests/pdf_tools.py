@@ -38,6 +38,21 @@ def font_names(reader: PdfReader) -> set[str]:
     return fonts
 
 
+def soft_hyphen_fonts(reader: PdfReader) -> set[str]:
+    """The fonts whose text layer maps a glyph to a soft hyphen (U+00AD): a search for a word
+    hyphenated with one finds nothing. Read in the fonts' ToUnicode maps, since pdfium and
+    poppler show a soft hyphen as a hyphen."""
+    fonts: set[str] = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        for font in resources.get("/Font", DictionaryObject()).get_object().values():
+            font = font.get_object()
+            if "/ToUnicode" in font and b"<00ad>" in font["/ToUnicode"].get_data().lower():
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
 def insert_page(pdf: bytes, source: bytes, source_page: int, at: int) -> bytes:
     """`pdf` with page `source_page` of `source` inserted before its page `at` (0-based)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
@@ -161,6 +176,28 @@ def sign(pdf: bytes, signer: signers.SimpleSigner, field: str) -> bytes:
     metadata = signers.PdfSignatureMetadata(field_name=field)
     output: io.BytesIO = signers.sign_pdf(writer, metadata, signer=signer)
     return output.getvalue()
+
+
+def raw_pdf(*objects: bytes) -> bytes:
+    """A PDF written by hand, object 1 its catalogue, with a correct cross-reference table:
+    what a hostile or careless hand can make, beyond what a PDF library would write."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def encrypted(pdf: bytes, user_password: str, owner_password: str = "propriétaire") -> bytes:
+    """`pdf` encrypted (AES-256); an empty user password opens it without asking."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password, owner_password, algorithm="AES-256")
+    return _written(writer)
 
 
 def _written(writer: PdfWriter) -> bytes:

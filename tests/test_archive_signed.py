@@ -12,13 +12,24 @@ import datetime as dt
 import json
 import struct
 import subprocess
+import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assemble.archive.signed_file import SignedCheck, check_signed
-from assemble.archive.signed_text import Comparison, Words, compare, is_stamp, pdf_pages
+from assemble.archive.signed_text import (
+    Comparison,
+    UnreadablePdf,
+    Words,
+    compare,
+    is_stamp,
+    pdf_pages,
+    read_pages,
+)
 from assemble.archive.verify import verify_archive
 from assemble.cli import main
 from assemble.core.errors import CpomError
@@ -32,8 +43,10 @@ from pdf_tools import (
     append_blank_page,
     append_pages,
     blank_pdf,
+    encrypted,
     insert_page,
     page_count,
+    raw_pdf,
     stamp_every_page,
     typeset,
     without_last_page,
@@ -355,3 +368,120 @@ def test_a_signed_file_that_cannot_be_opened_is_refused_before_anything_is_rende
     assert (problem.code, problem.path) == ("signature.unreadable", path)
     assert problem.message.startswith("le fichier signé n'est pas un PDF lisible : " + why)
     assert not project.archive.exists()
+
+
+# --- hostile or broken PDFs: every one an UnreadablePdf with its reason, never a crash -------
+
+CATALOG = b"<</Type/Catalog/Pages 2 0 R>>"
+PAGE = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]%b>>"
+FONT = b"/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>"
+
+
+def _page_with(content: bytes) -> bytes:
+    """A one-page PDF whose page draws `content` (a content stream) in Helvetica."""
+    return raw_pdf(
+        CATALOG,
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        PAGE % (FONT + b"/Contents 4 0 R"),
+        b"<</Length %d>>stream\n%b\nendstream" % (len(content), content),
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (raw_pdf(CATALOG, b"<</Type/Pages/Kids[]/Count 0>>"), "il n'a aucune page"),
+        (raw_pdf(b"<</Type/Catalog>>"), "il n'a aucune page"),
+        # a page tree that claims a million pages in a few hundred bytes
+        (
+            raw_pdf(CATALOG, b"<</Type/Pages/Kids[3 0 R]/Count 999999>>", PAGE % b""),
+            "il a 999999 pages, au-delà des 40 attendues au plus",
+        ),
+        # a page tree that is its own kid
+        (
+            raw_pdf(CATALOG, b"<</Type/Pages/Kids[2 0 R 3 0 R]/Count 3>>", PAGE % b""),
+            "sa structure est abîmée ou illisible",
+        ),
+        (b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R", "sa structure est abîmée ou illisible"),
+    ],
+    ids=["no-page", "no-page-tree", "million-pages", "kids-cycle", "truncated"],
+)
+def test_a_broken_or_hostile_pdf_is_unreadable_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, why: str
+) -> None:
+    import pypdfium2.raw as pdfium_c
+
+    def no_text(*args: object) -> None:
+        raise AssertionError("du texte lu avant que le nombre de pages soit borné")
+
+    if why.startswith("il a "):  # refused on the count alone: no page's text is read
+        monkeypatch.setattr(pdfium_c, "FPDFText_LoadPage", no_text)
+    with pytest.raises(UnreadablePdf) as caught:
+        read_pages(data, max_pages=40)
+    assert str(caught.value) == why
+    assert pdf_pages(data) is None
+
+
+def test_a_page_whose_drawing_is_broken_or_endless_reads_what_it_can_quickly() -> None:
+    garbage = b"BT /F1 12 Tf 72 720 Td (Bonjour madame) Tj ((( [[[ <zz> /F9 Tf ET Q Q Q"
+    assert read_pages(_page_with(garbage)) == [["Bonjour", "madame"]]
+    nested = b"q " * 200_000 + b"BT /F1 12 Tf 72 720 Td (fin) Tj ET"
+    started = time.perf_counter()
+    assert read_pages(_page_with(nested)) == [["fin"]]
+    assert time.perf_counter() - started < 5
+
+
+def test_a_pdf_encrypted_without_a_user_password_is_read(
+    built: bytes, built_pages: list[Words]
+) -> None:
+    """Only the permissions are locked (an owner password): the text opens without asking."""
+    assert read_pages(encrypted(built, "")) == built_pages
+    with pytest.raises(UnreadablePdf, match="^il est protégé par un mot de passe$"):
+        read_pages(encrypted(built, "secret"))
+
+
+def test_every_pdfium_handle_is_closed_when_reading_returns_or_refuses(
+    monkeypatch: pytest.MonkeyPatch, built: bytes
+) -> None:
+    """Documents, pages and text pages closed as soon as read, refused ones too: none is left to
+    the garbage collector in a batch."""
+    import gc
+
+    import pypdfium2.raw as pdfium_c
+
+    opened: dict[str, int] = {}
+    pairs = {
+        "FPDF_LoadMemDocument64": "FPDF_CloseDocument",
+        "FPDF_LoadPage": "FPDF_ClosePage",
+        "FPDFText_LoadPage": "FPDFText_ClosePage",
+    }
+    for name in [*pairs, *pairs.values()]:
+        monkeypatch.setattr(pdfium_c, name, _counting(name, getattr(pdfium_c, name), opened))
+    gc.disable()  # what is closed is closed by the code, not collected
+    try:
+        assert len(read_pages(built)) == page_count(built)
+        for data in (
+            raw_pdf(CATALOG, b"<</Type/Pages/Kids[]/Count 0>>"),
+            raw_pdf(CATALOG, b"<</Type/Pages/Kids[3 0 R]/Count 999999>>", PAGE % b""),
+            raw_pdf(CATALOG, b"<</Type/Pages/Kids[2 0 R 3 0 R]/Count 3>>", PAGE % b""),
+        ):
+            with pytest.raises(UnreadablePdf):
+                read_pages(data, max_pages=40)
+        assert opened["FPDF_LoadMemDocument64"] == 4
+        assert opened["FPDF_LoadPage"] == page_count(built) + 1  # the cycle's first page
+        for load, close in pairs.items():
+            assert opened.get(close, 0) == opened[load], (load, opened)
+    finally:
+        gc.enable()
+
+
+def _counting(name: str, real: Callable[..., Any], counts: dict[str, int]) -> Callable[..., Any]:
+    """`real`, counting in `counts` its calls that opened something (or every call of a close)."""
+
+    def counted(*args: Any) -> Any:
+        result = real(*args)
+        if result or "Close" in name:
+            counts[name] = counts.get(name, 0) + 1
+        return result
+
+    return counted

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from assemble.archive.store import archive_version
 from assemble.core.errors import CpomError
@@ -17,6 +16,7 @@ from assemble.project import Project
 from assemble.text.french import NBSP, NNBSP
 
 from conftest import LOZERE, SAMPLE, edit, signed_copy
+from pdf_text import pdf_pages, pdf_text
 
 
 @pytest.fixture
@@ -178,9 +178,7 @@ def test_two_successive_avenants_are_numbered_with_their_visas(
     text = _text(project, 2)
     assert (
         "Avenant n° 2"
-        in PdfReader(avenant_folder(project, SAMPLE, 2) / f"{SAMPLE}-avenant-2.pdf")
-        .pages[0]
-        .extract_text()
+        in pdf_pages(avenant_folder(project, SAMPLE, 2) / f"{SAMPLE}-avenant-2.pdf")[0]
     )
     assert (
         "Vu le contrat pluriannuel d'objectifs et de moyens n° CPOM-OCC-2027-014, signé le "
@@ -219,7 +217,7 @@ def test_changes_the_tool_cannot_word_need_a_manual_article(project: Project) ->
 
 def test_sample_avenant_in_progress_reads_as_a_document(sample_avenant: Project) -> None:
     pdf = avenant_folder(sample_avenant, SAMPLE, 1) / f"{SAMPLE}-avenant-1.pdf"
-    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages).replace(NBSP, " ")
+    text = pdf_text(pdf).replace(NBSP, " ")
     for expected in (
         "Avenant n° 1",
         "Entre les soussignés",

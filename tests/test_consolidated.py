@@ -11,7 +11,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from assemble.archive.listing import list_archive
 from assemble.archive.store import archive_version
@@ -24,6 +23,7 @@ from assemble.pipeline import build_avenant, build_everything, rebuild_version
 from assemble.project import LOCK_FILE, Project
 
 from conftest import SAMPLE, copy_repository, edit, signed_copy, uncached
+from pdf_text import pdf_pages
 
 MENTION_1 = (
     "Version consolidée au 1er septembre 2027 intégrant l’avenant n° 1 — sans valeur d’original"
@@ -84,7 +84,7 @@ def test_numbers_and_amendment_notes_read_as_french() -> None:
 
 
 def _pdf_pages(path: Path) -> list[str]:
-    return [_flat(page.extract_text()) for page in PdfReader(path).pages]
+    return [_flat(page) for page in pdf_pages(path)]
 
 
 def test_archived_consolidated_pdf_has_the_mention_on_every_page_and_no_signature(

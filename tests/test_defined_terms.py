@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from assemble.cli import main
 from assemble.compose.lint import lint_contract
@@ -24,6 +23,7 @@ from assemble.project import Project
 from assemble.text.french import NBSP, NNBSP
 
 from conftest import ROOT, SAMPLE, copy_project, edit, tree_state
+from pdf_text import pdf_pages
 
 FICHE = "globalisée commune de l'Agence régionale de santé selon l'échéancier approuvé."
 
@@ -164,8 +164,8 @@ def test_the_avenant_visas_cite_the_basis_of_the_amended_contract(sample_avenant
     )
     assert "| quote-part de la dotation globalisée commune | 78 800,00 |" in flat
     # The avenant's cover states the basis of the contract as amended, not the signed one's.
-    pdf = PdfReader(folder / f"{SAMPLE}-avenant-1.pdf")
-    cover = " ".join(pdf.pages[0].extract_text().replace(NBSP, " ").replace("’", "'").split())
+    first = pdf_pages(folder / f"{SAMPLE}-avenant-1.pdf")[0]
+    cover = " ".join(first.replace(NBSP, " ").replace("’", "'").split())
     assert "Conclu en application de l'article L. 313-12-2 du code de l'action sociale" in cover
     assert "L. 313-11 et suivants" not in cover
 

@@ -23,6 +23,7 @@ from assemble.render.properties import CUSTOM_PART, docx_properties, keyword_pro
 from assemble.review.identity import identify, similarity, words
 
 from conftest import SAMPLE, copy_repository
+from pdf_tools import raw_pdf
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -149,6 +150,19 @@ def test_unreadable_and_missing_files(
     assert "[usage.file]" in capsys.readouterr().err
     assert main([*root, "identify", str(text)]) == 1
     assert f"{text}: fichier illisible" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_text_cannot_be_read_is_unreadable_with_the_reason(
+    archived_once: Project, tmp_path: Path
+) -> None:
+    """No properties and no page: the text it would be identified by cannot be read."""
+    path = tmp_path / "contrat.pdf"
+    path.write_bytes(raw_pdf(b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"))
+    with pytest.raises(CpomError) as caught:
+        identify(archived_once, path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path) == ("identify.unreadable", path)
+    assert problem.message == "fichier illisible : PDF endommagé : il n'a aucune page"
 
 
 def test_cli_prints_what_the_file_is(

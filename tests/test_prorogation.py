@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from assemble.archive.store import archive_version
 from assemble.cli import main
@@ -32,6 +31,7 @@ from conftest import ROOT, SAMPLE, copy_project, edit, signed_copy, uncached
 from conftest import annex_rows as _annex_rows
 from conftest import docx_text as _docx_text
 from conftest import plain as _plain
+from pdf_text import pdf_text
 
 # What archive v1 signed each year, all funders (tests/test_avenant_chain.py).
 SIGNED_TOTALS = [
@@ -297,8 +297,7 @@ def test_sample_consolidated_after_its_partial_upgrade(tmp_path: Path) -> None:
     assert "L'article 9 du contrat est remplacé par les dispositions suivantes" in avenant
     assert "est abrogé" not in avenant and "8 bis" not in avenant
     consolidated = _docx_text(made.build / SAMPLE / f"{SAMPLE}.docx")
-    pages = PdfReader(made.build / SAMPLE / f"{SAMPLE}.pdf").pages
-    pdf = " ".join(_plain("\n".join(page.extract_text() for page in pages)).split())
+    pdf = " ".join(_plain(pdf_text(made.build / SAMPLE / f"{SAMPLE}.pdf")).split())
     for text in (" ".join(consolidated.split()), pdf):
         assert "Conclu en application de l'article L. 313-12-2 du code de l'action sociale" in text
         assert "et suivants du code" not in text

@@ -21,7 +21,6 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
-from pypdf import PdfReader
 
 from assemble.core.errors import UsageError
 from assemble.lifecycle.lock import read_lock
@@ -34,6 +33,7 @@ from assemble.render.office import Job, office, run_jobs
 from assemble.render.ooxml import w
 
 from conftest import LOZERE, SAMPLE, copy_repository, drop_lines, edit, signed_copy
+from pdf_text import pdf_text
 
 AUTHOR = "Relectrice"
 SIGNED = "2026-12-15T00:00:00Z"  # the sample's signature date, which its draft keeps
@@ -533,7 +533,7 @@ def test_pdf_shows_the_changes(project: Project) -> None:
     one_word(project)
     paths, _ = build_redline(project, SAMPLE, "v1", "projet", AUTHOR, pdf=True)
     pdf = next(p for p in paths if p.suffix == ".pdf")
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = pdf_text(pdf)
     assert "quatorze" in text and "douze" in text
     assert "Comparaison de la version v1 et de la version projet : 1 article modifié" in (
         text.replace("\n", " ")

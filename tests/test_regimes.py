@@ -12,7 +12,6 @@ import re
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from assemble.compose.document import Document
 from assemble.library.clauses import Library
@@ -22,6 +21,7 @@ from assemble.render.parts import template_context
 from assemble.text.french import NBSP, NNBSP
 
 from conftest import ROOT
+from pdf_text import pdf_pages
 
 CODE = "code de l'action sociale et des familles"
 
@@ -39,7 +39,7 @@ def _word(outputs: Outputs) -> str:
 
 def _pdf(outputs: Outputs) -> str:
     """The PDF's text layer, lines joined: a sentence may break across lines and pages."""
-    text = " ".join(page.extract_text() for page in PdfReader(outputs.pdf).pages)
+    text = " ".join(pdf_pages(outputs.pdf))
     return re.sub(r"\s+", " ", _plain(text))
 
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
-from pypdf import PdfReader
 
 from assemble.library.clauses import Library
 from assemble.pipeline import build_contract
 from assemble.project import Outputs, Project
 
 from conftest import SAMPLE, copy_project, edit, uncached
+from pdf_text import pdf_text
 
 HOSTILE = "Association *Étoile* _Nord_ #1 <Cie> [x](y) {{ nom }} & Co"
 
@@ -43,6 +43,6 @@ def test_hostile_name_prints_as_written(scratch_project: Callable[..., Project])
     assert HOSTILE in paragraphs  # the cover
     assert any(p.startswith(HOSTILE.replace("Association", "L’Association", 1)) for p in paragraphs)
     assert any(c.startswith(f"Pour l’{HOSTILE}") for c in cells)  # the signature block
-    pdf = "\n".join(page.extract_text() for page in PdfReader(outputs.pdf).pages)
+    pdf = pdf_text(outputs.pdf)
     for fragment in ("*Étoile*", "_Nord_", "#1", "<Cie>", "[x](y)", "{{ nom }}", "& Co"):
         assert fragment in pdf

@@ -119,7 +119,8 @@ def check_openable(path: Path, data: bytes, *, scan: bool = False) -> None:
     if scan:
         return
     try:
-        open_pdf(data)
+        with open_pdf(data):
+            pass
     except UnreadablePdf as exc:
         raise _unreadable_pdf(path, exc) from None
 

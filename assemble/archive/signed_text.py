@@ -11,11 +11,13 @@ content. docs/archive.md states these rules for drafters and auditors; keep the 
 from __future__ import annotations
 
 import difflib
-import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from pypdf import PdfReader
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 Words = list[str]
 
@@ -164,41 +166,77 @@ def pdf_pages(data: bytes) -> list[Words] | None:
         return None
 
 
-def open_pdf(data: bytes) -> PdfReader:
-    """A reader of the PDF, its pages not yet read; UnreadablePdf if it is not a PDF, is
-    protected by a password or its structure cannot be read."""
+@contextmanager
+def open_pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """The PDF opened by pdfium, its pages not yet read, closed on leaving; UnreadablePdf if
+    it is not a PDF, is protected by a password or its structure cannot be read."""
     if b"%PDF-" not in data[:1024]:
         raise UnreadablePdf("ce n'est pas un PDF (il ne commence pas par « %PDF- »)")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
+    # Opened here rather than by PdfDocument(data), which keeps a document with no page open
+    # when it refuses it. pdfium reads `data` in place: it stays referenced until closed.
+    raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if not raw:
+        error = pdfium_c.FPDF_GetLastError()
+        if error == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadablePdf("il est protégé par un mot de passe")
-    except UnreadablePdf:
-        raise
-    except Exception:  # noqa: BLE001 - hostile or broken input: pypdf raises many kinds
-        raise UnreadablePdf("sa structure est abîmée ou illisible") from None
-    return reader
+        if error == pdfium_c.FPDF_ERR_SECURITY:
+            raise UnreadablePdf("il est chiffré par un procédé qui ne peut pas être lu")
+        raise UnreadablePdf("sa structure est abîmée ou illisible")
+    document = pdfium.PdfDocument(raw)
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+def page_texts(data: bytes, max_pages: int | None = None) -> list[str]:
+    """Each page's text as pdfium reads it, lines ending in "\\n"; UnreadablePdf says why not.
+
+    A word hyphenated at a line's end reads "hyphen-" then "ated" on the next line, as the
+    hyphen is printed (pdfium joins the two halves with U+FFFE, whether the hyphen is a hard
+    one as in "Château-Gontier-sur-Mayenne" or a soft one: which it was cannot be known).
+    `max_pages` refuses a PDF with more pages before extracting any text: a page tree can
+    claim a million pages in a few kilobytes.
+    """
+    with open_pdf(data) as document:
+        count = _page_count(document, max_pages)
+        try:
+            return [_page_text(document, index) for index in range(count)]
+        except Exception:  # noqa: BLE001 - hostile or broken input: a page that cannot be loaded
+            raise UnreadablePdf("sa structure est abîmée ou illisible") from None
 
 
 def read_pages(data: bytes, max_pages: int | None = None, *, text: bool = True) -> list[Words]:
     """Each page's words (empty lists when `text` is False); UnreadablePdf says why not.
 
-    `max_pages` refuses a PDF with more pages before extracting any text: a page tree can
-    claim millions of pages in a few kilobytes.
+    `max_pages` refuses a PDF with more pages before extracting any text (see page_texts).
     """
-    try:
-        reader = open_pdf(data)
-        count = len(reader.pages)
-        if max_pages is not None and count > max_pages:
-            raise UnreadablePdf(f"il a {count} pages, au-delà des {max_pages} attendues au plus")
-        pages = [(page.extract_text() or "") if text else "" for page in reader.pages]
-    except UnreadablePdf:
-        raise
-    except Exception:  # noqa: BLE001 - hostile or broken input: pypdf raises many kinds
-        raise UnreadablePdf("sa structure est abîmée ou illisible") from None
-    if not pages:
+    if not text:
+        with open_pdf(data) as document:
+            return [[] for _ in range(_page_count(document, max_pages))]
+    return [_words(page) for page in page_texts(data, max_pages)]
+
+
+def _page_count(document: pdfium.PdfDocument, max_pages: int | None) -> int:
+    count: int = len(document)
+    if count < 1:
         raise UnreadablePdf("il n'a aucune page")
-    return [_words(text) for text in pages]
+    if max_pages is not None and count > max_pages:
+        raise UnreadablePdf(f"il a {count} pages, au-delà des {max_pages} attendues au plus")
+    return count
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text: str = textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n").replace("\ufffe", "-\n")
 
 
 def _words(text: str) -> Words:

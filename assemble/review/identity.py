@@ -131,14 +131,14 @@ def file_words(data: bytes, path: Path) -> list[str]:
             with zipfile.ZipFile(io.BytesIO(data)) as source:
                 root = etree.fromstring(source.read("word/document.xml"))
             return words(" ".join(paragraph_texts(reject_all(root))))
-        import pypdf
+        from ..archive.signed_text import UnreadablePdf, page_texts  # only a PDF needs it
 
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        return words(" ".join(page.extract_text() or "" for page in reader.pages))
+        try:
+            return words(" ".join(page_texts(data)))
+        except UnreadablePdf as exc:
+            raise _unreadable(path, f"PDF endommagé : {exc}") from None
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError) as exc:
         raise _unreadable(path, f"document endommagé ({type(exc).__name__})") from None
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged PDF
-        raise _unreadable(path, f"PDF endommagé ({type(exc).__name__})") from None
 
 
 _WORD = re.compile(r"\w+")
