@@ -219,3 +219,35 @@ def test_check_library_sees_an_edited_clause(tmp_path: Path) -> None:
     assert problems[0].line == line
     path.write_text(text, encoding="utf-8")
     assert check_library(load_library(clauses)) == []
+
+
+def test_a_contract_edited_in_the_same_second_is_read_again_and_its_data_is_the_callers(
+    tmp_path: Path,
+) -> None:
+    from assemble.contract.load import load_contract
+
+    folder = tmp_path / "chrs-gironde"
+    shutil.copytree(ROOT / "contracts" / "chrs-gironde", folder)
+    first = load_contract(folder)
+    first.raw["contrat"]["reference"] = "modifiée par qui l'a reçue"
+    again = load_contract(folder)
+    assert again.raw["contrat"]["reference"] == first.data.contrat.reference
+    path = folder / "contract.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("preavis_mois: 3", "preavis_mois: 4"), encoding="utf-8")
+    reread = load_contract(folder).data.options.denonciation.preavis_mois
+    assert (first.data.options.denonciation.preavis_mois, reread) == (3, 4)
+
+
+def test_an_amount_kept_formatted_keeps_its_sign() -> None:
+    from decimal import Decimal
+
+    from assemble.text.french import montant
+
+    assert [montant(v) for v in (Decimal("-0.00"), 0, Decimal("-0.00"), Decimal("-12.5"))] == [
+        "-0,00\u00a0€",
+        "0,00\u00a0€",
+        "-0,00\u00a0€",
+        "-12,50\u00a0€",
+    ]
+    assert montant(1234567.891, symbole=False) == "1\u202f234\u202f567,89"
