@@ -228,13 +228,17 @@ def test_a_contract_edited_in_the_same_second_is_read_again_and_its_data_is_the_
 
     folder = tmp_path / "chrs-gironde"
     shutil.copytree(ROOT / "contracts" / "chrs-gironde", folder)
+    path = folder / "contract.yaml"
     first = load_contract(folder)
     first.raw["contrat"]["reference"] = "modifiée par qui l'a reçue"
     again = load_contract(folder)
     assert again.raw["contrat"]["reference"] == first.data.contrat.reference
-    path = folder / "contract.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("preavis_mois: 3", "preavis_mois: 4"), encoding="utf-8")
+    elsewhere = tmp_path / "ailleurs" / "chrs-gironde"
+    shutil.copytree(folder, elsewhere)
+    assert load_contract(elsewhere).lines.path == elsewhere / "contract.yaml"
+    assert first.lines.path == path
     reread = load_contract(folder).data.options.denonciation.preavis_mois
     assert (first.data.options.denonciation.preavis_mois, reread) == (3, 4)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -65,18 +66,19 @@ def load_contract(folder: Path) -> LoadedContract:
     return validate_contract(folder.name, raw, lines, draft=True, signed=signed)
 
 
-# Contract files parsed in this process (core/memo.py), by path and text: a draft composed
-# again (a batch, `cpom build` then its checks, the tests) is not parsed again. Whoever
-# receives the data gets a copy of it: LoadedContract.raw is theirs.
-_PARSED: Memo[tuple[Path, str], tuple[Any, LineMap]] = Memo(256)
+# Contract files parsed in this process (core/memo.py), by their text: a draft composed
+# again (a batch, `cpom build` then its checks, a copy of the project) is not parsed again.
+# Whoever receives the data gets a copy of it: LoadedContract.raw is theirs.
+_PARSED: Memo[str, tuple[Any, LineMap]] = Memo(256)
 
 
 def _parsed(text: str, path: Path) -> tuple[Any, LineMap]:
-    key = (path, text)
-    kept = _PARSED.get(key)
+    kept = _PARSED.get(text)
     if kept is None:
-        kept = _PARSED.put(key, load_yaml(text, path))
+        kept = _PARSED.put(text, load_yaml(text, path))
     raw, lines = kept
+    if lines.path != path:
+        lines = dataclasses.replace(lines, path=path)
     return copy.deepcopy(raw), lines
 
 
