@@ -255,3 +255,21 @@ def test_an_amount_kept_formatted_keeps_its_sign() -> None:
         "-12,50\u00a0€",
     ]
     assert montant(1234567.891, symbole=False) == "1\u202f234\u202f567,89"
+
+
+def test_a_memo_keeps_the_most_recently_used_and_not_failures() -> None:
+    from assemble.core.memo import Memo
+
+    memo: Memo[str, int] = Memo(2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.get("a") == 1  # "b" is now the least recently used
+    memo.put("c", 3)
+    assert (memo.get("a"), memo.get("b"), memo.get("c"), len(memo)) == (1, None, 3, 2)
+
+    def failing() -> int:
+        raise ValueError("calcul impossible")
+
+    with pytest.raises(ValueError):
+        memo.get_or("d", failing)
+    assert memo.get_or("d", lambda: 4) == 4

@@ -55,7 +55,7 @@ class _Facts:
 # Facts of the clause texts checked in this process (core/memo.py), by text and by what
 # shapes Jinja's parsing: `make check`, the checks before a build, and each test, check the
 # same texts again; a text edited is parsed anew.
-_FACTS: Memo[tuple[str, str], _Facts] = Memo(4096)
+_FACTS: Memo[tuple[str, str], _Facts] = Memo(1024)
 
 
 def _facts(clause: Clause, renderer: ClauseRenderer) -> _Facts:

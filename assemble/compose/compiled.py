@@ -31,8 +31,8 @@ from .sandbox import BoundedSandbox
 # code (`shaping`), the template's name (its frame name, which locates errors) and its
 # whole text. Code objects are shared, never Template objects: a Template is bound to its
 # environment, and the filters of each ClauseRenderer are bound to that renderer.
-TEMPLATES: Memo[tuple[str, str, str], types.CodeType] = Memo(2048)
-EXPRESSIONS: Memo[tuple[str, str], types.CodeType] = Memo(2048)
+TEMPLATES: Memo[tuple[str, str, str], types.CodeType] = Memo(1024)
+EXPRESSIONS: Memo[tuple[str, str], types.CodeType] = Memo(1024)
 
 
 def shaping(env: BoundedSandbox) -> str:

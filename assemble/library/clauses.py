@@ -189,7 +189,7 @@ def clause_text(path: Path) -> str:
 # Clause files parsed in this process (core/memo.py), by their text: the same clause read
 # again, from the library, the history or a copy of the project, is not parsed again; a
 # file edited is read again and parsed anew. A Clause is frozen: nobody changes a kept one.
-_CLAUSES: Memo[str, Clause] = Memo(4096)
+_CLAUSES: Memo[str, Clause] = Memo(1024)
 _TITRES: Memo[str, tuple[TitreDef, ...]] = Memo(256)
 
 
