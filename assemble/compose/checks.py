@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from jinja2 import meta, nodes
 from pydantic import BaseModel
 
 from ..contract.model import ContractData
 from ..core.errors import CpomError, Problem
+from ..core.memo import Memo
 from ..library.clauses import Clause, Library
 from .templating import ClauseRenderer, Source
 
@@ -29,16 +31,55 @@ def check_library(
     known = {c.id for c in library.clauses}
     problems: list[Problem] = []
     for clause in library.clauses:
-        source = Source(clause.body, clause.path, clause.body_line)
         try:
-            tree = renderer.parse(clause.id, source)
+            facts = _facts(clause, renderer)
         except CpomError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(_unknown_names(clause, tree, extra_names))
-        problems.extend(_unknown_references(clause, tree, known))
+        problems.extend(_unknown_names(clause, facts, extra_names))
+        problems.extend(_unknown_references(clause, facts, known))
         problems.extend(_unselectable_variants(clause))
     return problems
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the checks read in a clause's text, its lines counted from the text's first."""
+
+    # The names the text reads without setting them, with the line of their first reading.
+    undeclared: tuple[tuple[str, int], ...]
+    # The constant first argument of each ref(…) call, with its line.
+    references: tuple[tuple[object, int], ...]
+
+
+# Facts of the clause texts checked in this process (core/memo.py), by text and by what
+# shapes Jinja's parsing: `make check`, the checks before a build, and each test, check the
+# same texts again; a text edited is parsed anew.
+_FACTS: Memo[tuple[str, str], _Facts] = Memo(1024)
+
+
+def _facts(clause: Clause, renderer: ClauseRenderer) -> _Facts:
+    key = (renderer.shaping, clause.body)
+    kept = _FACTS.get(key)
+    if kept is None:
+        tree = renderer.parse(clause.id, Source(clause.body, clause.path, clause.body_line))
+        kept = _FACTS.put(key, _facts_of(tree))
+    return kept
+
+
+def _facts_of(tree: nodes.Template) -> _Facts:
+    first: dict[str, int] = {}
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load":
+            first.setdefault(node.name, node.lineno)
+    names = sorted(meta.find_undeclared_variables(tree))
+    references = []
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == "ref" and call.args:
+            target = call.args[0]
+            if isinstance(target, nodes.Const):
+                references.append((target.value, call.lineno))
+    return _Facts(tuple((n, first.get(n, 1)) for n in names), tuple(references))
 
 
 def check_stipulations(library: Library) -> list[Problem]:
@@ -47,15 +88,11 @@ def check_stipulations(library: Library) -> list[Problem]:
     return [p for p in check_library(library) if p.path in own] if own else []
 
 
-def _unknown_names(
-    clause: Clause, tree: nodes.Template, extra_names: frozenset[str]
-) -> Iterable[Problem]:
+def _unknown_names(clause: Clause, facts: _Facts, extra_names: frozenset[str]) -> Iterable[Problem]:
     allowed = CONTEXT_NAMES | extra_names | ({"element"} if clause.repeter else set())
-    for name in sorted(meta.find_undeclared_variables(tree) - allowed):
-        line = next(
-            (n.lineno for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load"),
-            1,
-        )
+    for name, line in facts.undeclared:
+        if name in allowed:
+            continue
         yield Problem(
             "template.unknown-name",
             f"« {name} » n'est ni une donnée du contrat ni une aide des clauses",
@@ -65,17 +102,14 @@ def _unknown_names(
         )
 
 
-def _unknown_references(clause: Clause, tree: nodes.Template, known: set[str]) -> Iterable[Problem]:
-    for call in tree.find_all(nodes.Call):
-        if not (isinstance(call.node, nodes.Name) and call.node.name == "ref" and call.args):
-            continue
-        target = call.args[0]
-        if isinstance(target, nodes.Const) and target.value not in known:
+def _unknown_references(clause: Clause, facts: _Facts, known: set[str]) -> Iterable[Problem]:
+    for target, line in facts.references:
+        if target not in known:
             yield Problem(
                 "xref.unknown",
-                f"renvoi à « {target.value} », clause inconnue",
+                f"renvoi à « {target} », clause inconnue",
                 clause.path,
-                clause.body_line + call.lineno - 1,
+                clause.body_line + line - 1,
                 "ref() prend l'identifiant (champ id) d'une clause de la bibliothèque",
             )
 

@@ -8,7 +8,7 @@ from itertools import islice
 from typing import Any
 
 from ..contract.categories import ENVELOPE_LABELS
-from ..contract.facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, derive
+from ..contract.facts import AUTHORITY_TITLES, CATEGORY_LABELS, PLACE_LABELS, Facts, derive
 from ..contract.load import LoadedContract
 from ..contract.model_parties import Autorite, Gcsms
 from ..contract.regimes import REGIMES
@@ -35,8 +35,9 @@ def compose(
     numbering.number)."""
     renderer = renderer or ClauseRenderer()
     renderer.trace(contract.data)
+    base = base_context(contract)
     context = {
-        **base_context(contract),
+        **base,
         # Which version of each clause this composition uses: a clause added to the library
         # with a new version of another comes with it (condition on that version), so that
         # a draft pinned to older versions does not receive it.
@@ -71,7 +72,9 @@ def compose(
                 problems.absorb(exc)
         titres.append(_titre(titre, tuple(articles)))
     problems.raise_if_any()
-    return _document(contract, tuple(titres), tuple(promises), _states_regimes(library))
+    # The cover's facts are the data's own: those the clauses saw, unless a schedule changed them.
+    facts = base["calcul"] if contract.echeancier is None else derive(contract.data)
+    return _document(contract, facts, tuple(titres), tuple(promises), _states_regimes(library))
 
 
 def base_context(contract: LoadedContract) -> dict[str, Any]:
@@ -313,12 +316,12 @@ LEGACY_BASIS = "Articles L. 313-11 et suivants du code de l'action sociale et de
 
 def _document(
     contract: LoadedContract,
+    facts: Facts,
     titres: tuple[Titre, ...],
     promises: tuple[Promise, ...],
     regimes_in_text: bool,
 ) -> Document:
     data = contract.data
-    facts = derive(data)
     parties = [_party("organisme", "organisme", data.organisme, data.organisme.raison_sociale)]
     gcsms = data.organisme.gcsms
     if gcsms is not None and gcsms.autorisations == "membres":

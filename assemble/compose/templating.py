@@ -4,45 +4,41 @@ from __future__ import annotations
 
 import inspect
 import re
-import sys
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from jinja2 import (
     BaseLoader,
-    BytecodeCache,
-    Environment,
-    FileSystemBytecodeCache,
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
     UndefinedError,
     nodes,
 )
-from jinja2.bccache import Bucket
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError
 
-from ..core.cache import Cache
 from ..core.composed import Composed
 from ..core.errors import CpomError
 from ..core.limits import DOCUMENT_OUTPUT
 from ..core.safe_yaml import Loc
-from . import sandbox, tracing
+from . import compiled, tracing
 from .filters import FILTERS, NAME_FILTERS, TESTS, FilterError, Markdown, escape_markdown, strict
 from .filters import au as au
 from .filters import du as du
 from .filters import le as le
 from .filters import liste as liste
 from .filters import majuscule as majuscule
-from .sandbox import BoundedSandbox, Exhausted, bounded_output, budget, exhausted_by
+from .sandbox import Exhausted, bounded_output, budget, exhausted_by
 from .tracing import CharOrigin, TracingSandbox, loc_of, name_loc, traced
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+
+    from ..core.cache import Cache
 
 __all__ = ["Markdown", "escape_markdown"]
 
@@ -74,43 +70,13 @@ class _SourceLoader(BaseLoader):
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source = self.sources[template]
-        return source.text, _frame_name(template), lambda: True
+        # The environment keeps the template while this name keeps this text: a name given
+        # another text (a clause edited, another version) is loaded again.
+        return source.text, _frame_name(template), lambda: self._same(template, source.text)
 
-
-def _bytecode_cache(env: BoundedSandbox, cache: Cache | None) -> BytecodeCache | None:
-    """Compiled clause templates kept between runs (compiling is most of composing's time).
-
-    Jinja names an entry by the template's name and checks its source text; the folder is
-    named by what else shapes the compiled code: Jinja, Python, the sandbox and its options,
-    and this module's and the sandbox's own source.
-    """
-    if cache is None or cache.folder is None:
-        return None
-    shaping = Cache.key(
-        jinja2.__version__,
-        sys.version,
-        type(env).__qualname__,
-        repr(sorted(env.intercepted_binops)),
-        repr((env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape)),
-        Path(__file__).read_bytes(),
-        Path(sandbox.__file__).read_bytes(),
-        Path(tracing.__file__).read_bytes(),
-    )
-    folder = cache.kind(f"jinja-{shaping[:16]}")
-    return None if folder is None else _ByText(str(folder))
-
-
-class _ByText(FileSystemBytecodeCache):
-    """Entries named by the template's name and text: two versions of a clause, used by two
-    contracts, keep an entry each instead of replacing each other's."""
-
-    def get_bucket(
-        self, environment: Environment, name: str, filename: str | None, source: str
-    ) -> Bucket:
-        checksum = self.get_source_checksum(source)
-        bucket = Bucket(environment, self.get_cache_key(f"{name}|{checksum}", filename), checksum)
-        self.load_bytecode(bucket)
-        return bucket
+    def _same(self, template: str, text: str) -> bool:
+        source = self.sources.get(template)
+        return source is not None and source.text == text
 
 
 def _frame_name(template: str) -> str:
@@ -136,9 +102,11 @@ class ClauseRenderer:
             lstrip_blocks=True,
             extensions=[tracing.LineMarks],
         )
-        self.env.bytecode_cache = _bytecode_cache(self.env, cache)
         self.env.filters.update({name: self._traced(name, f) for name, f in FILTERS.items()})
         self.env.tests.update({name: strict(name, f) for name, f in TESTS.items()})
+        self.shaping = compiled.shaping(self.env)
+        self.env.bytecode_cache = compiled.bytecode_cache(self.shaping, cache)
+        self._expressions: dict[str, TemplateExpression] = {}
         self._locs: dict[Loc, int] = {}
 
     def trace(self, data: BaseModel) -> None:
@@ -215,7 +183,7 @@ class ClauseRenderer:
         """Evaluate a front-matter expression (`condition`, `selon`)."""
         try:
             with budget():
-                return self.env.compile_expression(expression, undefined_to_none=False)(context)
+                return self._expression(expression)(context)
         except (Exception, Exhausted) as exc:  # noqa: BLE001
             reason = exhausted_by(exc)
             if reason is not None:
@@ -230,6 +198,20 @@ class ClauseRenderer:
                 "l'expression porte sur les données du contrat, par exemple "
                 'options.frais_de_siege.modalite == "aucun"',
             ) from None
+
+    def _expression(self, expression: str) -> TemplateExpression:
+        """`Environment.compile_expression`, its code compiled once per process."""
+        kept = self._expressions.get(expression)
+        if kept is None:
+            code = compiled.EXPRESSIONS.get_or(
+                (self.shaping, expression), lambda: compiled.expression_code(self.env, expression)
+            )
+            template = self.env.template_class.from_code(
+                self.env, code, self.env.make_globals(None), None
+            )
+            kept = TemplateExpression(template, undefined_to_none=False)
+            self._expressions[expression] = kept
+        return kept
 
     def parse(self, name: str, source: Source) -> nodes.Template:
         """Parse without rendering, for static checks."""

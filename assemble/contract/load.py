@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +15,7 @@ from pydantic import ValidationError
 from ..core.codes import refusal_to_silence
 from ..core.errors import CpomError, Problem
 from ..core.limits import DATA_FILE_BYTES
+from ..core.memo import Memo
 from ..core.reading import read_text
 from ..core.sources import LineMap, Loc, load_yaml
 
@@ -57,10 +60,26 @@ def load_contract(folder: Path) -> LoadedContract:
             path,
             hint=f"créez {CONTRACT_FILE} dans ce dossier (voir docs/donnees.md)",
         )
-    raw, lines = load_yaml(read_text(path, DATA_FILE_BYTES), path)
+    raw, lines = _parsed(read_text(path, DATA_FILE_BYTES), path)
     archived = folder.parent.parent / ARCHIVE_FOLDER / folder.name
     signed = archived.is_dir() or (folder / AVENANTS_FOLDER).is_dir()
     return validate_contract(folder.name, raw, lines, draft=True, signed=signed)
+
+
+# Contract files parsed in this process (core/memo.py), by their text: a draft composed
+# again (a batch, `cpom build` then its checks, a copy of the project) is not parsed again.
+# Whoever receives the data gets a copy of it: LoadedContract.raw is theirs.
+_PARSED: Memo[str, tuple[Any, LineMap]] = Memo(256)
+
+
+def _parsed(text: str, path: Path) -> tuple[Any, LineMap]:
+    kept = _PARSED.get(text)
+    if kept is None:
+        kept = _PARSED.put(text, load_yaml(text, path))
+    raw, lines = kept
+    if lines.path != path:
+        lines = dataclasses.replace(lines, path=path)
+    return copy.deepcopy(raw), lines
 
 
 def validate_contract(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..core.errors import CpomError, Problem, ProblemCollector
 from ..core.limits import CLAUSE_FILE_BYTES
+from ..core.memo import Memo
 from ..core.names import within
 from ..core.reading import read_text
 from ..core.sources import LineMap, load_yaml, split_front_matter
@@ -138,10 +141,12 @@ def load_library(root: Path) -> Library:
     titres = load_titres(root / TITRES_FILE)
     keys = {t.cle for t in titres}
     clauses: list[Clause] = []
+    real_root = Path(os.path.realpath(root))
     for path in sorted(root.rglob("*.md")):
         if path.name.lower() == "readme.md":
             continue
-        within(path, root)  # a clause is read from the library, never through a link out of it
+        if not Path(os.path.realpath(path)).is_relative_to(real_root):
+            within(path, root)  # a clause is read from the library, never through a link out
         try:
             clause = load_clause(path)
         except CpomError as exc:
@@ -181,8 +186,25 @@ def clause_text(path: Path) -> str:
     return read_text(path, CLAUSE_FILE_BYTES).replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Clause files parsed in this process (core/memo.py), by their text: the same clause read
+# again, from the library, the history or a copy of the project, is not parsed again; a
+# file edited is read again and parsed anew. A Clause is frozen: nobody changes a kept one.
+_CLAUSES: Memo[str, Clause] = Memo(1024)
+_TITRES: Memo[str, tuple[TitreDef, ...]] = Memo(256)
+
+
 def load_clause(path: Path) -> Clause:
     text = clause_text(path)
+    kept = _CLAUSES.get(text)
+    if kept is None:
+        kept = _CLAUSES.put(text, _parse_clause(text, path))
+    if kept.path == path:
+        return kept
+    lines = dataclasses.replace(kept.header_lines, path=path)
+    return dataclasses.replace(kept, path=path, header_lines=lines)
+
+
+def _parse_clause(text: str, path: Path) -> Clause:
     header_text, body, body_line = split_front_matter(text, path)
     raw, lines = load_yaml(header_text, path, line_offset=1)
     try:
@@ -267,7 +289,15 @@ def _variant_blocks(body: str, path: Path, body_line: int) -> tuple[VariantBlock
 def load_titres(path: Path) -> tuple[TitreDef, ...]:
     if not path.is_file():
         raise CpomError.one("library.titres", "fichier des titres introuvable", path)
-    raw, lines = load_yaml(read_text(path, CLAUSE_FILE_BYTES), path)
+    text = read_text(path, CLAUSE_FILE_BYTES)
+    kept = _TITRES.get(text)
+    if kept is None:
+        kept = _TITRES.put(text, _parse_titres(text, path))
+    return kept
+
+
+def _parse_titres(text: str, path: Path) -> tuple[TitreDef, ...]:
+    raw, lines = load_yaml(text, path)
     if not isinstance(raw, dict) or not isinstance(raw.get("titres"), list):
         raise CpomError.one("library.titres", "une liste « titres: » est attendue", path, 1)
     titres = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,9 @@ class History:
         folder = self.clause_path(clause_id, 1, contract).parent
         if not folder.is_dir():
             return []
-        return sorted(int(p.stem[1:]) for p in folder.glob("v*.md") if p.stem[1:].isdigit())
+        # One listing, not Path.glob: composing asks this of every clause before each build.
+        names = (n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md"))
+        return sorted(int(n[1:]) for n in names if n.startswith("v") and n[1:].isdigit())
 
     def clause(self, clause_id: str, version: int, contract: str | None = None) -> Clause:
         """A published clause version, parsed from the history (errors point at that file)."""

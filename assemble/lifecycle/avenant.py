@@ -175,7 +175,7 @@ def prepare_avenant(
     context["objet_perimetre"] = perimeter_object(changes)
     context["visas_actes"] = avenant_visas(changes, before.data, after.data, avenant)
     context["prorogation"] = prorogation_of(before, after)
-    composed = compose(library, after, ClauseRenderer(), extra=context)
+    composed = compose(library, after, ClauseRenderer(project.cache), extra=context)
     document = read_document(_as_avenant(composed, number, avenant, before_doc, after_doc, acts))
     rendered = render(document, project.templates, project.cache)
     this_act = Act(number, avenant.date_signature or signed_on, avenant.date_effet)

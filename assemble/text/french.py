@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -28,8 +29,15 @@ def date_fr(value: dt.date) -> str:
 def montant(value: Decimal | int | float, symbole: bool = True) -> str:
     """« 1 234 567,89 € » with narrow no-break spaces between groups; without the symbol
     (« 1 234 567,89 ») for the columns of a table whose heading says « en euros »."""
-    text = str(format_currency(_money(value), "EUR", locale=LOCALE))
+    text = _currency(str(_money(value)))
     return text if symbole else text.removesuffix("€").rstrip("\u00a0 ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _currency(amount: str) -> str:
+    """Babel's formatting of an amount in cents (by its text: -0.00 is not 0.00), kept: a
+    contract prints the same amounts again and again, and each composition prints them anew."""
+    return str(format_currency(Decimal(amount), "EUR", locale=LOCALE))
 
 
 def montant_lettres(value: Decimal | int | float) -> str:
