@@ -13,7 +13,7 @@ for instance those of the authorities the parties' signing platforms use. Nothin
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import io
 import logging
 from collections.abc import Sequence
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import CpomError
 from ..core.limits import TRUST_ROOT_BYTES
+from ..core.memo import Memo
 from ..core.reading import read_bytes
 from ..lifecycle.manifest import SignatureRecord
 
@@ -97,10 +98,15 @@ def read_signatures(
 
     The same bytes against the same roots are validated once per process: a verification
     that looks for one change after another reads the unchanged signed files again."""
-    return _validated(data, tuple(root.dump() for root in trust_roots))
+    roots = tuple(root.dump() for root in trust_roots)
+    key = (hashlib.sha256(data).hexdigest(), hashlib.sha256(b"".join(roots)).hexdigest())
+    return _VALIDATED.get_or(key, lambda: _validated(data, roots))
 
 
-@functools.lru_cache(maxsize=8)
+# Signature records of the files validated in this process, by content and trust roots.
+_VALIDATED: Memo[tuple[str, str], tuple[SignatureRecord, ...]] = Memo(16)
+
+
 def _validated(data: bytes, roots: tuple[bytes, ...]) -> tuple[SignatureRecord, ...]:
     from asn1crypto import x509
     from pyhanko.pdf_utils.reader import PdfFileReader

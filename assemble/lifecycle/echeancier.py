@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..contract.schedule import Echeancier, Key, schedule_of
 from ..contract.splice import Effet, Partage, splice
 from ..core.errors import CpomError, Problem
 from ..core.limits import TOOL_FILE_BYTES
+from ..core.memo import Memo
 from ..core.reading import read_text
 from ..core.sources import LineMap, load_yaml
 from ..project import Project
@@ -49,14 +49,19 @@ class Consolidation:
 def recorded_contract(project: Project, contract_id: str, lock: Lock) -> LoadedContract:
     """A recorded version's data, validated as it was (no policy rule of later drafts)."""
     path = project.history.blob(lock.donnees, ".yaml")
-    return with_schedule(_validated_blob(contract_id, path), lock, project)
+    return with_schedule(
+        _RECORDED.get_or((contract_id, str(path)), lambda: _validated_blob(contract_id, path)),
+        lock,
+        project,
+    )
 
 
-@functools.lru_cache(maxsize=16)
+# A history blob's name is its content's hash, and an avenant's draft reads the version in
+# force several times: each is read and validated once per process.
+_RECORDED: Memo[tuple[str, str], LoadedContract] = Memo(16)
+
+
 def _validated_blob(contract_id: str, path: Path) -> LoadedContract:
-    """A history blob read and validated once per process: its name is its content's hash,
-    and an avenant's draft reads the version in force several times (nobody changes a
-    LoadedContract once made)."""
     raw, lines = load_yaml(read_text(path, TOOL_FILE_BYTES), path)
     return validate_contract(contract_id, raw, lines)
 
