@@ -27,10 +27,10 @@ from ..render.docx import render_docx
 from ..render.kept import keep_rendering, kept_rendering, rendering_key
 from ..render.markdown import to_markdown
 from ..render.pandoc import epoch_of as epoch_of
+from ..render.passes import typeset
 from ..render.pdf import start_typst, typst_pdf
 from ..render.properties import FileIdentity
 from ..render.template_files import TEMPLATE_FILES, check_templates
-from ..render.typography import french_typography, profile_breaks
 from .echeancier import consolidated, own_schedule, recorded_contract
 from .lock import Lock, draft_lock, locked_library, make_lock, pinned_library, version_lock
 
@@ -71,7 +71,7 @@ def render(doc: Document, templates: Path, cache: Cache | None = None, lock: str
     check_templates(templates)
     markdown = to_markdown(doc)
     epoch = epoch_of(doc.timestamp)
-    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    ast = typeset(to_pandoc(doc), doc.rendu, cache)
     identity = FileIdentity.of(doc, lock)
     # pandoc writes the typst source while the .docx is made: two processes, two cores.
     with start_typst(doc, ast, templates, epoch, broken=True, identity=identity) as typst_source:
