@@ -280,6 +280,7 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
     from .pipeline import build_contract
     from .render.body import read_document, to_pandoc
     from .render.docx import render_docx
+    from .render.passes import typeset
     from .render.pdf import compile_typst, render_typst
     from .render.typography import french_typography, profile_breaks
 
@@ -299,8 +300,12 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
         ),
         ("lecture du texte assemblé par pandoc", lambda: read_document(composed)),
         (
-            "typographie et coupures de ligne",
+            "typographie et coupures de ligne, tout le document",
             lambda: profile_breaks(french_typography(to_pandoc(doc)), doc.rendu),
+        ),
+        (
+            "  les mêmes, articles déjà passés (render/passes.py)",
+            lambda: typeset(to_pandoc(doc), doc.rendu, project.cache),
         ),
         (
             "Word (pandoc, docxtpl, assemblage, zip)",
