@@ -20,8 +20,9 @@ from ..compose.ast_json import block_of, blocks_json, blocks_of
 from ..compose.document import Article, Document, Reference, Titre
 from ..core.cache import Cache
 from ..core.errors import ToolError
-from .markdown import signatures_id, to_markdown
+from .markdown import markdown_pieces, signatures_id, to_markdown
 from .pandoc import read_markdown
+from .pieces import read_by_piece
 
 
 def read_document(doc: Document, cache: Cache | None = None) -> Document:
@@ -29,7 +30,7 @@ def read_document(doc: Document, cache: Cache | None = None) -> Document:
     reading is kept in `cache`."""
     if doc.typed:
         return doc
-    raw = read_markdown(to_markdown(doc), cache)
+    raw = read_by_piece(markdown_pieces(doc), cache) or read_markdown(to_markdown(doc), cache)
     blocks: list[Any] = raw["blocks"]
     position = 0
 

@@ -21,14 +21,21 @@ def signatures_id(doc: Document) -> str:
 
 def to_markdown(doc: Document) -> str:
     """The whole contract as pandoc Markdown, with a metadata block for the renderers."""
-    parts = [_metadata(doc)]
+    return "\n".join(markdown_pieces(doc)).rstrip() + "\n"
+
+
+def markdown_pieces(doc: Document) -> list[str]:
+    """The Markdown cut where each top-level part begins: the metadata block, then each
+    titre's heading, article, annex and the signatures marker (render/pieces.py reads them
+    one by one). A titre without heading or article is an empty piece."""
+    pieces = [_metadata(doc)]
     for titre in doc.titres:
         if titre.kind == "annexes":
-            parts.append(_signatures_marker(doc))
-        parts.append(_titre(titre))
+            pieces.append(_signatures_marker(doc))
+        pieces += _titre(titre)
     if not any(t.kind == "annexes" for t in doc.titres):
-        parts.append(_signatures_marker(doc))
-    return "\n".join(parts).rstrip() + "\n"
+        pieces.append(_signatures_marker(doc))
+    return pieces
 
 
 def _metadata(doc: Document) -> str:
@@ -50,7 +57,7 @@ def _metadata(doc: Document) -> str:
     return "\n".join(lines)
 
 
-def _titre(titre: Titre) -> str:
+def _titre(titre: Titre) -> list[str]:
     parts = []
     if titre.kind == "titre":
         parts.append(
@@ -61,7 +68,8 @@ def _titre(titre: Titre) -> str:
         parts.append(f"# {escape_markdown(titre.heading)} {{#titre-{titre.key}}}\n")
     for article in titre.articles:
         parts.append(_article(article, titre.kind))
-    return "\n".join(parts)
+    # joined by the caller as they were joined here, "\n".join of nothing giving ""
+    return parts or [""]
 
 
 def _article(article: Article, kind: str) -> str:
