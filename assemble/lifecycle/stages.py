@@ -74,7 +74,9 @@ def render(doc: Document, templates: Path, cache: Cache | None = None, lock: str
     ast = typeset(to_pandoc(doc), doc.rendu, cache)
     identity = FileIdentity.of(doc, lock)
     # pandoc writes the typst source while the .docx is made: two processes, two cores.
-    with start_typst(doc, ast, templates, epoch, broken=True, identity=identity) as typst_source:
+    with start_typst(
+        doc, ast, templates, epoch, broken=True, identity=identity, cache=cache
+    ) as typst_source:
         docx = render_docx(doc, ast, templates, epoch, broken=True, cache=cache, identity=identity)
         source = typst_source.result().decode("utf-8")
     pdf = typst_pdf(source, templates, epoch)

@@ -8,11 +8,12 @@ from typing import Any, Literal
 import typst
 
 from ..compose.document import Document
+from ..core.cache import Cache
 from ..core.errors import ToolError
 from ..core.limits import TOOL_FILE_BYTES
 from ..core.reading import read_text
 from ..core.temporaries import private_folder
-from .pandoc import Background, start_ast_to, with_meta
+from .pandoc import with_meta
 from .parts import template_context
 from .properties import FileIdentity, typst_meta
 from .template_files import FONTS, typst_error
@@ -24,6 +25,7 @@ from .typography import (
     UNBREAKABLE,
     line_breaks,
 )
+from .typst_pieces import TypstSource
 
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
 TYPST_TEMPLATE = "contrat.typ"
@@ -46,10 +48,14 @@ def start_typst(
     *,
     broken: bool = False,
     identity: FileIdentity | None = None,
-) -> Background:
-    """`render_typst`'s pandoc run, started in the background while the .docx is made."""
+    cache: Cache | None = None,
+) -> TypstSource:
+    """`render_typst`'s pandoc run, started in the background while the .docx is made;
+    `cache` keeps each article's typst text (typst_pieces.py)."""
+    prepare = None
     if doc.rendu >= LINE_BREAKS:
-        ast = typst_line_breaks(ast if broken else line_breaks(ast, dates=doc.rendu >= DATES))
+        ast = ast if broken else line_breaks(ast, dates=doc.rendu >= DATES)
+        prepare = typst_line_breaks
     context = template_context(doc)
     meta = with_meta(
         ast,
@@ -73,7 +79,7 @@ def start_typst(
     )
     if doc.consolidation is not None:
         _check_mention(templates / TYPST_TEMPLATE)
-    return start_ast_to(meta, "typst", epoch, "--template", templates / TYPST_TEMPLATE)
+    return TypstSource(meta, templates / TYPST_TEMPLATE, epoch, cache, prepare)
 
 
 def _check_mention(template: Path) -> None:
