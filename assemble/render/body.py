@@ -20,9 +20,14 @@ from ..compose.ast_json import block_of, blocks_json, blocks_of
 from ..compose.document import Article, Document, Reference, Titre
 from ..core.cache import Cache
 from ..core.errors import ToolError
+from ..core.memo import Memo
 from .markdown import markdown_pieces, signatures_id, to_markdown
 from .pandoc import read_markdown
 from .pieces import read_by_piece
+
+# Typed articles (frozen, shared by whoever asks) by their JSON and their references' targets:
+# a batch, or a rebuild, converts again only the articles that differ.
+_TYPED: Memo[str, tuple[ast.Header, tuple[ast.Block, ...]]] = Memo(4096)
 
 
 def read_document(doc: Document, cache: Cache | None = None) -> Document:
@@ -129,8 +134,13 @@ def _header(value: Any) -> ast.Header:
 
 def _typed(article: Article, header: Any, body: list[Any]) -> Article:
     references = [p for p in article.text if isinstance(p, Reference)]
-    marked = _mark_references(body, references)
-    return dataclasses.replace(article, header=_header(header), blocks=blocks_of(marked))
+    targets = [list(r.targets) for r in references]
+    key = json.dumps([header, body, targets], ensure_ascii=False, separators=(",", ":"))
+    typed = _TYPED.get(key)
+    if typed is None:
+        marked = _mark_references(body, references)
+        typed = _TYPED.put(key, (_header(header), blocks_of(marked)))
+    return dataclasses.replace(article, header=typed[0], blocks=typed[1])
 
 
 def _mark_references(node: Any, references: list[Reference]) -> Any:
