@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -26,6 +27,9 @@ from .lifecycle.redline_verdicts import verdicts
 from .project import Project
 from .render.kept import KIND
 from .render.pdf import TYPST_TEMPLATE, font_folders
+
+if TYPE_CHECKING:
+    from .compose.document import Document
 
 # Goals of issue 16, each a ratio to a reference measured in the same run.
 HELP_SECONDS = 0.15  # `cpom --help`, seconds (its reference: the bare interpreter's start)
@@ -278,11 +282,21 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
     from .library.clauses import load_library
     from .lifecycle.stages import compose_draft, epoch_of
     from .pipeline import build_contract
+    from .render import body, pieces, typst_pieces
     from .render.body import read_document, to_pandoc
     from .render.docx import render_docx
     from .render.passes import typeset
     from .render.pdf import compile_typst, render_typst
     from .render.typography import french_typography, profile_breaks
+
+    def cold_read(composed: Document) -> Document:
+        pieces._KEPT.clear()
+        body._TYPED.clear()
+        return read_document(composed)
+
+    def cold_typst(doc: Document, ast: dict[str, Any], templates: Path, epoch: int) -> str:
+        typst_pieces._KEPT.clear()
+        return render_typst(doc, ast, templates, epoch, broken=True)
 
     build_contract(project, contract_id)  # warm: fonts, templates, history published
     library = load_library(project.clauses)
@@ -298,7 +312,11 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
             "données, verrou et composition (Jinja, numérotation)",
             lambda: compose_draft(project, contract_id, library),
         ),
-        ("lecture du texte assemblé par pandoc", lambda: read_document(composed)),
+        ("lecture du texte assemblé par pandoc, rien de lu", lambda: cold_read(composed)),
+        (
+            "  la même, morceaux déjà lus (render/pieces.py)",
+            lambda: read_document(composed, project.cache),
+        ),
         (
             "typographie et coupures de ligne, tout le document",
             lambda: profile_breaks(french_typography(to_pandoc(doc)), doc.rendu),
@@ -312,7 +330,11 @@ def _stage_timings(project: Project, contract_id: str, repetitions: int) -> list
             lambda: render_docx(doc, ast, project.templates, epoch, broken=True),
         ),
         (
-            "source typst (pandoc)",
+            "source typst (pandoc), rien d'écrit",
+            lambda: cold_typst(doc, ast, project.templates, epoch),
+        ),
+        (
+            "  la même, articles déjà écrits (render/typst_pieces.py)",
             lambda: render_typst(doc, ast, project.templates, epoch, broken=True),
         ),
         ("PDF/A (typst)", lambda: compile_typst(source, epoch, fonts)),

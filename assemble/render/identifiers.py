@@ -43,23 +43,39 @@ def assign_identifiers(blocks: list[Any]) -> None:
         _visit(block, used, in_table=False)
 
 
-def _visit(node: Any, used: set[str], in_table: bool) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _visit(item, used, in_table)
-        return
-    if not isinstance(node, dict):
-        return
-    kind = node.get("t")
+def _visit(block: dict[str, Any], used: set[str], in_table: bool) -> None:
+    """A block and the blocks it holds (headings are blocks, never inside inlines but in
+    notes, which the reader by piece never reads)."""
+    kind = block["t"]
+    value: Any = block.get("c")
     if kind == "Header":
-        _, attr, inlines = node["c"]
+        attr = value[1]
         if in_table:
             raise Declined("un intitulé dans un tableau")
         if not attr[0]:
-            attr[0] = unique_identifier(inlines, used)
+            attr[0] = unique_identifier(value[2], used)
         used.add(attr[0])
-        return  # a heading holds inlines only
-    _visit(node.get("c"), used, in_table or kind == "Table")
+    elif kind in _HOLDERS:
+        for inner in _HOLDERS[kind](value):
+            _visit(inner, used, in_table or kind == "Table")
+
+
+def _table_blocks(value: Any) -> list[Any]:
+    _, caption, _, head, bodies, foot = value
+    rows = head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
+    return [*caption[1], *(b for row in rows for cell in row[1] for b in cell[4])]
+
+
+# Where blocks hold blocks, in pandoc's JSON: each gives its inner blocks in document order.
+_HOLDERS: dict[str, Any] = {
+    "Div": lambda c: c[1],
+    "BlockQuote": lambda c: c,
+    "BulletList": lambda c: [b for item in c for b in item],
+    "OrderedList": lambda c: [b for item in c[1] for b in item],
+    "DefinitionList": lambda c: [b for _, defs in c for d in defs for b in d],
+    "Figure": lambda c: c[1][1] + c[2],
+    "Table": _table_blocks,
+}
 
 
 def unique_identifier(inlines: list[Any], used: set[str]) -> str:
