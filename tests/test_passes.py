@@ -4,6 +4,7 @@ whole document's result, and a changed article is passed again, never taken from
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,12 @@ CONTRACTS = Project(ROOT).contract_ids()
 
 
 def _whole(ast: dict[str, Any], rendu: int) -> dict[str, Any]:
-    return profile_breaks(french_typography(copy.deepcopy(ast)), rendu)
+    return profile_breaks(french_typography(json.loads(json.dumps(ast))), rendu)
 
 
 def _by_chunk(ast: dict[str, Any], rendu: int, cache: Cache | None = None) -> dict[str, Any]:
     passes._KEPT.clear()
-    return passes.typeset(copy.deepcopy(ast), rendu, cache)
+    return passes.typeset(json.loads(json.dumps(ast)), rendu, cache)
 
 
 @pytest.fixture(scope="module")

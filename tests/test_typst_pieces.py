@@ -6,6 +6,7 @@ one is written again."""
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ CONTRACTS = Project(ROOT).contract_ids()
 
 def _source(doc: Document, ast: dict[str, Any], templates: Path, cache: Cache | None = None) -> str:
     typst_pieces._KEPT.clear()  # as a new process: nothing kept but the disk cache
-    with start_typst(doc, copy.deepcopy(ast), templates, 0, broken=True, cache=cache) as job:
+    with start_typst(
+        doc, json.loads(json.dumps(ast)), templates, 0, broken=True, cache=cache
+    ) as job:
         return job.result().decode("utf-8")
 
 

@@ -32,8 +32,9 @@ from ..render import pandoc_nodes as pn
 from ..render.body import to_pandoc
 from ..render.docx import docx_body, render_docx
 from ..render.pandoc import epoch_of, pandoc_identity
+from ..render.passes import typeset
 from ..render.pdf import render_pdf, visible_changes
-from ..render.typography import UNBREAKABLE, french_typography
+from ..render.typography import UNBREAKABLE
 from .article_diff import changed, diff_documents
 from .redline_blocks import SectionChange, merge_body
 from .redline_cover import track_cover
@@ -224,7 +225,7 @@ def make_redline(
 def _word_ast(doc: Document) -> dict[str, Any]:
     """A version's AST as its own Word build renders it, from its typed Document. Unbreakable
     spans, which only the PDF honours, are dropped, so that text compares as text."""
-    ast = docx_body(doc, french_typography(to_pandoc(doc)))
+    ast = docx_body(doc, typeset(to_pandoc(doc), doc.rendu), broken=True)
     result: dict[str, Any] = pn.replace_spans(
         ast, lambda s: pn.inline_content(s) if UNBREAKABLE in pn.classes(s) else None
     )

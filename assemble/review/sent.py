@@ -22,7 +22,7 @@ from ..render.body import read_document, to_pandoc
 from ..render.docx import render_docx
 from ..render.ooxml import read_part
 from ..render.pandoc import epoch_of
-from ..render.typography import french_typography, profile_breaks
+from ..render.passes import typeset
 from .returned import Paragraph, Returned, paragraphs
 
 # Custom properties a built file carries: its contract reference (today), its contract id and
@@ -72,7 +72,7 @@ def sent_version(project: Project, contract_id: str, version: str) -> Sent:
         history = project.history
         library = locked_library(lock, history, load_titres(history.blob(lock.titres, ".yaml")))
         templates = lock.modeles
-    ast = profile_breaks(french_typography(to_pandoc(doc)), doc.rendu)
+    ast = typeset(to_pandoc(doc), doc.rendu, project.cache)
     with version_templates(project, templates) as folder:
         data = render_docx(doc, ast, folder, epoch_of(doc.timestamp), broken=True)
     return Sent(version, contract, doc, library, tuple(paragraphs(read_part(data))))
