@@ -31,6 +31,7 @@ LAYERS = (
     "arguments",
     "batch",
     "bench_batch",
+    "bench_stages",
     "bench",
     "reviewing",
     "commands",

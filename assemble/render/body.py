@@ -21,9 +21,6 @@ from ..compose.document import Article, Document, Reference, Titre
 from ..core.cache import Cache
 from ..core.errors import ToolError
 from ..core.memo import Memo
-from .markdown import markdown_pieces, signatures_id, to_markdown
-from .pandoc import read_markdown
-from .pieces import read_by_piece
 
 # Typed articles (frozen, shared by whoever asks) by their JSON and their references' targets:
 # a batch, or a rebuild, converts again only the articles that differ.
@@ -35,6 +32,11 @@ def read_document(doc: Document, cache: Cache | None = None) -> Document:
     reading is kept in `cache`."""
     if doc.typed:
         return doc
+    # What writes and reads Markdown only when a Document is read (a redline has them typed).
+    from .markdown import markdown_pieces, signatures_id, to_markdown
+    from .pandoc import read_markdown
+    from .pieces import read_by_piece
+
     raw = read_by_piece(markdown_pieces(doc), cache) or read_markdown(to_markdown(doc), cache)
     blocks: list[Any] = raw["blocks"]
     position = 0
@@ -57,12 +59,13 @@ def read_document(doc: Document, cache: Cache | None = None) -> Document:
             position += 1
         return blocks[start:position]
 
-    starts = _starts(doc)
+    signatures_key = signatures_id(doc)
+    starts = _starts(doc, signatures_key)
     titres: list[Titre] = []
     signatures: list[Any] = []
     for titre in doc.titres:
         if titre.kind == "annexes":
-            signatures = [take(signatures_id(doc))]
+            signatures = [take(signatures_key)]
         header = take(f"titre-{titre.key}") if _has_header(titre) else None
         articles = []
         for article in titre.articles:
@@ -74,7 +77,7 @@ def read_document(doc: Document, cache: Cache | None = None) -> Document:
             )
         )
     if not signatures:
-        signatures = [take(signatures_id(doc))]
+        signatures = [take(signatures_key)]
     return dataclasses.replace(
         doc,
         titres=tuple(titres),
@@ -105,10 +108,10 @@ def to_pandoc(doc: Document) -> dict[str, Any]:
     }
 
 
-def _starts(doc: Document) -> set[str]:
+def _starts(doc: Document, signatures_key: str) -> set[str]:
     """The identifiers that end an article's body: every heading the writer adds."""
     keys = {a.key for a in doc.articles()}
-    return keys | {f"titre-{t.key}" for t in doc.titres if _has_header(t)} | {signatures_id(doc)}
+    return keys | {f"titre-{t.key}" for t in doc.titres if _has_header(t)} | {signatures_key}
 
 
 def _has_header(titre: Titre) -> bool:

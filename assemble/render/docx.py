@@ -14,13 +14,10 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docxcompose.composer import Composer
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
 from lxml import etree
 
 from ..compose.consolidated import mention
 from ..compose.document import Document
-from ..compose.sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
 from ..core.cache import Cache, code_identity
 from ..core.errors import ToolError
 from .markdown import SIGNATURES_ID
@@ -103,6 +100,12 @@ def render_template(
         if kept is not None:
             with suppress(Exception):  # a damaged entry: rendered again
                 return docx.Document(io.BytesIO(kept))
+    # Jinja and docxtpl only when a page is rendered (a redline or a rebuild finds them kept).
+    from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined
+
+    from ..compose.sandbox import BoundedSandbox, Exhausted, budget, exhausted_by
+
     env = BoundedSandbox(undefined=StrictUndefined, autoescape=True)
     try:
         template = DocxTemplate(str(path))

@@ -6,7 +6,7 @@ import json
 
 from ..compose.consolidated import mention, notice
 from ..compose.document import Article, Document, Titre
-from ..compose.templating import escape_markdown
+from ..compose.filters import escape_markdown
 from ..text.french import date_fr
 
 DASH = " – "
