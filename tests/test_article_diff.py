@@ -258,6 +258,11 @@ def test_a_clause_taking_a_removed_articles_place_is_that_article_changed(
         "financement-handicap",
     )
     assert not [d for d in diffs.values() if d.kind == "removed"]
+    # The redline asks only each article's kind: the same, without aligning units.
+    kinds = [(d.kind, d.part, d.article.key) for d in diff_documents(before, after)]
+    quick = diff_documents(before, after, units=False)
+    assert [(d.kind, d.part, d.article.key) for d in quick] == kinds
+    assert all(not d.units for d in quick) and any(d.units for d in diffs.values())
     changes = compare(contract_before, before, contract_after, after, {})
     [replaced] = [c for c in changes.articles if c.after and c.after.label == "Article\u00a09"]
     assert replaced.kind == "remplacement"

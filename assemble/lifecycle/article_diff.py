@@ -87,9 +87,12 @@ class ArticleDiff:
         return (sum(len(u.deleted) for u in self.units), sum(len(u.inserted) for u in self.units))
 
 
-def diff_documents(before: Document, after: Document) -> tuple[ArticleDiff, ...]:
+def diff_documents(
+    before: Document, after: Document, *, units: bool = True
+) -> tuple[ArticleDiff, ...]:
     """Every article of both Documents, in the order of the new one, each removed article
-    where it stood; unchanged articles included (kind « unchanged »)."""
+    where it stood; unchanged articles included (kind « unchanged »). Without `units`, a
+    changed article's units are not aligned (its kind is all a redline asks)."""
     before, after = read_document(before), read_document(after)
     old, new = _articles(before), _articles(after)
     old_keys = {a.key: i for i, (a, _) in enumerate(old)}
@@ -106,15 +109,15 @@ def diff_documents(before: Document, after: Document) -> tuple[ArticleDiff, ...]
             if earlier.key not in new_keys:
                 result.append(ArticleDiff("removed", earlier_part, earlier, None, None, ()))
         position = max(position, index + 1)
-        result.append(diff_articles(old[index][0], article, part))
+        result.append(diff_articles(old[index][0], article, part, units=units))
         last[part] = old[index][0]
     for earlier, earlier_part in old[position:]:
         if earlier.key not in new_keys:
             result.append(ArticleDiff("removed", earlier_part, earlier, None, None, ()))
-    return _successions(result)
+    return _successions(result, units)
 
 
-def _successions(diffs: list[ArticleDiff]) -> tuple[ArticleDiff, ...]:
+def _successions(diffs: list[ArticleDiff], units: bool) -> tuple[ArticleDiff, ...]:
     """An added article printed under the number of an article removed at the same place
     (in the same run of additions and removals, between the same kept articles) is that
     article rewritten: one change, not two."""
@@ -147,7 +150,7 @@ def _successions(diffs: list[ArticleDiff]) -> tuple[ArticleDiff, ...]:
             continue
         gone = successor.get(id(diff))
         if gone is not None and gone.before is not None and diff.after is not None:
-            diff = diff_articles(gone.before, diff.after, diff.part)
+            diff = diff_articles(gone.before, diff.after, diff.part, units=units)
         result.append(diff)
     return tuple(result)
 
@@ -157,17 +160,22 @@ def changed(diffs: Sequence[ArticleDiff]) -> tuple[ArticleDiff, ...]:
     return tuple(d for d in diffs if d.kind != "unchanged")
 
 
-def diff_articles(before: Article, after: Article, part: Part) -> ArticleDiff:
-    """One article in two versions: unchanged, or changed with its units aligned."""
+def diff_articles(
+    before: Article, after: Article, part: Part, *, units: bool = True
+) -> ArticleDiff:
+    """One article in two versions: unchanged, or changed with its units aligned (unless
+    not `units`)."""
     if before.heading == after.heading and before.blocks == after.blocks:
         return ArticleDiff("unchanged", part, before, after, None, ())
+    if not units:
+        return ArticleDiff("changed", part, before, after, None, ())
     heading = (
         _units((ast.Plain((ast.Str(before.heading),)),)),
         _units((ast.Plain((ast.Str(after.heading),)),)),
     )
-    units = _diff_units(heading[0], heading[1])
-    units += _diff_units(_units(before.blocks), _units(after.blocks))
-    return ArticleDiff("changed", part, before, after, None, tuple(units))
+    aligned = _diff_units(heading[0], heading[1])
+    aligned += _diff_units(_units(before.blocks), _units(after.blocks))
+    return ArticleDiff("changed", part, before, after, None, tuple(aligned))
 
 
 def _articles(doc: Document) -> list[tuple[Article, Part]]:

@@ -203,7 +203,7 @@ def make_redline(
     stamp = ooxml.Stamp.of(author or default_author(), when)
     verdicts = {
         d.key: ("annexe" if d.part == "annexes" else "article", d.kind)
-        for d in changed(diff_documents(old.document, new.document))
+        for d in changed(diff_documents(old.document, new.document, units=False))
     }
     blocks, changes = merge_body(old_ast["blocks"], new_ast["blocks"], Marks(stamp), verdicts)
     summary = Summary.of(changes)
