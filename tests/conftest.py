@@ -25,6 +25,7 @@ import docx.document
 import pytest
 from docx.text.paragraph import Paragraph
 
+from assemble.compose.document import Document
 from assemble.core.cache import Cache
 from assemble.library.clauses import Library, load_library
 from assemble.lifecycle.lock import read_lock
@@ -400,6 +401,27 @@ def sample_avenant(tmp_path_factory: pytest.TempPathFactory) -> Project:
         assert build_avenant(project, SAMPLE) is not None
 
     return Project(shared_folder(tmp_path_factory, "avenant-en-cours", make))
+
+
+@pytest.fixture(scope="session")
+def composed_samples(
+    tmp_path_factory: pytest.TempPathFactory, library: Library
+) -> dict[str, Document]:
+    """Each sample contract's draft composed (not read by pandoc yet); read-only."""
+    from assemble.lifecycle.stages import compose_draft
+
+    project = copy_project(tmp_path_factory.mktemp("composes"), Project(ROOT).contract_ids())
+    return {cid: compose_draft(project, cid, library).document for cid in project.contract_ids()}
+
+
+@pytest.fixture(scope="session")
+def sample_avenant_documents(sample_avenant: Project) -> tuple[Document, Document]:
+    """The sample's avenant n° 1 and the consolidated version it makes, as rendered."""
+    from assemble.lifecycle.avenant import prepare_avenant
+
+    draft = prepare_avenant(sample_avenant, SAMPLE)
+    assert draft is not None
+    return draft.rendered.document, draft.consolidated.rendered.document
 
 
 def uncached(project: Project) -> Project:

@@ -12,15 +12,12 @@ import pytest
 
 from assemble.compose.document import Document
 from assemble.core.cache import Cache
-from assemble.library.clauses import Library
-from assemble.lifecycle.avenant import prepare_avenant
-from assemble.lifecycle.stages import assemble
 from assemble.project import Project
 from assemble.render import passes
-from assemble.render.body import to_pandoc
+from assemble.render.body import read_document, to_pandoc
 from assemble.render.typography import LINE_BREAKS, french_typography, profile_breaks
 
-from conftest import ROOT, SAMPLE, copy_project
+from conftest import ROOT, SAMPLE
 
 CONTRACTS = Project(ROOT).contract_ids()
 
@@ -35,9 +32,8 @@ def _by_chunk(ast: dict[str, Any], rendu: int, cache: Cache | None = None) -> di
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Document]:
-    project = copy_project(tmp_path_factory.mktemp("passes"), CONTRACTS)
-    return {cid: assemble(project, cid, library)[1] for cid in CONTRACTS}
+def drafts(composed_samples: dict[str, Document]) -> dict[str, Document]:
+    return {cid: read_document(doc) for cid, doc in composed_samples.items()}
 
 
 @pytest.mark.parametrize("contract", CONTRACTS)
@@ -52,11 +48,9 @@ def test_each_sample_passes_article_by_article_as_a_whole(
 
 
 def test_the_avenant_and_the_consolidated_version_pass_as_a_whole(
-    sample_avenant: Project,
+    sample_avenant_documents: tuple[Document, Document],
 ) -> None:
-    draft = prepare_avenant(sample_avenant, SAMPLE)
-    assert draft is not None
-    for doc in (draft.rendered.document, draft.consolidated.rendered.document):
+    for doc in sample_avenant_documents:
         ast = to_pandoc(doc)
         assert _by_chunk(ast, doc.rendu) == _whole(ast, doc.rendu)
 

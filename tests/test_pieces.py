@@ -16,16 +16,13 @@ from hypothesis import strategies as st
 
 from assemble.compose.document import Document
 from assemble.core.cache import Cache
-from assemble.library.clauses import Library
-from assemble.lifecycle.avenant import prepare_avenant
-from assemble.lifecycle.stages import compose_draft
 from assemble.project import Project
 from assemble.render import pieces
 from assemble.render.identifiers import Declined, identifier
 from assemble.render.markdown import markdown_pieces, to_markdown
 from assemble.render.pandoc import read_markdown
 
-from conftest import ROOT, SAMPLE, copy_project
+from conftest import ROOT
 
 CONTRACTS = Project(ROOT).contract_ids()
 META = '---\ntitle: "Contrat"\nlang: "fr-FR"\n---\n'
@@ -40,17 +37,11 @@ def _whole(texts: list[str]) -> dict[str, Any]:
     return read_markdown("\n".join(texts).rstrip() + "\n")
 
 
-@pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Document]:
-    project = copy_project(tmp_path_factory.mktemp("pieces"), CONTRACTS)
-    return {cid: compose_draft(project, cid, library).document for cid in CONTRACTS}
-
-
 @pytest.mark.parametrize("contract", CONTRACTS)
 def test_each_sample_reads_piece_by_piece_as_a_whole(
-    drafts: dict[str, Document], contract: str
+    composed_samples: dict[str, Document], contract: str
 ) -> None:
-    doc = drafts[contract]
+    doc = composed_samples[contract]
     texts = markdown_pieces(doc)
     assert "\n".join(texts).rstrip() + "\n" == to_markdown(doc)
     assert len(texts) > 10
@@ -62,11 +53,9 @@ def test_each_sample_reads_piece_by_piece_as_a_whole(
 
 
 def test_the_avenant_and_the_consolidated_version_read_as_a_whole(
-    sample_avenant: Project,
+    sample_avenant_documents: tuple[Document, Document],
 ) -> None:
-    draft = prepare_avenant(sample_avenant, SAMPLE)
-    assert draft is not None
-    for doc in (draft.rendered.document, draft.consolidated.rendered.document):
+    for doc in sample_avenant_documents:
         texts = markdown_pieces(doc)
         read = _fresh(texts)
         assert read is not None

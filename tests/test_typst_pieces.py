@@ -15,16 +15,13 @@ import pytest
 
 from assemble.compose.document import Document
 from assemble.core.cache import Cache
-from assemble.library.clauses import Library
-from assemble.lifecycle.avenant import prepare_avenant
-from assemble.lifecycle.stages import assemble
 from assemble.project import Project
 from assemble.render import typst_pieces
-from assemble.render.body import to_pandoc
+from assemble.render.body import read_document, to_pandoc
 from assemble.render.passes import chunks, typeset
 from assemble.render.pdf import TYPST_TEMPLATE, start_typst
 
-from conftest import ROOT, SAMPLE, copy_project
+from conftest import ROOT, SAMPLE
 
 CONTRACTS = Project(ROOT).contract_ids()
 
@@ -46,9 +43,8 @@ def _whole(
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, Document]:
-    project = copy_project(tmp_path_factory.mktemp("typst"), CONTRACTS)
-    return {cid: assemble(project, cid, library)[1] for cid in CONTRACTS}
+def drafts(composed_samples: dict[str, Document]) -> dict[str, Document]:
+    return {cid: read_document(doc) for cid, doc in composed_samples.items()}
 
 
 @pytest.mark.parametrize("contract", CONTRACTS)
@@ -62,11 +58,11 @@ def test_each_sample_is_written_article_by_article_as_a_whole(
 
 
 def test_the_avenant_and_the_consolidated_version_are_written_as_a_whole(
-    sample_avenant: Project, monkeypatch: pytest.MonkeyPatch
+    sample_avenant: Project,
+    sample_avenant_documents: tuple[Document, Document],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    draft = prepare_avenant(sample_avenant, SAMPLE)
-    assert draft is not None
-    for doc in (draft.rendered.document, draft.consolidated.rendered.document):
+    for doc in sample_avenant_documents:
         ast = typeset(to_pandoc(doc), doc.rendu)
         templates = sample_avenant.templates
         source = _source(doc, ast, templates)
